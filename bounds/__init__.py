@@ -1,0 +1,1 @@
+"""bounds package (being built)."""

@@ -1,0 +1,1 @@
+"""constructions package (being built)."""

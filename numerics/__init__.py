@@ -1,0 +1,1 @@
+"""numerics package (being built)."""
