@@ -1,1 +1,21 @@
-"""numerics package (being built)."""
+"""numerics: two-layer ReLU networks, exact Hessians, weighted variation, estimates (theory.md section 1).
+
+Public surface (torch is imported lazily, only by functions that need it):
+
+* :mod:`numerics.network`  -- ReluNetwork, Dataset in float64 / exact Fraction / mpmath kinds;
+* :mod:`numerics.hessian`  -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
+"""
+
+from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
+                              gradient, hessian, hvp, hvp_operator, jacobian, loss, preactivations,
+                              residual_hessian, residual_vectors, residuals)
+from numerics.network import KINDS, Dataset, ReluNetwork, kind_of, scalar, to_fraction, to_mpf
+
+__all__ = [
+    # network
+    "KINDS", "ReluNetwork", "Dataset", "to_fraction", "to_mpf", "scalar", "kind_of",
+    # hessian
+    "KinkError", "preactivations", "activation_pattern", "forward", "residuals", "loss", "gradient",
+    "jacobian", "gauss_newton", "residual_vectors", "residual_hessian", "hessian", "hvp",
+    "hvp_operator", "find_kinks",
+]

@@ -1,0 +1,390 @@
+"""Analytic loss, gradient, Jacobian, Hessian and Hessian-vector product of a two-layer ReLU network.
+
+theory.md section 1: L(theta) = (1/(2n)) sum_i (f(x_i) - y_i)^2 and
+
+    grad^2 L = (1/n) J^T J  +  (1/n) sum_i r_i grad^2_theta f(x_i),     r_i = f(x_i) - y_i,
+
+where the only nonzero second derivatives of f are d2f/dv_k dw_k = 1[z_ik > 0] x_i and
+d2f/dv_k db_k = -1[z_ik > 0], z_ik = w_k.x_i - b_k.  The residual part is therefore block diagonal,
+one rank-2 block per neuron built from a_k = (1/n) sum_i r_i 1[z_ik>0] (x_i, -1).
+
+L is twice differentiable at theta only if no z_ik is exactly 0 (a data point on a kink); then the
+Hessian does not exist and :func:`hessian`, :func:`hvp`, :func:`residual_hessian` raise
+:class:`KinkError` naming (i, k) instead of guessing.
+
+Every function is written once with numpy operations valid for the three number kinds of
+:mod:`numerics.network` (float64, exact Fraction, mpmath mpf); results have the kind of the inputs.
+The activation pattern 1[z_ik > 0] is always decided *exactly*: for float and mpmath inputs, entries
+whose computed z_ik lies within a rigorous rounding-error bound of 0 are recomputed in exact rational
+arithmetic, so a float Hessian uses the same pattern as the exact one.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+
+from numerics.network import Dataset, ReluNetwork, to_fraction
+
+__all__ = [
+    "KinkError",
+    "preactivations",
+    "activation_pattern",
+    "forward",
+    "residuals",
+    "loss",
+    "gradient",
+    "jacobian",
+    "gauss_newton",
+    "residual_hessian",
+    "residual_vectors",
+    "hessian",
+    "hvp",
+    "hvp_operator",
+    "find_kinks",
+]
+
+
+class KinkError(ValueError):
+    """Raised when a data point lies exactly on a neuron's kink: the Hessian of L does not exist."""
+
+    def __init__(self, kinks):
+        self.kinks = list(kinks)
+        i, k = self.kinks[0]
+        more = f" (and {len(self.kinks) - 1} more)" if len(self.kinks) > 1 else ""
+        super().__init__(
+            f"data point i={i} lies exactly on the kink of neuron k={k} (w_k.x_i = b_k){more}: "
+            "the loss is not twice differentiable here, so its Hessian does not exist")
+
+
+# ---------------------------------------------------------------------------- helpers
+def _check(net: ReluNetwork, X: np.ndarray) -> None:
+    if X.ndim != 2 or X.shape[1] != net.d:
+        raise ValueError(f"inputs have shape {X.shape}, network expects (n, {net.d})")
+
+
+def _check_pair(net: ReluNetwork, data: Dataset) -> None:
+    if net.kind != data.kind:
+        raise ValueError(f"network is {net.kind!r} but data are {data.kind!r}; convert one of them "
+                         "(as_exact / as_float / as_mpmath)")
+    _check(net, data.X)
+
+
+def _one(kind: str):
+    return {"float": 1.0, "exact": Fraction(1), "mpmath": mpmath.mpf(1)}[kind]
+
+
+def _inv(n: int, kind: str):
+    return {"float": 1.0 / n, "exact": Fraction(1, n), "mpmath": mpmath.mpf(1) / n}[kind]
+
+
+def _zeros(shape, kind: str) -> np.ndarray:
+    if kind == "float":
+        return np.zeros(shape)
+    z = np.empty(shape, dtype=object)
+    z.fill(_one(kind) * 0)
+    return z
+
+
+def _mask_as(mask: np.ndarray, kind: str) -> np.ndarray:
+    """0/1 array of the given kind (so that object arithmetic never mixes in Python bools)."""
+    if kind == "float":
+        return mask.astype(np.float64)
+    one, zero = _one(kind), _one(kind) * 0
+    out = np.empty(mask.shape, dtype=object)
+    out[mask] = one
+    out[~mask] = zero
+    return out
+
+
+def _unit_roundoff(kind: str) -> float:
+    return 2.0 ** -53 if kind == "float" else float(mpmath.mpf(2) ** (-mpmath.mp.prec))
+
+
+def preactivations(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
+    """Return Z with Z[i, k] = w_k . x_i - b_k (theory.md section 1), shape (n, K), kind of the inputs.
+
+    >>> net = ReluNetwork.exact([[1, 1]], ["1/2"], [1], 0)
+    >>> preactivations(net, np.array([[Fraction(1), Fraction(0)]], dtype=object))
+    array([[Fraction(1, 2)]], dtype=object)
+    """
+    _check(net, X)
+    return X @ net.W.T - net.b[None, :]
+
+
+def _exact_z(net: ReluNetwork, X: np.ndarray, i: int, k: int) -> Fraction:
+    return sum((to_fraction(X[i, j]) * to_fraction(net.W[k, j]) for j in range(net.d)),
+               Fraction(0)) - to_fraction(net.b[k])
+
+
+def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
+    """Indices (i, k) whose computed Z may differ in sign from the exact value (float / mpmath kinds).
+
+    A dot product of length d followed by one subtraction, in any summation order (BLAS included),
+    has error <= gamma_{d+1} (|X||W|^T + |b|), gamma_m = m u / (1 - m u) (Higham, Thm 3.5 / 3.4);
+    a factor 2 on top covers fused multiply-adds and any slack.
+    """
+    if net.kind == "exact":
+        return np.zeros((0,), dtype=int), np.zeros((0,), dtype=int)
+    u = _unit_roundoff(net.kind)
+    m = net.d + 1
+    gamma = 2.0 * m * u / (1.0 - m * u)
+    if net.kind == "float":
+        scale = np.abs(X) @ np.abs(net.W).T + np.abs(net.b)[None, :]
+        absz = np.abs(Z)
+    else:
+        scale = np.vectorize(float, otypes=[np.float64])(np.abs(X) @ np.abs(net.W).T
+                                                         + np.abs(net.b)[None, :])
+        absz = np.vectorize(float, otypes=[np.float64])(np.abs(Z))
+    # float() of the mp values rounds; a relative 1e-15 slack plus the tiny absolute term covers it
+    bound = gamma * scale * (1 + 1e-12) + 1e-300
+    return np.nonzero(absz <= bound)
+
+
+def activation_pattern(net: ReluNetwork, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+    """Return the boolean (n, K) array 1[z_ik > 0], decided in exact arithmetic.
+
+    For float/mpmath inputs, entries with |computed z| within the rounding-error bound are recomputed
+    exactly from the (exactly representable) stored numbers, so the pattern is that of the exact point.
+
+    >>> net = ReluNetwork.from_float([[0.1, 0.2]], [0.30000000000000004], [1.0], 0.0)
+    >>> float(preactivations(net, np.array([[1.0, 1.0]]))[0, 0])  # rounds to 0 in float64 ...
+    0.0
+    >>> activation_pattern(net, np.array([[1.0, 1.0]]))  # ... but the exact value is -2.8e-17
+    array([[False]])
+    """
+    if Z is None:
+        Z = preactivations(net, X)
+    mask = np.asarray(Z > 0, dtype=bool)
+    for i, k in zip(*_uncertain_entries(net, X, Z)):
+        mask[i, k] = _exact_z(net, X, int(i), int(k)) > 0
+    return mask
+
+
+def find_kinks(net: ReluNetwork, X: np.ndarray) -> list[tuple[int, int]]:
+    """Return all (i, k) with w_k . x_i - b_k == 0 EXACTLY (data point i on the kink of neuron k).
+
+    Exact for every number kind: float/mpmath candidates are rechecked in rational arithmetic.
+
+    >>> net = ReluNetwork.exact([[1, 0], [0, 1]], ["1/2", 5], [1, 1], 0)
+    >>> find_kinks(net, np.array([[Fraction(1, 2), Fraction(0)]], dtype=object))
+    [(0, 0)]
+    """
+    Z = preactivations(net, X)
+    if net.kind == "exact":
+        ii, kk = np.nonzero(Z == 0)
+        return [(int(i), int(k)) for i, k in zip(ii, kk)]
+    out = []
+    for i, k in zip(*_uncertain_entries(net, X, Z)):
+        if _exact_z(net, X, int(i), int(k)) == 0:
+            out.append((int(i), int(k)))
+    return sorted(out)
+
+
+def _require_smooth(net: ReluNetwork, X: np.ndarray) -> None:
+    kinks = find_kinks(net, X)
+    if kinks:
+        raise KinkError(kinks)
+
+
+def _parts(net: ReluNetwork, X: np.ndarray):
+    """Return (D, A, DV): 0/1 pattern, relu(Z), and D * v (all of the network's kind)."""
+    Z = preactivations(net, X)
+    mask = activation_pattern(net, X, Z)
+    D = _mask_as(mask, net.kind)
+    A = Z * D
+    return D, A, D * net.v[None, :]
+
+
+# ---------------------------------------------------------------------------- zeroth / first order
+def forward(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
+    """Return f(x_i) = sum_k v_k relu(w_k.x_i - b_k) + beta for each row x_i of X, shape (n,).
+
+    >>> net = ReluNetwork.exact([[1]], [0], [3], "1/2")
+    >>> forward(net, np.array([[Fraction(2)], [Fraction(-1)]], dtype=object))
+    array([Fraction(13, 2), Fraction(1, 2)], dtype=object)
+    """
+    _, A, _ = _parts(net, X)
+    return A @ net.v + net.beta
+
+
+def residuals(net: ReluNetwork, data: Dataset) -> np.ndarray:
+    """Return r_i = f(x_i) - y_i, shape (n,).
+
+    >>> residuals(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1]))
+    array([Fraction(1, 1)], dtype=object)
+    """
+    _check_pair(net, data)
+    return forward(net, data.X) - data.y
+
+
+def loss(net: ReluNetwork, data: Dataset):
+    """Return L(theta) = (1/(2n)) sum_i (f(x_i) - y_i)^2 (theory.md section 1), a scalar of the kind.
+
+    >>> loss(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2], [0]], [1, 0]))
+    Fraction(1, 4)
+    """
+    r = residuals(net, data)
+    return (r @ r) * _inv(2 * data.n, net.kind)
+
+
+def jacobian(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
+    """Return J (n, P), J[i] = grad_theta f(x_i) in the layout [v | W | b | beta].
+
+    df/dv_k = relu(z_ik), df/dw_k = v_k 1[z_ik>0] x_i, df/db_k = -v_k 1[z_ik>0], df/dbeta = 1.
+    (At a kink the one-sided choice 1[z>0] is used; the gradient of L is then a subgradient.)
+
+    >>> jacobian(ReluNetwork.from_float([[1.0]], [0.0], [2.0], 0.0), np.array([[3.0]]))
+    array([[ 3.,  6., -2.,  1.]])
+    """
+    D, A, DV = _parts(net, X)
+    n, K, d = X.shape[0], net.K, net.d
+    JW = (DV[:, :, None] * X[:, None, :]).reshape(n, K * d)
+    ones = _zeros((n, 1), net.kind) + _one(net.kind)
+    return np.concatenate([A, JW, -DV, ones], axis=1)
+
+
+def gradient(net: ReluNetwork, data: Dataset) -> np.ndarray:
+    """Return grad L = (1/n) J^T r, shape (P,), without forming J (cost O(nKd)).
+
+    >>> [str(g) for g in gradient(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1]))]
+    ['2', '2', '-1', '1']
+    """
+    _check_pair(net, data)
+    D, A, DV = _parts(net, data.X)
+    r = (A @ net.v + net.beta - data.y) * _inv(data.n, net.kind)
+    return _jt_times(A, DV, data.X, r)
+
+
+def _jt_times(A, DV, X, s) -> np.ndarray:
+    """J^T s for J assembled from (A, DV, X), without forming J."""
+    gv = A.T @ s
+    gW = (DV * s[:, None]).T @ X
+    gb = -(DV.T @ s)
+    gbeta = s.sum()
+    return np.concatenate([gv, gW.reshape(-1), gb, np.array([gbeta], dtype=gv.dtype)])
+
+
+def _j_times(A, DV, X, u, K, d) -> np.ndarray:
+    """J u for J assembled from (A, DV, X), without forming J."""
+    uv, uW, ub, ubeta = u[:K], u[K:K + K * d].reshape(K, d), u[K + K * d:K * (d + 2)], u[-1]
+    return A @ uv + (DV * (X @ uW.T - ub[None, :])).sum(axis=1) + ubeta
+
+
+# ---------------------------------------------------------------------------- second order
+def gauss_newton(net: ReluNetwork, data: Dataset) -> np.ndarray:
+    """Return the Gauss-Newton part (1/n) J^T J, shape (P, P), symmetric positive semidefinite.
+
+    >>> G = gauss_newton(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[1]], [0]))
+    >>> G[-1, -1]
+    Fraction(1, 1)
+    """
+    _check_pair(net, data)
+    J = jacobian(net, data.X)
+    G = (J.T @ J) * _inv(data.n, net.kind)
+    if net.kind == "float":
+        G = 0.5 * (G + G.T)
+    return G
+
+
+def residual_vectors(net: ReluNetwork, data: Dataset) -> np.ndarray:
+    """Return a (K, d+1): a_k = (1/n) sum_i r_i 1[z_ik>0] (x_i, -1), the residual block of neuron k.
+
+    The residual Hessian restricted to (v_k, w_k, b_k) is [[0, a_k^T], [a_k, 0]], eigenvalues +-||a_k||.
+
+    >>> residual_vectors(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1]))
+    array([[Fraction(2, 1), Fraction(-1, 1)]], dtype=object)
+    """
+    _check_pair(net, data)
+    D, A, DV = _parts(net, data.X)
+    r = (A @ net.v + net.beta - data.y) * _inv(data.n, net.kind)
+    Dr = D * r[:, None]
+    return np.concatenate([Dr.T @ data.X, -Dr.sum(axis=0)[:, None]], axis=1)
+
+
+def residual_hessian(net: ReluNetwork, data: Dataset) -> np.ndarray:
+    """Return (1/n) sum_i r_i grad^2_theta f(x_i), shape (P, P); raises KinkError at a kink.
+
+    >>> R = residual_hessian(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1]))
+    >>> R[0, 1], R[1, 0], R[0, 2]
+    (Fraction(2, 1), Fraction(2, 1), Fraction(-1, 1))
+    """
+    _check_pair(net, data)
+    _require_smooth(net, data.X)
+    a = residual_vectors(net, data)
+    K, d = net.K, net.d
+    B = _zeros((net.num_params, net.num_params), net.kind)
+    for k in range(K):
+        cols = list(range(K + k * d, K + (k + 1) * d)) + [K + K * d + k]
+        B[k, cols] = a[k]
+        B[cols, k] = a[k]
+    return B
+
+
+def hessian(net: ReluNetwork, data: Dataset) -> np.ndarray:
+    """Return the dense Hessian grad^2 L = (1/n) J^T J + residual part, shape (P, P), symmetric.
+
+    Raises KinkError (naming i and k) when a data point lies on a kink (theory.md section 1).
+
+    >>> H = hessian(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1]))
+    >>> bool((H == H.T).all()), H[0, 1]
+    (True, Fraction(6, 1))
+    """
+    G = gauss_newton(net, data)
+    return G + residual_hessian(net, data)
+
+
+def hvp(net: ReluNetwork, data: Dataset, vec) -> np.ndarray:
+    """Return grad^2 L @ vec without forming the Hessian; O(nKd) vectorised matrix products.
+
+    (1/n) J^T (J u) is applied factor by factor; the residual part acts blockwise through a_k.
+    Raises KinkError at a kink.  For many products at one point use :func:`hvp_operator`.
+
+    >>> net, data = ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1])
+    >>> e = np.array([Fraction(1), 0, 0, 0], dtype=object)
+    >>> bool((hvp(net, data, e) == hessian(net, data) @ e).all())
+    True
+    """
+    return hvp_operator(net, data)(vec)
+
+
+def hvp_operator(net: ReluNetwork, data: Dataset):
+    """Return a function u -> grad^2 L @ u with the per-point factors (pattern, a_k) computed once.
+
+    Each call costs a few (n x K)-by-(K x d) matrix products; no Python loop over neurons.
+    Raises KinkError at a kink (when built).
+
+    >>> net, data = ReluNetwork.from_float([[1.0]], [0.0], [1.0], 0.0), Dataset.from_float([[2.0]], [1.0])
+    >>> hvp_operator(net, data)(np.array([1.0, 0, 0, 0]))
+    array([ 4.,  6., -3.,  2.])
+    """
+    _check_pair(net, data)
+    _require_smooth(net, data.X)
+    K, d, n, kind = net.K, net.d, data.n, net.kind
+    D, A, DV = _parts(net, data.X)
+    X = data.X
+    inv_n = _inv(n, kind)
+    r = (A @ net.v + net.beta - data.y) * inv_n
+    Dr = D * r[:, None]
+    aW, ab = Dr.T @ X, -Dr.sum(axis=0)
+    P = net.num_params
+
+    def apply(vec) -> np.ndarray:
+        u = np.asarray(vec)
+        if u.shape != (P,):
+            raise ValueError(f"vector has shape {u.shape}, expected ({P},)")
+        if kind == "float":
+            u = u.astype(np.float64, copy=False)
+        elif u.dtype != object:
+            u = u.astype(object)
+        out = _jt_times(A, DV, X, _j_times(A, DV, X, u, K, d) * inv_n)
+        # residual part: blocks [[0, a_k^T], [a_k, 0]] on (v_k; w_k, b_k)
+        uv, uW, ub = u[:K], u[K:K + K * d].reshape(K, d), u[K + K * d:K * (d + 2)]
+        out[:K] += (aW * uW).sum(axis=1) + ab * ub
+        out[K:K + K * d] += (aW * uv[:, None]).reshape(-1)
+        out[K + K * d:K * (d + 2)] += ab * uv
+        return out
+
+    return apply

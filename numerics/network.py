@@ -1,0 +1,398 @@
+"""Two-layer ReLU networks and data sets in one of three number kinds (theory.md section 1).
+
+f(x) = sum_k v_k relu(w_k . x - b_k) + beta   (note the MINUS sign on b).
+
+A network or data set holds numpy arrays of one *number kind*:
+
+* ``"float"``  -- dtype float64;
+* ``"exact"``  -- dtype object holding :class:`fractions.Fraction`;
+* ``"mpmath"`` -- dtype object holding :class:`mpmath.mpf` (arithmetic at the current mpmath precision).
+
+The maths in :mod:`numerics.hessian` is written once with numpy operations that work for all three.
+Conversions to ``"exact"`` are exact: a float (or an mpf) becomes its exact dyadic rational, so a
+certificate computed on the exact copy speaks about the very point the floats represent.
+
+Parameter layout (vectors, Jacobians, Hessians, HVPs everywhere in the toolkit)::
+
+    theta = [ v_1..v_K | w_1 (d entries) .. w_K | b_1..b_K | beta ],   P = K(d+2)+1.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+
+__all__ = ["KINDS", "ReluNetwork", "Dataset", "to_fraction", "to_mpf", "kind_of", "scalar"]
+
+KINDS = ("float", "exact", "mpmath")
+
+
+def to_fraction(x: Any) -> Fraction:
+    """Return ``x`` as an exact :class:`Fraction` (a float or mpf becomes its exact dyadic value).
+
+    Accepts int, str ("3/7", "0.1", "-2"), Fraction, float / numpy float, mpmath mpf and
+    python-flint fmpq.  Non-finite values and bools are refused with ``ValueError``.
+
+    >>> to_fraction("3/7"), to_fraction(0.5), to_fraction(0.1) == Fraction(1, 10)
+    (Fraction(3, 7), Fraction(1, 2), False)
+    """
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"a boolean is not a number: {x!r}")
+    if isinstance(x, numbers.Integral):
+        return Fraction(int(x))
+    if isinstance(x, str):
+        try:
+            return Fraction(x.strip())
+        except (ValueError, ZeroDivisionError) as exc:
+            raise ValueError(f"not an exact number string: {x!r}") from exc
+    if isinstance(x, (float, np.floating)):
+        xf = float(x)
+        if not math.isfinite(xf):
+            raise ValueError(f"non-finite number {x!r}")
+        return Fraction(xf)
+    if isinstance(x, mpmath.mpf):
+        if not mpmath.isfinite(x):
+            raise ValueError(f"non-finite number {x!r}")
+        man, exp = x.man_exp
+        return Fraction(int(man)) * (Fraction(2) ** int(exp))
+    # python-flint fmpq / fmpz and anything else rational-like
+    if hasattr(x, "p") and hasattr(x, "q"):  # python-flint fmpq
+        return Fraction(int(x.p), int(x.q))
+    if hasattr(x, "numerator") and hasattr(x, "denominator"):
+        return Fraction(int(x.numerator), int(x.denominator))
+    raise ValueError(f"cannot convert {type(x).__name__} {x!r} to an exact rational")
+
+
+def to_mpf(x: Any) -> mpmath.mpf:
+    """Return ``x`` as an mpmath mpf rounded once at the current precision.
+
+    >>> to_mpf("1/4")
+    mpf('0.25')
+    """
+    if isinstance(x, mpmath.mpf):
+        return +x
+    q = to_fraction(x)
+    return mpmath.mpf(q.numerator) / q.denominator
+
+
+def scalar(value: Any, kind: str):
+    """Return ``value`` as a scalar of number kind ``kind`` (float, Fraction or mpf).
+
+    >>> scalar("1/2", "exact"), scalar("1/2", "float")
+    (Fraction(1, 2), 0.5)
+    """
+    if kind == "float":
+        if isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool):
+            return float(value)
+        return float(to_fraction(value))
+    if kind == "exact":
+        return to_fraction(value)
+    if kind == "mpmath":
+        return to_mpf(value)
+    raise ValueError(f"unknown number kind {kind!r}; expected one of {KINDS}")
+
+
+def _array(values: Any, kind: str, ndim: int, name: str) -> np.ndarray:
+    """Convert nested sequences / arrays to a numpy array of the given kind and dimension."""
+    if kind == "float":
+        if isinstance(values, np.ndarray) and values.dtype == object:
+            arr = np.vectorize(lambda z: scalar(z, "float"), otypes=[np.float64])(values)
+        else:
+            try:
+                arr = np.asarray(values, dtype=np.float64)
+            except (TypeError, ValueError):
+                arr = np.vectorize(lambda z: scalar(z, "float"), otypes=[np.float64])(
+                    np.asarray(values, dtype=object))
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} contains non-finite values")
+    else:
+        src = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+        if src.dtype != object:
+            src = src.astype(object)
+        conv = to_fraction if kind == "exact" else to_mpf
+        arr = np.empty(src.shape, dtype=object)
+        for idx, z in np.ndenumerate(src):
+            arr[idx] = conv(z.item() if isinstance(z, np.generic) else z)
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    return arr
+
+
+def kind_of(arr: np.ndarray) -> str:
+    """Return the number kind ("float", "exact" or "mpmath") of a numpy array.
+
+    >>> kind_of(np.zeros(2)), kind_of(np.array([Fraction(1)], dtype=object))
+    ('float', 'exact')
+    """
+    if arr.dtype == np.float64:
+        return "float"
+    if arr.dtype == object:
+        first = next(iter(arr.flat), None)
+        if first is None or isinstance(first, Fraction):
+            return "exact"
+        if isinstance(first, mpmath.mpf):
+            return "mpmath"
+    raise ValueError(f"array of dtype {arr.dtype} holding {type(next(iter(arr.flat), None))} "
+                     "is not of a supported number kind")
+
+
+@dataclass(frozen=True, eq=False)
+class ReluNetwork:
+    """Two-layer ReLU network f(x) = sum_k v_k relu(w_k.x - b_k) + beta of one number kind.
+
+    Build with :meth:`exact`, :meth:`from_float`, :meth:`from_vector` or :meth:`from_torch`.
+
+    >>> net = ReluNetwork.exact([[1, 0]], ["1/2"], [2], 0)
+    >>> net.K, net.d, net.num_params, net.kind
+    (1, 2, 5, 'exact')
+    """
+
+    W: np.ndarray
+    b: np.ndarray
+    v: np.ndarray
+    beta: Any
+    kind: str
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown number kind {self.kind!r}")
+        K = self.W.shape[0]
+        if self.W.ndim != 2 or self.b.shape != (K,) or self.v.shape != (K,):
+            raise ValueError(f"inconsistent shapes W {self.W.shape}, b {self.b.shape}, v {self.v.shape}")
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def of_kind(cls, W, b, v, beta, kind: str) -> "ReluNetwork":
+        """Return a network with every entry converted to number kind ``kind``.
+
+        >>> ReluNetwork.of_kind([[1.0]], [0.0], [1.0], 0.0, "mpmath").kind
+        'mpmath'
+        """
+        Wa = _array(W, kind, 2, "W")
+        ba = _array(b, kind, 1, "b")
+        va = _array(v, kind, 1, "v")
+        if Wa.shape[0] != ba.shape[0] or Wa.shape[0] != va.shape[0]:
+            raise ValueError(f"W has {Wa.shape[0]} rows but b has {ba.shape[0]} and v {va.shape[0]} entries")
+        return cls(Wa, ba, va, scalar(beta, kind), kind)
+
+    @classmethod
+    def exact(cls, W, b, v, beta=0) -> "ReluNetwork":
+        """Return an exact-rational network (ints, "3/7" strings, Fractions; floats exactly).
+
+        >>> ReluNetwork.exact([[0.5]], ["1/3"], [1], 0).b[0]
+        Fraction(1, 3)
+        """
+        return cls.of_kind(W, b, v, beta, "exact")
+
+    @classmethod
+    def from_float(cls, W, b, v, beta=0.0) -> "ReluNetwork":
+        """Return a float64 network.
+
+        >>> ReluNetwork.from_float([[1, 2]], [0], [1], 0).W.dtype
+        dtype('float64')
+        """
+        return cls.of_kind(W, b, v, beta, "float")
+
+    @classmethod
+    def from_vector(cls, theta, K: int, d: int) -> "ReluNetwork":
+        """Return the network with parameter vector ``theta`` (layout [v | W row-major | b | beta]).
+
+        The number kind is that of ``theta``.
+
+        >>> ReluNetwork.from_vector(np.arange(5.0), 1, 2).W
+        array([[1., 2.]])
+        """
+        theta = np.asarray(theta)
+        if theta.shape != (K * (d + 2) + 1,):
+            raise ValueError(f"theta has shape {theta.shape}, expected ({K * (d + 2) + 1},) for K={K}, d={d}")
+        kind = kind_of(theta)
+        v = theta[:K].copy()
+        W = theta[K:K + K * d].reshape(K, d).copy()
+        b = theta[K + K * d:K * (d + 2)].copy()
+        return cls(W, b, v, theta[-1], kind)
+
+    @classmethod
+    def from_torch(cls, module) -> "ReluNetwork":
+        """Return the float64 network of nn.Sequential(Linear(d,K), ReLU(), Linear(K,1)) or its state_dict.
+
+        torch computes relu(W x + bias), so b = -bias.
+
+        >>> import torch
+        >>> m = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+        >>> ReluNetwork.from_torch(m).K
+        3
+        """
+        sd = module.state_dict() if hasattr(module, "state_dict") else module
+        try:
+            W = sd["0.weight"].detach().double().cpu().numpy()
+            bias = sd["0.bias"].detach().double().cpu().numpy()
+            v = sd["2.weight"].detach().double().cpu().numpy()
+            beta = sd["2.bias"].detach().double().cpu().numpy()
+        except KeyError as exc:
+            raise ValueError(f"state_dict lacks key {exc}; expected keys 0.weight, 0.bias, 2.weight, 2.bias "
+                             "of nn.Sequential(nn.Linear(d, K), nn.ReLU(), nn.Linear(K, 1))") from None
+        if v.ndim != 2 or v.shape[0] != 1 or beta.shape != (1,):
+            raise ValueError(f"output layer must be Linear(K, 1); got weight shape {v.shape}")
+        return cls.from_float(W, -bias, v[0], float(beta[0]))
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def K(self) -> int:
+        """Number of hidden neurons."""
+        return self.W.shape[0]
+
+    @property
+    def d(self) -> int:
+        """Input dimension."""
+        return self.W.shape[1]
+
+    @property
+    def num_params(self) -> int:
+        """P = K(d+2)+1."""
+        return self.K * (self.d + 2) + 1
+
+    # ------------------------------------------------------------------ conversions
+    def as_kind(self, kind: str, dps: int | None = None) -> "ReluNetwork":
+        """Return a copy in number kind ``kind`` (mpmath entries rounded at ``dps`` digits if given).
+
+        >>> ReluNetwork.from_float([[0.1]], [0], [1], 0).as_kind("exact").W[0, 0] == Fraction(0.1)
+        True
+        """
+        if kind == self.kind and kind != "mpmath":
+            return self
+        if kind == "mpmath" and dps is not None:
+            with mpmath.workdps(dps):
+                return ReluNetwork.of_kind(self.W, self.b, self.v, self.beta, kind)
+        return ReluNetwork.of_kind(self.W, self.b, self.v, self.beta, kind)
+
+    def as_exact(self) -> "ReluNetwork":
+        """Return the exact-rational copy (floats convert exactly to dyadic rationals)."""
+        return self.as_kind("exact")
+
+    def as_float(self) -> "ReluNetwork":
+        """Return the float64 copy (rationals rounded to nearest)."""
+        return self.as_kind("float")
+
+    def as_mpmath(self, dps: int | None = None) -> "ReluNetwork":
+        """Return the mpmath copy, entries rounded once at ``dps`` digits (default: current precision)."""
+        return self.as_kind("mpmath", dps)
+
+    def to_vector(self) -> np.ndarray:
+        """Return theta = [v | W row-major | b | beta] as a 1-D array of this kind.
+
+        >>> ReluNetwork.from_float([[1, 2]], [3], [4], 5).to_vector()
+        array([4., 1., 2., 3., 5.])
+        """
+        dtype = np.float64 if self.kind == "float" else object
+        out = np.empty(self.num_params, dtype=dtype)
+        K, d = self.K, self.d
+        out[:K] = self.v
+        out[K:K + K * d] = self.W.reshape(-1)
+        out[K + K * d:K * (d + 2)] = self.b
+        out[-1] = self.beta
+        return out
+
+    def to_torch(self):
+        """Return a float64 nn.Sequential(Linear(d,K), ReLU(), Linear(K,1)) computing this network.
+
+        >>> import torch
+        >>> net = ReluNetwork.from_float([[1.0]], [0.5], [2.0], 0.0)
+        >>> net.to_torch()(torch.tensor([[1.0]], dtype=torch.float64)).item()
+        1.0
+        """
+        import torch
+
+        f = self.as_float()
+        m = torch.nn.Sequential(torch.nn.Linear(self.d, self.K), torch.nn.ReLU(),
+                                torch.nn.Linear(self.K, 1)).double()
+        with torch.no_grad():
+            m[0].weight.copy_(torch.from_numpy(f.W))
+            m[0].bias.copy_(torch.from_numpy(-f.b))
+            m[2].weight.copy_(torch.from_numpy(f.v[None, :]))
+            m[2].bias.fill_(float(f.beta))
+        return m
+
+    def __repr__(self) -> str:
+        return f"ReluNetwork(K={self.K}, d={self.d}, kind={self.kind!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Data {(x_i, y_i)}: X of shape (n, d), y of shape (n,), of one number kind.
+
+    >>> Dataset.exact([[0, 1], ["1/2", 0]], [1, 0]).n
+    2
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    kind: str
+
+    def __post_init__(self):
+        if self.X.ndim != 2 or self.y.shape != (self.X.shape[0],):
+            raise ValueError(f"inconsistent shapes X {self.X.shape}, y {self.y.shape}")
+
+    @classmethod
+    def of_kind(cls, X, y, kind: str) -> "Dataset":
+        """Return a data set with entries converted to number kind ``kind``.
+
+        >>> Dataset.of_kind([[1]], [2], "float").y
+        array([2.])
+        """
+        Xa = _array(X, kind, 2, "X")
+        ya = _array(y, kind, 1, "y")
+        if Xa.shape[0] != ya.shape[0]:
+            raise ValueError(f"X has {Xa.shape[0]} rows but y has {ya.shape[0]} entries")
+        return cls(Xa, ya, kind)
+
+    @classmethod
+    def exact(cls, X, y) -> "Dataset":
+        """Return an exact-rational data set (floats convert exactly)."""
+        return cls.of_kind(X, y, "exact")
+
+    @classmethod
+    def from_float(cls, X, y) -> "Dataset":
+        """Return a float64 data set."""
+        return cls.of_kind(X, y, "float")
+
+    @property
+    def n(self) -> int:
+        """Number of samples."""
+        return self.X.shape[0]
+
+    @property
+    def d(self) -> int:
+        """Input dimension."""
+        return self.X.shape[1]
+
+    def as_kind(self, kind: str, dps: int | None = None) -> "Dataset":
+        """Return a copy in number kind ``kind``."""
+        if kind == self.kind and kind != "mpmath":
+            return self
+        if kind == "mpmath" and dps is not None:
+            with mpmath.workdps(dps):
+                return Dataset.of_kind(self.X, self.y, kind)
+        return Dataset.of_kind(self.X, self.y, kind)
+
+    def as_exact(self) -> "Dataset":
+        """Return the exact-rational copy (floats convert exactly)."""
+        return self.as_kind("exact")
+
+    def as_float(self) -> "Dataset":
+        """Return the float64 copy."""
+        return self.as_kind("float")
+
+    def as_mpmath(self, dps: int | None = None) -> "Dataset":
+        """Return the mpmath copy, rounded at ``dps`` digits (default: current precision)."""
+        return self.as_kind("mpmath", dps)
+
+    def __repr__(self) -> str:
+        return f"Dataset(n={self.n}, d={self.d}, kind={self.kind!r})"

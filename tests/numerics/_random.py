@@ -1,0 +1,34 @@
+"""Shared test helpers: random small exact networks and data sets (hypothesis strategies)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import strategies as st
+
+from numerics.network import Dataset, ReluNetwork
+
+small_q = st.fractions(min_value=-2, max_value=2, max_denominator=7)
+ball_q = st.fractions(min_value=Fraction(-1, 2), max_value=Fraction(1, 2), max_denominator=9)
+
+
+@st.composite
+def net_and_data(draw, max_K=3, max_d=3, max_n=5):
+    """An exact network (K <= max_K, d <= max_d) and data (n <= max_n) with ||x_i|| < 1."""
+    K = draw(st.integers(1, max_K))
+    d = draw(st.integers(1, max_d))
+    n = draw(st.integers(1, max_n))
+    W = [[draw(small_q) for _ in range(d)] for _ in range(K)]
+    b = [draw(small_q) for _ in range(K)]
+    v = [draw(small_q) for _ in range(K)]
+    beta = draw(small_q)
+    # |x_j| <= 1/2 and d <= 3 keeps ||x|| <= sqrt(3)/2 < 1
+    X = [[draw(ball_q) for _ in range(d)] for _ in range(n)]
+    y = [draw(small_q) for _ in range(n)]
+    return ReluNetwork.exact(W, b, v, beta), Dataset.exact(X, y)
+
+
+def fvec(a) -> np.ndarray:
+    """Float64 copy of an object array."""
+    return np.vectorize(float, otypes=[np.float64])(np.asarray(a, dtype=object))
