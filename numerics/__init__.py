@@ -4,12 +4,16 @@ Public surface (torch is imported lazily, only by functions that need it):
 
 * :mod:`numerics.network`  -- ReluNetwork, Dataset in float64 / exact Fraction / mpmath kinds;
 * :mod:`numerics.hessian`  -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
+* :mod:`numerics.io`       -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
+* :mod:`numerics.sampling` -- seeded uniform-ball samplers (float64 and exact rational);
 """
 
 from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
                               gradient, hessian, hvp, hvp_operator, jacobian, loss, preactivations,
                               residual_hessian, residual_vectors, residuals)
+from numerics.io import InputError, load_data, load_network, save_data, save_network
 from numerics.network import KINDS, Dataset, ReluNetwork, kind_of, scalar, to_fraction, to_mpf
+from numerics.sampling import linear_labels, sample_ball, sample_ball_exact
 
 __all__ = [
     # network
@@ -18,4 +22,8 @@ __all__ = [
     "KinkError", "preactivations", "activation_pattern", "forward", "residuals", "loss", "gradient",
     "jacobian", "gauss_newton", "residual_vectors", "residual_hessian", "hessian", "hvp",
     "hvp_operator", "find_kinks",
+    # io
+    "InputError", "load_network", "save_network", "load_data", "save_data",
+    # sampling
+    "sample_ball", "sample_ball_exact", "linear_labels",
 ]
