@@ -1,0 +1,152 @@
+"""Matplotlib figures of the experiments, each saved as PNG and PDF (Agg backend, no display)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["save", "plot_rates", "plot_slopes", "plot_shattering", "plot_vs"]
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(fig, out: Path, stem: str) -> list:
+    """Save ``fig`` as OUT/stem.png and OUT/stem.pdf; return the two paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{stem}.png", out / f"{stem}.pdf"]
+    # Fixed metadata keeps re-generated PDFs byte-stable where the backend allows.
+    fig.savefig(paths[0], dpi=130, bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight", metadata={"CreationDate": None})
+    _plt().close(fig)
+    return paths
+
+
+def plot_rates(table, groups, ds, metric, out, stem, title):
+    """Median MSE (with the seeds' min-max band) against n, log-log, one panel per group, one line per d.
+
+    ``table`` rows are dicts with keys group, d, n, metric + '_median', '_min', '_max'.
+    """
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(groups), figsize=(5.2 * len(groups), 4.2), squeeze=False)
+    for ax, g in zip(axes[0], groups):
+        for d in ds:
+            rows = sorted((r for r in table if r["group"] == g and r["d"] == d), key=lambda r: r["n"])
+            if not rows:
+                continue
+            n = [r["n"] for r in rows]
+            line, = ax.loglog(n, [r[f"{metric}_median"] for r in rows], "o-", label=f"d={d}")
+            ax.fill_between(n, [r[f"{metric}_min"] for r in rows], [r[f"{metric}_max"] for r in rows],
+                            color=line.get_color(), alpha=0.15)
+        ax.set_xlabel("n (training samples)")
+        ax.set_ylabel(f"{metric.replace('_', ' ')} vs f0 (median over seeds)")
+        ax.set_title(f"{title}: config {g}")
+        ax.legend(fontsize=8)
+        ax.grid(True, which="both", alpha=0.3)
+    return save(fig, out, stem)
+
+
+def plot_slopes(slopes, theory, out, stem, title):
+    """Measured rate p = -slope (bootstrap interval) against d, beside the theory's exponents."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.2, 4.4))
+    groups = sorted({s["group"] for s in slopes})
+    for j, g in enumerate(groups):
+        rows = sorted((s for s in slopes if s["group"] == g), key=lambda s: s["d"])
+        d = np.array([s["d"] for s in rows], dtype=float) + (j - (len(groups) - 1) / 2) * 0.08
+        p = np.array([s["rate"] for s in rows])
+        lo = np.array([s["rate_lo"] for s in rows])
+        hi = np.array([s["rate_hi"] for s in rows])
+        ax.errorbar(d, p, yerr=[p - lo, hi - p], fmt="o", capsize=3, label=f"measured, config {g}")
+    dd = sorted(theory)
+    styles = {"stable_upper": ("k--", "stable minima MSE upper 1/(2d+4)"),
+              "minimax_lower": ("k:", "minimax lower 2/(d+1) (d=1: 1/2)"),
+              "lownorm": ("k-.", "low-norm (d+3)/(2d+3)")}
+    for key, (style, label) in styles.items():
+        ax.plot(dd, [theory[d][key] for d in dd], style, label=label)
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_xlabel("d")
+    ax.set_ylabel("rate p  (MSE ~ n^-p)")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    ax.grid(True, alpha=0.3)
+    return save(fig, out, stem)
+
+
+def plot_shattering(runs, out, stem):
+    """Three rows per config: lambda_max estimate vs step (with 2/eta), active fraction vs weight norm
+    per neuron (final; init in grey), and loss / train / test MSE along training."""
+    plt = _plt()
+    fig, axes = plt.subplots(3, len(runs), figsize=(5.4 * len(runs), 11), squeeze=False)
+    for j, (label, cfg, res) in enumerate(runs):
+        ax = axes[0][j]
+        sh = res.get("sharpness") or {}
+        steps = sh.get("step", [])
+        lam = [np.nan if v is None else v for v in sh.get("lambda_max_estimate", [])]
+        if steps:
+            ax.semilogy(steps, lam, "-", label="lambda_max estimate (Lanczos, lower bound)")
+        ax.axhline(2 / cfg["eta"], color="r", ls="--", label=f"2/eta = {2 / cfg['eta']:.3g}")
+        ax.set_xlabel("GD step")
+        ax.set_ylabel("lambda_max(grad^2 L)")
+        ax.set_title(f"config {label}: eta={cfg['eta']}, wd={cfg['weight_decay']}")
+        ax.legend(fontsize=7)
+        ax.grid(True, which="both", alpha=0.3)
+        ax = axes[1][j]
+        for key, style, name in (("neurons_init", dict(color="0.6", s=4), "init"),
+                                 ("neurons_final", dict(color="C0", s=6), "final")):
+            nd = res.get(key)
+            if nd:
+                frac = np.asarray(nd["active_fraction"], dtype=float)
+                norm = np.asarray(nd["weight_norm"], dtype=float)
+                frac = np.where(frac > 0, frac, 0.5 / cfg["n"])  # inactive neurons drawn at half a sample
+                ax.scatter(frac, norm, label=name, **style)
+        ax.axvline(1 / cfg["n"], color="k", lw=0.5, ls=":", label="one sample")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("fraction of training inputs on which the neuron is active")
+        ax.set_ylabel("|v_k| * ||w_k||")
+        ax.legend(fontsize=7)
+        ax.grid(True, which="both", alpha=0.3)
+        ax = axes[2][j]
+        h = res["history"]
+        for key in ("loss", "train_mse", "test_mse"):
+            ax.semilogy(h["step"], [np.nan if v is None else v for v in h[key]], label=key)
+        ax.set_xlabel("GD step")
+        ax.set_ylabel("loss / MSE vs f0")
+        ax.legend(fontsize=7)
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return save(fig, out, stem)
+
+
+def plot_vs(table, x, metrics, group_key, out, stem, title, logx=False):
+    """One panel per metric: median (min-max band over seeds) against ``x``, one line per group."""
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.9), squeeze=False)
+    groups = sorted({r[group_key] for r in table}, key=str)
+    for ax, m in zip(axes[0], metrics):
+        for g in groups:
+            rows = sorted((r for r in table if r[group_key] == g), key=lambda r: r[x])
+            xs = [r[x] for r in rows]
+            med = [r.get(f"{m}_median", np.nan) for r in rows]
+            line, = ax.plot(xs, med, "o-", label=str(g))
+            ax.fill_between(xs, [r.get(f"{m}_min", np.nan) for r in rows], [r.get(f"{m}_max", np.nan) for r in rows],
+                            color=line.get_color(), alpha=0.15)
+        if logx:
+            ax.set_xscale("log")
+        if m != "active_neurons":
+            ax.set_yscale("log")
+        ax.set_xlabel(x)
+        ax.set_ylabel(m.replace("_", " "))
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return save(fig, out, stem)

@@ -1,0 +1,127 @@
+"""One training run from a config dict: data, Kaiming init, full-batch GD, tracking, final metrics."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import torch
+
+from .data import make_task
+from .tracking import core_metrics, encode_params, mse_vs_target, neuron_stats
+from .trainer import Workspace, forward, gd_step, init_params
+
+__all__ = ["RUN_DEFAULTS", "run_one"]
+
+# Fields every run config has; experiment definitions override some (configs.py).
+RUN_DEFAULTS = {
+    "d": 1, "n": 32, "width": 128, "eta": 0.2, "weight_decay": 0.0, "epochs": 1000, "seed": 0,
+    "sigma": 1.0, "activation": "relu", "target": "linear", "n_test": 2000, "clip": 50.0,
+    "track_every": 100,       # cheap metrics (loss, MSEs, active neurons) every this many steps
+    "sharpness_every": 0,     # lambda_max estimate every this many steps during training (0: never)
+    "final_core_metrics": False,  # lambda_max / V_g / margin of the final network inside the run
+    "store_neurons": False,   # per-neuron active fraction and weight norm at init and at the end
+    "store_params": True,     # final parameters (lossless) for metrics computed after the sweep
+}
+
+
+def run_one(config: dict) -> dict:
+    """Return the result dict of one run (JSON-able): final metrics, history, optional neuron stats.
+
+    The GD step is ``trainer.gd_step`` (analytic gradient, clipping, weight decay).  A run that
+    produces a non-finite loss stops and is marked ``diverged``.
+
+    >>> r = run_one({"d": 1, "n": 8, "width": 4, "epochs": 20, "track_every": 10, "store_params": False})
+    >>> sorted(r["history"]), r["diverged"]
+    (['active_neurons', 'grad_norm', 'loss', 'step', 'test_mse', 'train_mse'], False)
+    """
+    cfg = {**RUN_DEFAULTS, **config}
+    unknown = set(config) - set(RUN_DEFAULTS) - {"experiment", "group"}
+    if unknown:
+        raise ValueError(f"unknown config fields {sorted(unknown)}")
+    d, n, K = int(cfg["d"]), int(cfg["n"]), int(cfg["width"])
+    task = make_task(d, n, float(cfg["sigma"]), int(cfg["seed"]), cfg["target"], int(cfg["n_test"]))
+    X, y = torch.from_numpy(task.X), torch.from_numpy(task.y)
+    f0 = torch.from_numpy(task.f0_train)
+    Xt, f0t = torch.from_numpy(task.X_test), torch.from_numpy(task.f0_test)
+    p = init_params(d, K, int(cfg["seed"]))
+    act, eta, wd = cfg["activation"], float(cfg["eta"]), float(cfg["weight_decay"])
+    clip = None if cfg["clip"] is None else float(cfg["clip"])
+    work = Workspace(n, K, d)
+    relu = act == "relu"
+
+    hist = {k: [] for k in ("step", "loss", "train_mse", "test_mse", "active_neurons", "grad_norm")}
+    sharp = {"step": [], "lambda_max_estimate": [], "vg_norm": [], "thm32_margin": []}
+    result = {"diverged": False, "two_over_eta": 2.0 / eta}
+    if cfg["store_neurons"]:
+        frac0, norm0 = neuron_stats(p, X)
+        result["neurons_init"] = {"active_fraction": frac0.tolist(), "weight_norm": norm0.tolist()}
+
+    def track(step, loss, gnorm):
+        frac, _ = neuron_stats(p, X)
+        hist["step"].append(step)
+        hist["loss"].append(loss)
+        hist["train_mse"].append(mse_vs_target(p, X, f0, act))
+        hist["test_mse"].append(mse_vs_target(p, Xt, f0t, act))
+        hist["active_neurons"].append(float((frac > 0).mean()))
+        hist["grad_norm"].append(gnorm)
+
+    def track_sharpness(step):
+        W, b, v, beta = p.numpy()
+        m = core_metrics(W, b, v, beta, task.X, task.y, eta)
+        sharp["step"].append(step)
+        for k in ("lambda_max_estimate", "vg_norm", "thm32_margin"):
+            sharp[k].append(m.get(k, math.nan))
+
+    t0 = time.perf_counter()
+    epochs, every, s_every = int(cfg["epochs"]), int(cfg["track_every"]), int(cfg["sharpness_every"])
+    loss = gnorm = math.nan
+    for step in range(epochs + 1):
+        if relu and s_every and step % s_every == 0:
+            track_sharpness(step)
+        if step == epochs:
+            break
+        loss, gnorm = gd_step(p, X, y, eta, wd, clip, act, work)
+        if not math.isfinite(loss) or not all(bool(torch.isfinite(t).all()) for t in p.tensors()):
+            result["diverged"] = True
+            break
+        if step % every == 0:
+            track(step, loss, gnorm)
+    result["train_seconds"] = time.perf_counter() - t0
+
+    final_loss = 0.5 * float(((forward(p, X, act) - y) ** 2).mean())
+    track(step, final_loss, gnorm)
+    frac, norm = neuron_stats(p, X)
+    result.update({
+        "steps_done": step,
+        "final_loss": final_loss,
+        "train_mse": hist["train_mse"][-1],
+        "test_mse": hist["test_mse"][-1],
+        "active_neurons": hist["active_neurons"][-1],
+        "history": hist,
+    })
+    if relu and s_every:
+        result["sharpness"] = sharp
+    if cfg["store_neurons"]:
+        result["neurons_final"] = {"active_fraction": frac.tolist(), "weight_norm": norm.tolist()}
+    if cfg["store_params"]:
+        result["params"] = encode_params(p)
+    if relu and cfg["final_core_metrics"]:
+        W, b, v, beta = p.numpy()
+        result["core"] = core_metrics(W, b, v, beta, task.X, task.y, eta)
+    return _jsonable(result)
+
+
+def _jsonable(obj):
+    """Return obj with numpy scalars turned into floats and NaN/inf into None (strict JSON)."""
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        x = float(obj)
+        return x if math.isfinite(x) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj

@@ -1,0 +1,304 @@
+"""Summaries of stored runs: CSV and Markdown tables, JSON, figures (issue 6), per experiment.
+
+``summarize`` reads the runs of the experiment's grid from the store (runs not finished are listed as
+missing, never invented), aggregates over seeds (median, min, max), and for ReLU runs computes the
+numerics core's estimates of the final network (lambda_max estimate, |f|_{V_g}, Thm 3.2 margin) from the
+stored parameters, caching them in the store.  Every lambda_max value is an ESTIMATE (a lower bound).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import figures
+from .rates import bootstrap_slope, theory_exponents
+from .sweep import config_key
+
+__all__ = ["summarize", "collect", "aggregate"]
+
+RATES_LIKE = {"rates", "gelu", "lownoise", "holder"}
+METRICS = ["train_mse", "test_mse", "final_loss", "active_neurons"]
+CORE = ["lambda_max_estimate", "vg_norm", "thm32_margin"]
+_CORE_NAME = "core-final-v1"
+
+
+def collect(configs, store):
+    """Return (runs, missing): runs = [(key, config, result)] finished in ``store``; missing = keys not."""
+    runs, missing = [], []
+    for c in configs:
+        k = config_key(c)
+        res = store.get(k)
+        if res is None:
+            missing.append(k)
+        else:
+            runs.append((k, c, res))
+    return runs, missing
+
+
+def aggregate(rows, by, metrics):
+    """Return one row per distinct value of the ``by`` fields with median/min/max/count of each metric.
+
+    >>> aggregate([{"g": 1, "m": 1.0}, {"g": 1, "m": 3.0}, {"g": 2, "m": 5.0}], ["g"], ["m"])[0]["m_median"]
+    2.0
+    """
+    groups = {}
+    for r in rows:
+        groups.setdefault(tuple(r[b] for b in by), []).append(r)
+    out = []
+    for key, members in sorted(groups.items(), key=lambda kv: tuple(str(x) if isinstance(x, str) else x for x in kv[0])):
+        row = dict(zip(by, key))
+        row["seeds"] = len(members)
+        for m in metrics:
+            vals = np.array([r[m] for r in members if r.get(m) is not None], dtype=float)
+            vals = vals[np.isfinite(vals)]
+            row[f"{m}_median"] = float(np.median(vals)) if len(vals) else None
+            row[f"{m}_min"] = float(vals.min()) if len(vals) else None
+            row[f"{m}_max"] = float(vals.max()) if len(vals) else None
+        out.append(row)
+    return out
+
+
+def _core_for_run(key, cfg, res, store):
+    """lambda_max estimate / V_g / margin of the run's final network (cached in the store)."""
+    if "core" in res:
+        return res["core"]
+    cached = store.get_derived(key, _CORE_NAME)
+    if cached is not None:
+        return cached
+    if "params" not in res or cfg.get("activation", "relu") != "relu":
+        return {}
+    try:
+        from .data import make_task
+        from .run import RUN_DEFAULTS
+        from .tracking import core_metrics, decode_params
+    except ImportError:
+        return {}
+    c = {**RUN_DEFAULTS, **cfg}
+    task = make_task(c["d"], c["n"], c["sigma"], c["seed"], c["target"], c["n_test"])
+    W, b, v, beta = decode_params(res["params"])
+    try:
+        value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"])
+    except ImportError as exc:  # the numerics core's estimate/weights modules are not there yet
+        return {"error": f"numerics core unavailable: {exc}"}
+    store.put_derived(key, _CORE_NAME, value)
+    return value
+
+
+def _run_rows(runs, store, core: bool):
+    rows = []
+    todo = len(runs)
+    for i, (key, cfg, res) in enumerate(runs):
+        row = {"key": key, **{k: cfg.get(k) for k in ("group", "d", "n", "width", "eta", "weight_decay",
+                                                         "epochs", "seed", "sigma", "activation", "target")}}
+        for m in METRICS:
+            row[m] = res.get(m)
+        row["diverged"] = res.get("diverged")
+        if core:
+            cm = _core_for_run(key, cfg, res, store)
+            for m in CORE:
+                row[m] = cm.get(m)
+            if cm.get("error"):
+                row["core_error"] = cm["error"]
+            if sys.stderr.isatty() or todo > 20:
+                sys.stderr.write(f"\rcore metrics of final networks: {i + 1}/{todo}")
+        rows.append(row)
+    if core and todo > 20:
+        sys.stderr.write("\n")
+    return rows
+
+
+def _write_csv(rows, path: Path):
+    if not rows:
+        path.write_text("")
+        return
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in fields})
+
+
+def _fmt(x, digits=4):
+    if x is None:
+        return "n/a"
+    if isinstance(x, (int, np.integer)):
+        return str(x)
+    if isinstance(x, float) and not np.isfinite(x):
+        return "n/a"
+    return f"{x:.{digits}g}"
+
+
+def _md_table(rows, cols, header=None):
+    header = header or cols
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        lines.append("| " + " | ".join(_fmt(r.get(c)) if not isinstance(r.get(c), str) else r[c] for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def _grid_text(configs):
+    def vals(k):
+        return sorted({c.get(k) for c in configs if c.get(k) is not None}, key=str)
+
+    parts = [f"{k} in {vals(k)}" for k in ("group", "d", "n", "width", "eta", "weight_decay", "epochs", "sigma",
+                                            "activation", "target") if vals(k)]
+    return f"{len(configs)} runs; seeds {vals('seed')}; " + "; ".join(parts)
+
+
+def summarize(name, configs, store, out, command: str = "", quick: bool = False) -> dict:
+    """Write OUT/summary.{md,csv,json}, OUT/runs.csv and figures for experiment ``name``; return the summary.
+
+    The returned dict has 'text' (a short human summary), 'files' and experiment-specific tables.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    runs, missing = collect(configs, store)
+    core = name != "gelu"
+    rows = _run_rows(runs, store, core=core)
+    _write_csv(rows, out / "runs.csv")
+    head = [f"# {name}: summary", "", f"Command: `{command}`" if command else "", "",
+            f"Grid: {_grid_text(configs)}.", "",
+            f"Finished runs: {len(runs)} of {len(configs)}" + (f" ({len(missing)} missing: re-run the command to resume)"
+                                                              if missing else "") + ".", "",
+            "MSE is measured against the noise-free target f_0: 'train_mse' on the training inputs "
+            "(in-sample, the quantity of Thm 3.6), 'test_mse' on 2000 fresh inputs.  lambda_max values are "
+            "ESTIMATES (Lanczos on the analytic HVP: lower bounds), not certificates.", ""]
+    if quick:
+        head.insert(1, "\n**Quick grid (CI smoke test): too small and too short to say anything about rates.**\n")
+    summary = {"experiment": name, "finished": len(runs), "total": len(configs), "missing": len(missing),
+               "command": command}
+    if name in RATES_LIKE:
+        body, extra, files = _rates_summary(name, rows, out)
+    elif name == "shattering":
+        body, extra, files = _shattering_summary(runs, rows, out)
+    else:
+        body, extra, files = _vs_summary(name, rows, out)
+    summary.update(extra)
+    md = "\n".join(head + body) + "\n"
+    (out / "summary.md").write_text(md)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    files = [str(p) for p in files] + [str(out / f) for f in ("summary.md", "summary.csv", "summary.json", "runs.csv")]
+    summary["files"] = files
+    summary["text"] = extra.pop("_text", f"{name}: {len(runs)}/{len(configs)} runs; summary in {out / 'summary.md'}")
+    summary.pop("_text", None)
+    return summary
+
+
+def _rates_summary(name, rows, out):
+    metrics = METRICS + CORE
+    table = aggregate(rows, ["group", "d", "n"], metrics)
+    _write_csv(table, out / "summary.csv")
+    groups = sorted({r["group"] for r in rows})
+    ds = sorted({r["d"] for r in rows})
+    slopes = []
+    for g in groups:
+        for d in ds:
+            entry = {"group": g, "d": d}
+            for m in ("train_mse", "test_mse"):
+                samples = {}
+                for r in rows:
+                    if r["group"] == g and r["d"] == d and r.get(m) is not None:
+                        samples.setdefault(r["n"], []).append(r[m])
+                s, lo, hi = bootstrap_slope(samples)
+                pre = "rate" if m == "train_mse" else "test_rate"
+                # rate p = -slope; the interval flips
+                entry.update({pre: -s, f"{pre}_lo": -hi, f"{pre}_hi": -lo})
+            th = theory_exponents(d)
+            entry.update({k: th[k] for k in ("stable_upper", "minimax_lower", "lownorm")})
+            entry["exponent_source"] = th["source"]
+            slopes.append(entry)
+    _write_csv(slopes, out / "slopes.csv")
+    files = []
+    if rows:
+        files += figures.plot_rates(table, groups, ds, "train_mse", out, "mse_vs_n", name)
+        files += figures.plot_rates(table, groups, ds, "test_mse", out, "test_mse_vs_n", name + " (test)")
+        files += figures.plot_slopes(slopes, {d: theory_exponents(d) for d in ds}, out, "rates_vs_d",
+                                     f"{name}: measured rate of in-sample MSE vs theory")
+    for e in slopes:
+        e["rate_ci"] = f"{_fmt(e['rate'], 3)} [{_fmt(e['rate_lo'], 3)}, {_fmt(e['rate_hi'], 3)}]"
+        e["test_rate_ci"] = f"{_fmt(e['test_rate'], 3)} [{_fmt(e['test_rate_lo'], 3)}, {_fmt(e['test_rate_hi'], 3)}]"
+    body = ["## Rates (MSE ~ n^-p; p = -slope of log median MSE vs log n, 95% bootstrap interval over seeds)", "",
+            _md_table(slopes, ["d", "group", "rate_ci", "test_rate_ci", "stable_upper", "minimax_lower", "lownorm"],
+                      ["d", "config", "p (train MSE vs f0)", "p (test MSE vs f0)", "Thm 3.6 upper 1/(2d+4)",
+                       "Thm 3.7 lower", "low-norm (d+3)/(2d+3)"]),
+            "", f"Theory exponents from: {sorted({e['exponent_source'] for e in slopes})}.", "",
+            "## Medians over seeds", "",
+            _md_table(table, ["group", "d", "n", "seeds", "train_mse_median", "test_mse_median", "final_loss_median",
+                              "active_neurons_median", "lambda_max_estimate_median", "vg_norm_median",
+                              "thm32_margin_median"],
+                      ["config", "d", "n", "seeds", "train MSE", "test MSE", "loss", "frac. neurons active",
+                       "lambda_max est.", "V_g norm", "Thm 3.2 margin (est.)"]), ""]
+    text = "\n".join(f"{name} d={e['d']} config {e['group']}: p = {e['rate_ci']} (train), {e['test_rate_ci']} (test); "
+                     f"theory 1/(2d+4)={e['stable_upper']:.3f}, lower={e['minimax_lower']:.3f}, "
+                     f"low-norm={e['lownorm']:.3f}" for e in slopes)
+    return body, {"slopes": slopes, "table": table, "_text": text}, files
+
+
+def _shattering_summary(runs, rows, out):
+    table = []
+    plot_runs = []
+    for (key, cfg, res), row in zip(runs, rows):
+        nf = res.get("neurons_final") or {}
+        frac = np.asarray(nf.get("active_fraction", []), dtype=float)
+        norm = np.asarray(nf.get("weight_norm", []), dtype=float)
+        active = frac > 0
+        n = cfg["n"]
+        sh = res.get("sharpness") or {}
+        lam_hist = [v for v in sh.get("lambda_max_estimate", []) if v is not None]
+        core = res.get("core", {})
+        entry = {
+            "group": cfg["group"], "eta": cfg["eta"], "weight_decay": cfg["weight_decay"], "epochs": cfg["epochs"],
+            "steps_done": res.get("steps_done"), "diverged": str(res.get("diverged")),
+            "final_loss": res.get("final_loss"), "train_mse": res.get("train_mse"), "test_mse": res.get("test_mse"),
+            "lambda_max_estimate": core.get("lambda_max_estimate"), "two_over_eta": 2 / cfg["eta"],
+            "max_lambda_est_along": max(lam_hist) if lam_hist else None,
+            "vg_norm": core.get("vg_norm"), "thm32_margin": core.get("thm32_margin"),
+            "neurons_active_on_data": float(active.mean()) if len(frac) else None,
+            "median_samples_per_active_neuron": float(np.median(frac[active] * n)) if active.any() else None,
+            "active_neurons_on_at_most_5_samples": float(((frac * n <= 5) & active).sum() / max(active.sum(), 1))
+            if len(frac) else None,
+            "corr_log_frac_log_norm": float(np.corrcoef(np.log(frac[active]), np.log(norm[active]))[0, 1])
+            if active.sum() > 2 else None,
+            "core_error": core.get("error"),
+        }
+        table.append(entry)
+        plot_runs.append((cfg["group"], cfg, res))
+    _write_csv(table, out / "summary.csv")
+    files = figures.plot_shattering(sorted(plot_runs, key=lambda t: t[0]), out, "shattering") if plot_runs else []
+    cols = ["group", "eta", "weight_decay", "epochs", "final_loss", "train_mse", "test_mse", "lambda_max_estimate",
+            "two_over_eta", "max_lambda_est_along", "vg_norm", "thm32_margin", "neurons_active_on_data",
+            "median_samples_per_active_neuron", "active_neurons_on_at_most_5_samples", "corr_log_frac_log_norm"]
+    hdr = ["config", "eta", "wd", "epochs", "loss", "train MSE", "test MSE", "final lambda_max est.", "2/eta",
+           "max lambda_max est. along training", "V_g norm", "Thm 3.2 margin (est.)", "frac. neurons active on data",
+           "median #samples per active neuron", "frac. of active neurons on <= 5 samples", "corr(log active frac, log weight)"]
+    body = ["## Final state per configuration", "", _md_table(table, cols, hdr), "",
+            "Per-neuron definitions: active fraction = #{i : w_k.x_i - b_k > 0}/n on the training inputs; "
+            "weight norm = |v_k| * ||w_k||_2.  Figure: shattering.png / .pdf.", ""]
+    text = "\n".join(f"shattering config {e['group']}: train MSE {_fmt(e['train_mse'])}, test MSE {_fmt(e['test_mse'])}, "
+                     f"lambda_max estimate {_fmt(e['lambda_max_estimate'])} vs 2/eta {_fmt(e['two_over_eta'])}, "
+                     f"neurons active on data {_fmt(e['neurons_active_on_data'])}, median samples per active neuron "
+                     f"{_fmt(e['median_samples_per_active_neuron'])}" for e in table)
+    return body, {"table": table, "_text": text}, files
+
+
+_VS = {"dimension": ("d", "group", False), "lr": ("eta", "group", True), "underparam": ("width", "group", True)}
+
+
+def _vs_summary(name, rows, out):
+    x, group_key, logx = _VS[name]
+    metrics = METRICS + (["lambda_max_estimate"] if name == "lr" else [])
+    table = aggregate(rows, [group_key, x], metrics + CORE)
+    _write_csv(table, out / "summary.csv")
+    files = figures.plot_vs(table, x, metrics, group_key, out, name, f"{name} sweep", logx=logx) if rows else []
+    cols = [group_key, x, "seeds"] + [f"{m}_median" for m in metrics + CORE]
+    body = [f"## Medians over seeds against {x}", "", _md_table(table, cols), ""]
+    text = "\n".join(f"{name} {group_key}={r[group_key]} {x}={r[x]}: train MSE {_fmt(r['train_mse_median'])}, "
+                     f"test MSE {_fmt(r['test_mse_median'])}, neurons active {_fmt(r['active_neurons_median'])}"
+                     for r in table)
+    return body, {"table": table, "_text": text}, files

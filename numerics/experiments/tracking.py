@@ -1,0 +1,125 @@
+"""Quantities tracked along training (issue 6): fit, per-neuron activity, sharpness, V_g and margin.
+
+Definitions used in every table and figure:
+- train MSE vs f_0: (1/n) sum_i (f(x_i) - f_0(x_i))^2 on the training inputs (in-sample, noise-free
+  target: the quantity of Thm 3.6); test MSE vs f_0: the same on a fresh sample of inputs.
+- active fraction of neuron k: #{i : w_k.x_i - b_k > 0} / n on the training inputs (strict: a point on
+  the kink counts as inactive, like relu'(0) = 0).
+- weight norm of neuron k: |v_k| * ||w_k||_2, the coefficient |a_k| of the neuron written as
+  a_k relu(u_k^T x - t_k) with ||u_k|| = 1 (theory.md, Example 3.1); invariant under the rescaling
+  (c w, c b, v / c).
+- lambda_max: ``numerics.estimate.lambda_max_estimate`` (Lanczos on the analytic HVP): an ESTIMATE, a
+  lower bound on lambda_max(grad^2 L), never a certificate.  It is of the unregularised loss L, also
+  when training with weight decay (whose GD Hessian is grad^2 L + wd I).
+- |f|_{V_g} and the Thm 3.2 margin: ``numerics.weights.vg_norm`` / ``theorem_3_2_margin`` on the
+  float network (the margin uses the lambda_max estimate, so it is an estimate too).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import numpy as np
+import torch
+
+from .trainer import Params, forward
+
+__all__ = ["neuron_stats", "mse_vs_target", "encode_params", "decode_params", "core_metrics",
+           "relu_network"]
+
+
+def neuron_stats(p: Params, X: torch.Tensor):
+    """Return (active_fraction (K,), weight_norm (K,)) as numpy float64 arrays (definitions above).
+
+    >>> from numerics.experiments.trainer import DTYPE
+    >>> p = Params(torch.tensor([[1.0], [-2.0]], dtype=DTYPE), torch.tensor([0.0, 0.0], dtype=DTYPE),
+    ...            torch.tensor([3.0, 0.5], dtype=DTYPE), torch.tensor(0.0, dtype=DTYPE))
+    >>> frac, norm = neuron_stats(p, torch.tensor([[-1.0], [0.0], [0.5], [2.0]], dtype=DTYPE))
+    >>> frac.tolist(), norm.tolist()
+    ([0.5, 0.25], [3.0, 1.0])
+    """
+    Z = torch.addmm(-p.b, X, p.W.T)
+    frac = (Z > 0).sum(dim=0).to(torch.float64) / X.shape[0]
+    norm = p.v.abs() * torch.linalg.vector_norm(p.W, dim=1)
+    return frac.numpy().copy(), norm.numpy().copy()
+
+
+def mse_vs_target(p: Params, X: torch.Tensor, f0: torch.Tensor, activation: str = "relu") -> float:
+    """Return (1/m) sum_i (f(x_i) - f_0(x_i))^2.
+
+    >>> from numerics.experiments.trainer import init_params, DTYPE
+    >>> p = init_params(1, 2, 0); X = torch.zeros(3, 1, dtype=DTYPE)
+    >>> mse_vs_target(p, X, forward(p, X)) == 0.0
+    True
+    """
+    e = forward(p, X, activation) - f0
+    return float(torch.dot(e, e)) / X.shape[0]
+
+
+def encode_params(p: Params) -> dict:
+    """Return the parameters as exact float64 bytes in base64 (JSON-able, lossless)."""
+    W, b, v, beta = p.numpy()
+    return {"K": int(W.shape[0]), "d": int(W.shape[1]),
+            "theta_b64": base64.b64encode(np.concatenate([v, W.reshape(-1), b, [beta]]).astype("<f8").tobytes()).decode()}
+
+
+def decode_params(blob: dict):
+    """Return (W, b, v, beta) numpy float64 from ``encode_params`` output (layout [v | W | b | beta]).
+
+    >>> from numerics.experiments.trainer import init_params
+    >>> p = init_params(2, 3, 0); W, b, v, beta = decode_params(encode_params(p))
+    >>> bool((W == p.W.numpy()).all()) and beta == 0.0
+    True
+    """
+    K, d = blob["K"], blob["d"]
+    theta = np.frombuffer(base64.b64decode(blob["theta_b64"]), dtype="<f8").astype(np.float64)
+    v, W, b, beta = theta[:K], theta[K:K + K * d].reshape(K, d), theta[K + K * d:K + K * d + K], float(theta[-1])
+    return W, b, v, beta
+
+
+def relu_network(W, b, v, beta):
+    """Return the numerics core's float ``ReluNetwork`` for (W, b, v, beta) (same sign convention)."""
+    from numerics.network import ReluNetwork
+
+    return ReluNetwork.from_float(W, b, v, beta)
+
+
+def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bool = True) -> dict:
+    """Return the numerics core's estimates for a ReLU network on (X, y).
+
+    Keys: lambda_max_estimate (Lanczos lower bound on lambda_max(grad^2 L)), two_over_eta, vg_norm
+    (|f|_{V_g}, float), thm32_margin (Theorem 3.2 margin evaluated with the lambda_max estimate),
+    and ``error`` when the core refused (e.g. a data point exactly on a kink).
+    """
+    from numerics.network import Dataset
+
+    out = {"two_over_eta": 2.0 / eta}
+    net = relu_network(W, b, v, beta)
+    data = Dataset.from_float(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
+    try:
+        lam = None
+        if sharpness:
+            from numerics.estimate import lambda_max_estimate
+
+            lam = float(lambda_max_estimate(net, data))
+            out["lambda_max_estimate"] = lam
+        if vg:
+            from numerics.weights import theorem_3_2_margin, vg_norm
+
+            out["vg_norm"] = float(vg_norm(net, data.X))
+            if lam is not None:
+                out["thm32_margin"] = _as_float(theorem_3_2_margin(net, data, lam))
+    except (ValueError, ArithmeticError) as exc:  # KinkError is a ValueError
+        out["error"] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
+def _as_float(x):
+    """Return a float from a number or from a result object carrying ``margin``."""
+    if hasattr(x, "margin"):
+        x = x.margin
+    try:
+        return float(x)
+    except TypeError:
+        return math.nan

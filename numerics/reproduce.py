@@ -1,0 +1,95 @@
+"""Reproduce the paper's experiments: ``python -m numerics.reproduce NAME [--quick] [--out DIR] ...``.
+
+NAME is one of rates, shattering, dimension, lr, gelu, underparam, lownoise, holder, or ``variants``
+(the last four).  Runs are stored in ``OUT/runs.sqlite`` keyed by a hash of their config as they finish;
+re-running skips finished runs (an interrupted sweep resumes), then writes the summary (CSV, Markdown,
+JSON) and figures (PNG and PDF) under ``OUT/NAME/``.  Progress goes to stderr.
+
+Examples:
+    python -m numerics.reproduce rates --quick --out /tmp/repro
+    python -m numerics.reproduce shattering --workers 2 --out results
+    python -m numerics.reproduce rates --scheduler tcp://10.0.0.5:8786 --out results
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+__all__ = ["main", "NAMES"]
+
+VARIANTS = ["gelu", "underparam", "lownoise", "holder"]
+NAMES = ["rates", "shattering", "dimension", "lr", *VARIANTS, "variants"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m numerics.reproduce", description=__doc__.split("\n")[0])
+    p.add_argument("name", choices=NAMES, help="experiment to run")
+    p.add_argument("--quick", action="store_true", help="reduced grid for CI (under two minutes)")
+    p.add_argument("--out", default="reproduce_out", help="output folder (holds runs.sqlite and NAME/)")
+    p.add_argument("--store", default=None, help="SQLite run store (default: OUT/runs.sqlite)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="local worker processes (default: 1 for --quick, else 2); 1 runs in-process")
+    p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address (e.g. tcp://host:8786)")
+    p.add_argument("--epochs", type=int, default=None, help="override the grid's epoch count (not for lr)")
+    p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def main(argv=None) -> int:
+    """Run the experiment(s) named in argv, write their summaries and figures; return the exit code."""
+    args = _parser().parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        print("error: --workers must be >= 1", file=sys.stderr)
+        return 2
+    if args.epochs is not None and args.epochs < 1:
+        print("error: --epochs must be >= 1", file=sys.stderr)
+        return 2
+    from numerics.experiments.configs import grid
+    from numerics.experiments.run import run_one
+    from numerics.experiments.summary import summarize
+    from numerics.experiments.sweep import STORE_NAME, RunStore, run_sweep
+
+    names = VARIANTS if args.name == "variants" else [args.name]
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        store_path = Path(args.store) if args.store else out / STORE_NAME
+        store = RunStore(store_path)
+    except (OSError, Exception) as exc:  # sqlite3.DatabaseError on a non-database file
+        print(f"error: cannot use output folder {out}: {exc}", file=sys.stderr)
+        return 2
+    workers = args.workers if args.workers is not None else (1 if args.quick else 2)
+    summaries = {}
+    try:
+        for name in names:
+            configs = grid(name, quick=args.quick, epochs=args.epochs)
+            if not args.no_run:
+                stats = run_sweep(configs, run_one, store, experiment=name, workers=workers,
+                                  scheduler=args.scheduler, progress=not args.quiet, label=name)
+                print(f"{name}: {stats.computed} runs computed, {stats.skipped} loaded from {store_path}",
+                      file=sys.stderr)
+            command = "python -m numerics.reproduce " + " ".join(argv if argv is not None else sys.argv[1:])
+            summaries[name] = summarize(name, configs, store, out / name, command=command, quick=args.quick)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished runs are stored; re-run the same command to resume", file=sys.stderr)
+        return 130
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(summaries, indent=2, default=str))
+    else:
+        for name, s in summaries.items():
+            print(s.get("text", f"{name}: done"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
