@@ -1,0 +1,715 @@
+"""GD dynamics near a minimum against linear stability (Prop. 2.1), at high precision.
+
+For a minimum theta* with Hessian H = grad^2 L(theta*), GD with step eta linearised at theta* is
+delta_{t+1} = (I - eta H) delta_t, so the component of a perturbation along an eigenvector with
+eigenvalue lam is multiplied by (1 - eta lam) each step: it contracts iff |1 - eta lam| < 1, and for
+lam >= 0 that is eta < 2/lam (Prop. 2.1: linearly stable iff lambda_max <= 2/eta).  This module
+computes the linearised prediction (eigen-decomposition of H, spectral radius of I - eta H, rate
+|1 - eta lambda_max| along the top eigenvector), runs GD (numerics.gd, 50 digits by default) from
+theta* + delta for perturbation sizes 1e-12..1e-4 in the top-eigenvector and a random direction,
+fits the observed rate from the iterates and records whether the run stayed or escaped.
+
+Everything here is NUMERICAL EVIDENCE (an eigen-decomposition and a simulation), never a
+certificate; where numerics.certify is available its certificate is reported separately.
+
+CLI: python -m numerics.stability (--network NET --data DATA | --construction | --interpolating)
+     (--eta ETA | --eta-factor F) [--dps 50] [--steps T] [--float64] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+
+from numerics.hessian import KinkError
+from numerics.hessian import gradient as _gradient
+from numerics.hessian import hessian as _hessian
+from numerics.hessian import preactivations as _preactivations
+from numerics.gd import mp_precision, run_gd, to_kind, vector_norm
+from numerics.network import Dataset, ReluNetwork
+from numerics.network import scalar as scalar_of_kind
+
+__all__ = [
+    "LinearAnalysis",
+    "linear_analysis",
+    "fit_rate",
+    "perturbation_run",
+    "stability_experiment",
+    "stability_check",
+    "construction_case",
+    "interpolating_case",
+    "main",
+]
+
+DEFAULT_SIZES = ("1e-12", "1e-8", "1e-4")
+DEFAULT_DIRECTIONS = ("top", "random")
+
+
+# ---------------------------------------------------------------------------------------------
+# Linearised prediction
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LinearAnalysis:
+    """Eigen-decomposition of grad^2 L(theta*) and what it predicts for GD (Prop. 2.1).
+
+    ``eigenvalues`` ascending and ``eigenvectors`` (columns, orthonormal) are mpf at ``dps`` digits
+    when ``eig_method`` starts with "mpmath", else float64.  They are ESTIMATES (an iterative
+    eigen-solver), not certified bounds.  ``kink_margin`` = min |w_k.x_i - b_k| over data and
+    neurons (exact); no perturbation of norm < ``linear_region_radius`` = margin / sqrt(1 + R^2)
+    changes any activation, so L is a fixed polynomial there.
+    """
+
+    theta_star: np.ndarray
+    K: int
+    d: int
+    eigenvalues: list
+    eigenvectors: np.ndarray
+    eig_method: str
+    kind: str
+    dps: int | None
+    gradient_norm: object
+    gradient_exactly_zero: bool | None
+    kink_margin: float
+    linear_region_radius: float
+
+    @property
+    def lambda_max(self):
+        """Largest eigenvalue (estimate)."""
+        return self.eigenvalues[-1]
+
+    @property
+    def lambda_min(self):
+        """Smallest eigenvalue (estimate); negative means theta* is not a minimum."""
+        return self.eigenvalues[0]
+
+    @property
+    def top_vector(self) -> np.ndarray:
+        """Unit eigenvector of lambda_max."""
+        return self.eigenvectors[:, -1]
+
+    def null_tolerance(self) -> float:
+        """Eigenvalues with |lam| below this count as zero (flat directions)."""
+        eps = 10.0 ** (-(self.dps // 2)) if self.eig_method.startswith("mpmath") else 1e-9
+        return eps * max(1.0, abs(float(self.lambda_max)))
+
+    def rates(self, eta) -> dict:
+        """Return the linearised prediction for step ``eta`` (float values; estimates).
+
+        predicted_rate = |1 - eta lambda_max|; spectral_radius = max_i |1 - eta lam_i| (>= 1 when H
+        is singular: flat directions neither grow nor shrink); spectral_radius_on_range = the same
+        over eigenvalues with |lam| > null_tolerance; eta_threshold = 2 / lambda_max.
+        """
+        with mp_precision(self.dps):
+            e = scalar_of_kind(eta, "mpmath" if self.kind == "mpmath" else "float")
+            lam = self.lambda_max
+            tol = self.null_tolerance()
+            facs = [abs(1 - e * x) for x in self.eigenvalues]
+            rng = [abs(1 - e * x) for x in self.eigenvalues if abs(float(x)) > tol]
+            return {
+                "lambda_max": float(lam),
+                "lambda_min": float(self.lambda_min),
+                "eta": float(e),
+                "eta_threshold": float(2 / lam),
+                "predicted_rate": float(abs(1 - e * lam)),
+                "linearly_stable_predicted": bool(e * lam <= 2),
+                "spectral_radius": float(max(facs)),
+                "spectral_radius_on_range": float(max(rng)) if rng else 0.0,
+                "null_dim": sum(1 for x in self.eigenvalues if abs(float(x)) <= tol),
+                "num_params": len(self.eigenvalues),
+            }
+
+    def linear_prediction(self, delta0: np.ndarray, eta, t: int) -> np.ndarray:
+        """Return (I - eta H)^t delta0 through the eigen-decomposition (call inside mp_precision)."""
+        Q = self.eigenvectors
+        e = scalar_of_kind(eta, "mpmath" if Q.dtype == object else "float")
+        coeff = Q.T.dot(delta0)
+        fac = np.array([(1 - e * lam) ** t for lam in self.eigenvalues], dtype=Q.dtype)
+        return Q.dot(coeff * fac)
+
+
+def _kink_margin(net: ReluNetwork, data: Dataset) -> tuple[float, float]:
+    en, ed = net.as_exact(), data.as_exact()
+    Z = _preactivations(en, ed.X)
+    margin = min(abs(z) for z in Z.ravel()) if Z.size else Fraction(0)
+    R2 = max((sum(x * x for x in row) for row in ed.X), default=Fraction(0))
+    return float(margin), float(margin) / math.sqrt(1.0 + float(R2))
+
+
+def linear_analysis(
+    net: ReluNetwork, data: Dataset, *, dps: int = 50, kind: str = "mpmath", mp_eig_limit: int = 40
+) -> LinearAnalysis:
+    """Return the eigen-decomposition of the Hessian at ``net`` and derived quantities (Prop. 2.1).
+
+    The Hessian is numerics.hessian.hessian (one implementation) evaluated in ``kind``
+    ("mpmath" at ``dps`` digits, or "float"); for P <= ``mp_eig_limit`` it is diagonalised by
+    mpmath.eigsy at the same precision, otherwise by numpy.linalg.eigh in float64 (mpmath's dense
+    solver is O(P^3) in software arithmetic: about 9 s at P = 60).  The gradient at theta* is also
+    evaluated exactly (rationals) to say whether theta* is an exact critical point.  Raises
+    numerics.hessian.KinkError if a data point lies on a kink (no Hessian exists there).
+
+    >>> net, data = construction_case(n=6, seed=0)
+    >>> a = linear_analysis(net, data, dps=30)
+    >>> round(float(a.lambda_max), 12), a.gradient_exactly_zero
+    (1.0, True)
+    """
+    if kind not in ("mpmath", "float"):
+        raise ValueError(f"kind must be 'mpmath' or 'float', got {kind!r}")
+    margin, radius = _kink_margin(net, data)
+    g_exact = _gradient(net.as_exact(), data.as_exact())
+    exactly_zero = all(g == 0 for g in g_exact)
+    use_dps = int(dps) if kind == "mpmath" else None
+    with mp_precision(use_dps):
+        kn, kd = to_kind(net, data, kind)
+        H = _hessian(kn, kd)
+        P = H.shape[0]
+        gnorm = vector_norm(np.array([scalar_of_kind(g, kind) for g in g_exact], dtype=object))
+        if kind == "mpmath" and P <= mp_eig_limit:
+            E, Q = mpmath.eigsy(mpmath.matrix([[H[i, j] for j in range(P)] for i in range(P)]))
+            order = sorted(range(P), key=lambda i: E[i])
+            evals = [E[i] for i in order]
+            evecs = np.array([[Q[r, i] for i in order] for r in range(P)], dtype=object)
+            method = f"mpmath.eigsy at {use_dps} digits (estimate)"
+        else:
+            Hf = np.array([[float(H[i, j]) for j in range(P)] for i in range(P)], dtype=float)
+            Hf = (Hf + Hf.T) / 2
+            w, V = np.linalg.eigh(Hf)
+            evals = [float(x) for x in w]
+            evecs = V
+            method = "numpy.linalg.eigh in float64 (estimate)"
+        theta = kn.to_vector()
+    return LinearAnalysis(
+        theta_star=theta,
+        K=net.K,
+        d=net.d,
+        eigenvalues=evals,
+        eigenvectors=evecs,
+        eig_method=method,
+        kind=kind,
+        dps=use_dps,
+        gradient_norm=gnorm,
+        gradient_exactly_zero=exactly_zero,
+        kink_margin=margin,
+        linear_region_radius=radius,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rate fitting and perturbation runs
+# ---------------------------------------------------------------------------------------------
+
+
+def fit_rate(values, steps=None) -> float | None:
+    """Return the geometric rate rho fitted to |values[t]| ~ C rho^t by least squares on logs.
+
+    ``values`` may be float or mpf (logs are taken in mpmath, so tiny mpf values are fine);
+    ``steps`` are the step numbers (default 0, 1, 2, ...).  Returns None with fewer than 3 points
+    or a zero value.  For an exactly geometric sequence the fit is exact up to rounding.
+
+    >>> round(fit_rate([2 * 0.8 ** t for t in range(10)]), 12)
+    0.8
+    """
+    vals = list(values)
+    ts = list(range(len(vals))) if steps is None else list(steps)
+    if len(vals) < 3 or any(v == 0 for v in vals):
+        return None
+    logs = np.array([float(mpmath.log(abs(mpmath.mpf(v)))) for v in vals])
+    t = np.array(ts, dtype=float)
+    slope = np.polyfit(t - t.mean(), logs - logs.mean(), 1)[0]
+    return float(math.exp(slope))
+
+
+def _direction(analysis: LinearAnalysis, which: str, seed: int, kind: str) -> np.ndarray:
+    P = len(analysis.eigenvalues)
+    if which == "top":
+        q = analysis.top_vector
+        vec = np.array([scalar_of_kind(x, kind) for x in q], dtype=object if kind != "float" else float)
+    elif which == "random":
+        g = np.random.default_rng(seed).standard_normal(P)
+        vec = np.array([scalar_of_kind(x, kind) for x in g], dtype=object if kind != "float" else float)
+    else:
+        raise ValueError(f"direction must be 'top' or 'random', got {which!r}")
+    return vec / vector_norm(vec)
+
+
+def perturbation_run(
+    analysis: LinearAnalysis,
+    data: Dataset,
+    eta,
+    direction: str,
+    size,
+    steps: int,
+    *,
+    base=None,
+    seed: int = 0,
+    escape_factor: float = 1e3,
+    linear_cap: float = 1e-8,
+) -> dict:
+    """Return the outcome of GD from theta* + size * direction (float summary; estimates).
+
+    delta_t = theta_t - base_t, where base is GD from theta* itself (so rounding of theta* and a
+    not-quite-zero gradient cancel).  The observed rate is :func:`fit_rate` of the component
+    c_t = q . delta_t along the top unit eigenvector q over the linear window: from t = 0 while
+    ||delta_t|| <= max(linear_cap, 10 size) and |c_t| >= max(100 size^2, noise), where second-order
+    terms are negligible.  ``escaped``: ||delta_t|| exceeded escape_factor * size (or overflowed);
+    ``stayed`` is its negation over all ``steps``.  ``linear_prediction_rel_error`` is
+    max over the window of ||delta_t - (I - eta H)^t delta_0|| / max_{s<=t} ||(I - eta H)^s delta_0||
+    (all modes, not only the top one).
+    """
+    kind = analysis.kind
+    dps = analysis.dps
+    K, d = analysis.K, analysis.d
+    with mp_precision(dps):
+        s = scalar_of_kind(size, kind)
+        theta_star = analysis.theta_star
+        if base is None:
+            base = run_gd(ReluNetwork.from_vector(theta_star, K, d), data, eta, steps, kind=kind, dps=dps)
+        dirv = _direction(analysis, direction, seed, kind)
+        delta0 = s * dirv
+        start = ReluNetwork.from_vector(theta_star + delta0, K, d)
+        limit = escape_factor * float(s)
+        base_th = base.thetas
+
+        def stop(t, theta):
+            if t >= len(base_th):
+                return False
+            return float(vector_norm(theta - base_th[t])) > limit
+
+        traj = run_gd(start, data, eta, steps, kind=kind, dps=dps, stop=stop)
+        n = min(len(traj.thetas), len(base_th))
+        deltas = [traj.thetas[t] - base_th[t] for t in range(n)]
+        q = analysis.top_vector
+        if q.dtype != object and kind == "mpmath":
+            q = np.array([mpmath.mpf(x) for x in q], dtype=object)
+        cs = [q.dot(dl) for dl in deltas]
+        norms = [vector_norm(dl) for dl in deltas]
+        noise = 1e3 * (10.0 ** (-dps) if dps else 2.2e-16) * max(1.0, float(vector_norm(theta_star)))
+        floor = max(100 * float(s) ** 2, noise)
+        cap = max(linear_cap, 10 * float(s))
+        window = 0
+        for t in range(n):
+            if abs(cs[t]) < floor or float(norms[t]) > cap or not math.isfinite(float(norms[t])):
+                break
+            window = t + 1
+        observed = fit_rate(cs[:window]) if window >= 3 else None
+        pred_err = None
+        if window >= 2:
+            # Deviation from (I - eta H)^t delta_0 in all modes, relative to the largest linear
+            # iterate so far: second-order terms that settle in flat directions are measured
+            # against the perturbation's scale, not against a mode that has decayed to 1e-20.
+            worst, scale = 0.0, 0.0
+            for t in range(window):
+                lin = analysis.linear_prediction(delta0, eta, t)
+                scale = max(scale, float(vector_norm(lin)))
+                worst = max(worst, float(vector_norm(deltas[t] - lin)) / scale if scale else 0.0)
+            pred_err = worst
+        max_norm = max((float(x) for x in norms), default=0.0)
+        escaped = bool(traj.nonfinite or max_norm > limit)
+        rates = analysis.rates(eta)
+        pr = rates["predicted_rate"]
+    return {
+        "direction": direction,
+        "size": float(s),
+        "steps_run": traj.steps_done,
+        "linear_window": window,
+        "observed_rate": observed,
+        "predicted_rate": pr,
+        "rate_rel_error": (abs(observed - pr) / pr if (observed is not None and pr > 0) else None),
+        "linear_prediction_rel_error": pred_err,
+        "initial_distance": float(norms[0]),
+        "final_distance": float(norms[-1]) if math.isfinite(float(norms[-1])) else None,
+        "max_distance": max_norm if math.isfinite(max_norm) else None,
+        "stayed": not escaped,
+        "escaped": escaped,
+        "may_have_crossed_kink": bool(max_norm >= analysis.linear_region_radius),
+    }
+
+
+def _certificate(net: ReluNetwork, data: Dataset, eta) -> dict:
+    try:
+        from numerics.certify import certify_stability  # helper N2's module; optional here
+    except ImportError:
+        return {"certified": False, "detail": "numerics.certify not available"}
+    try:
+        cert = certify_stability(net.as_exact(), data.as_exact(), scalar_of_kind(eta, "exact"))
+    except Exception as exc:  # a refusal (e.g. KinkError) is reported, not fatal, for the dynamics
+        return {"certified": False, "detail": f"certify_stability refused: {exc}"}
+    return {
+        "certified": bool(cert.certified),
+        "stable": cert.stable,
+        "lambda_max_lower": None if cert.lambda_max_lower is None else str(cert.lambda_max_lower),
+        "lambda_max_upper": None if cert.lambda_max_upper is None else str(cert.lambda_max_upper),
+        "method": cert.method,
+        "detail": cert.detail,
+    }
+
+
+def stability_experiment(
+    net: ReluNetwork,
+    data: Dataset,
+    eta=None,
+    *,
+    eta_factor=None,
+    dps: int = 50,
+    kind: str = "mpmath",
+    steps: int = 200,
+    sizes=DEFAULT_SIZES,
+    directions=DEFAULT_DIRECTIONS,
+    seed: int = 0,
+    certify: bool = True,
+    analysis: LinearAnalysis | None = None,
+    progress=None,
+) -> dict:
+    """Return the linearised prediction and GD perturbation runs at step ``eta`` (Prop. 2.1).
+
+    Give ``eta`` or ``eta_factor`` (eta = eta_factor * 2 / lambda_max).  Keys: lambda_max, eta,
+    eta_threshold, predicted_rate (= |1 - eta lambda_max|), observed_rate (fit from the smallest
+    top-eigenvector run), stable_observed (every run stayed), dps, plus the spectral radii, the
+    exactness of grad L(theta*) = 0, the kink margin, the certificate of numerics.certify when
+    available (``certified``), and ``runs``.  All numbers except ``certificate`` are estimates.
+
+    >>> net, data = construction_case(n=6, seed=0)
+    >>> r = stability_experiment(net, data, eta_factor=0.9, dps=30, steps=40, sizes=("1e-12",),
+    ...                          directions=("top",), certify=False)
+    >>> r["eta_threshold"], r["stable_observed"], abs(r["observed_rate"] - 0.8) < 1e-9
+    (2.0, True, True)
+    """
+    if (eta is None) == (eta_factor is None):
+        raise ValueError("give exactly one of eta and eta_factor")
+    if analysis is None:
+        analysis = linear_analysis(net, data, dps=dps, kind=kind)
+    with mp_precision(analysis.dps):
+        if eta is None:
+            lam = analysis.lambda_max
+            f = scalar_of_kind(eta_factor, analysis.kind if analysis.kind == "mpmath" else "float")
+            eta = f * 2 / (mpmath.mpf(lam) if analysis.kind == "mpmath" else float(lam))
+        eta_k = scalar_of_kind(eta, analysis.kind)
+        if float(eta_k) <= 0:
+            raise ValueError(f"eta must be positive, got {float(eta_k)}")
+        rates = analysis.rates(eta_k)
+        base = run_gd(
+            ReluNetwork.from_vector(analysis.theta_star, analysis.K, analysis.d),
+            data, eta_k, steps, kind=analysis.kind, dps=analysis.dps,
+        )
+        runs = []
+        for direction in directions:
+            for size in sizes:
+                if progress:
+                    progress(f"GD run: direction={direction} size={size} eta={float(eta_k):.6g}")
+                runs.append(
+                    perturbation_run(analysis, data, eta_k, direction, size, steps, base=base, seed=seed)
+                )
+        top = [r for r in runs if r["direction"] == "top" and r["observed_rate"] is not None]
+        observed = min(top, key=lambda r: r["size"])["observed_rate"] if top else None
+        gnorm = float(analysis.gradient_norm)
+        eta_str = mpmath.nstr(eta_k, 20) if analysis.kind == "mpmath" else repr(float(eta_k))
+        lam_str = mpmath.nstr(analysis.lambda_max, 30) if analysis.kind == "mpmath" else repr(float(analysis.lambda_max))
+    out = {
+        "lambda_max": rates["lambda_max"],
+        "eta": rates["eta"],
+        "eta_threshold": rates["eta_threshold"],
+        "predicted_rate": rates["predicted_rate"],
+        "observed_rate": observed,
+        "stable_observed": all(r["stayed"] for r in runs),
+        "dps": analysis.dps,
+        "lambda_max_digits": lam_str,
+        "eta_digits": eta_str,
+        "lambda_min": rates["lambda_min"],
+        "linearly_stable_predicted": rates["linearly_stable_predicted"],
+        "spectral_radius": rates["spectral_radius"],
+        "spectral_radius_on_range": rates["spectral_radius_on_range"],
+        "null_dim": rates["null_dim"],
+        "num_params": rates["num_params"],
+        "eig_method": analysis.eig_method,
+        "estimate": True,
+        "gradient_norm": gnorm,
+        "gradient_exactly_zero": analysis.gradient_exactly_zero,
+        "kink_margin": analysis.kink_margin,
+        "linear_region_radius": analysis.linear_region_radius,
+        "steps": int(steps),
+        "runs": runs,
+    }
+    out["certificate"] = _certificate(net, data, eta_k) if certify else {"certified": False, "detail": "not requested"}
+    out["certified"] = out["certificate"]["certified"]
+    return out
+
+
+def stability_check(
+    net: ReluNetwork,
+    data: Dataset,
+    *,
+    dps: int = 30,
+    steps: int = 120,
+    factors=(Fraction(9, 10), Fraction(11, 10)),
+    rate_tol: float = 1e-6,
+    grad_tol: float = 1e-20,
+) -> dict:
+    """Return {name, passed, certified, detail}: GD at ``dps`` digits agrees with linear stability.
+
+    Passes iff theta* is a critical point (||grad L|| <= grad_tol, exactly zero for exact input),
+    the Hessian has no negative eigenvalue beyond rounding, and for each factor c the runs from a
+    1e-12 perturbation (top eigenvector and random) stay when c * 2/lambda_max < 2/lambda_max and
+    escape when above, with the observed rate equal to |1 - 2c| to ``rate_tol`` relative.  Meant
+    for constructions.verify's list of checks at small size.  ``certified`` is always False: this
+    is a numerical cross-check of the certificate, not a certificate.
+
+    >>> net, data = construction_case(n=6, seed=0)
+    >>> stability_check(net, data, steps=80)["passed"]
+    True
+    """
+    name = "GD dynamics vs linear stability (Prop. 2.1)"
+    try:
+        analysis = linear_analysis(net, data, dps=dps)
+    except KinkError as exc:
+        return {"name": name, "passed": False, "certified": False, "detail": f"no Hessian: {exc}"}
+    if float(analysis.gradient_norm) > grad_tol:
+        return {"name": name, "passed": False, "certified": False,
+                "detail": f"not a critical point: ||grad L|| = {float(analysis.gradient_norm):.3g}"}
+    tol = analysis.null_tolerance()
+    if float(analysis.lambda_min) < -tol:
+        return {"name": name, "passed": False, "certified": False,
+                "detail": f"not a minimum: lambda_min = {float(analysis.lambda_min):.3g} < 0"}
+    problems, parts = [], []
+    for c in factors:
+        r = stability_experiment(net, data, eta_factor=c, dps=dps, steps=steps, sizes=("1e-12",),
+                                 certify=False, analysis=analysis)
+        expect_stay = c < 1
+        for run in r["runs"]:
+            if run["stayed"] != expect_stay:
+                problems.append(f"c={c}: {run['direction']} run {'stayed' if run['stayed'] else 'escaped'}")
+        obs, pred = r["observed_rate"], r["predicted_rate"]
+        if obs is None or abs(obs - pred) > rate_tol * pred:
+            problems.append(f"c={c}: observed rate {obs} vs predicted {pred:.12g}")
+        parts.append(f"eta={float(c)}*2/lam: rate {obs if obs is None else f'{obs:.12g}'} "
+                     f"(pred {pred:.12g}), {'stayed' if r['stable_observed'] else 'escaped'}")
+    detail = (f"lambda_max~{float(analysis.lambda_max):.12g} (estimate, {analysis.eig_method}); "
+              + "; ".join(parts) + ("" if not problems else " | FAIL: " + "; ".join(problems)))
+    return {"name": name, "passed": not problems, "certified": False, "detail": detail}
+
+
+# ---------------------------------------------------------------------------------------------
+# Small exact test cases
+# ---------------------------------------------------------------------------------------------
+
+
+def _exact_point_in_ball(rng, d: int) -> list[Fraction]:
+    while True:
+        x = [Fraction(int(k), 1024) for k in rng.integers(-1024, 1025, size=d)]
+        if sum(c * c for c in x) <= 1:
+            return x
+
+
+def construction_case(n: int = 12, d: int = 2, eps="1/2", seed: int = 0) -> tuple[ReluNetwork, Dataset]:
+    """Return (net, data): atoms on empty caps with labels 0, in exact rationals (theory.md sec. 3, App. I).
+
+    Atoms Phi_u = eps^-2 relu(u.x - (1 - eps^2)) with u = +-e_j (2d directions, pairwise at 90
+    degrees, so the caps are disjoint when eps^2 <= 1 - cos 45deg, i.e. eps <= 0.54), signs
+    xi_j = +-1 from ``seed``: w = u, b = 1 - eps^2, v = xi eps^-2, beta = 0.  Data: n points with
+    dyadic coordinates uniform in the ball, conditioned on missing every cap (the caps are
+    "empty"), labels y = 0.  Then no neuron is active on the data, f = 0 on the data, grad L = 0
+    exactly and grad^2 L = e_beta e_beta^T: lambda_max = 1, threshold eta = 2.  Built here, not
+    imported from ``constructions`` (numerics never imports constructions).
+
+    >>> net, data = construction_case(n=4, d=2)
+    >>> net.K, data.n, net.beta
+    (4, 4, Fraction(0, 1))
+    """
+    eps = Fraction(eps)
+    if not (0 < eps <= Fraction(1, 2)):
+        raise ValueError(f"eps must be in (0, 1/2], got {eps}")
+    if n < 1 or d < 1:
+        raise ValueError("n and d must be positive")
+    rng = np.random.default_rng(seed)
+    b0 = 1 - eps * eps
+    dirs = []
+    for j in range(d):
+        for s in (1, -1):
+            u = [Fraction(0)] * d
+            u[j] = Fraction(s)
+            dirs.append(u)
+    xi = [int(s) for s in rng.choice([-1, 1], size=len(dirs))]
+    X = []
+    while len(X) < n:
+        x = _exact_point_in_ball(rng, d)
+        if all(sum(ui * xi_ for ui, xi_ in zip(u, x)) < b0 for u in dirs):
+            X.append(x)
+    net = ReluNetwork.exact(dirs, [b0] * len(dirs), [Fraction(s) / (eps * eps) for s in xi], 0)
+    return net, Dataset.exact(X, [0] * n)
+
+
+def interpolating_case(n: int = 6, K: int = 3, d: int = 2, seed: int = 0) -> tuple[ReluNetwork, Dataset]:
+    """Return (net, data) with every neuron active on some data and labels y_i = f(x_i) exactly.
+
+    Small rational weights and dyadic inputs in the ball; resampled until no data point lies on a
+    kink and each neuron is active on at least one and inactive on at least one point.  The residual
+    is 0, so grad L = 0 exactly and grad^2 L = J^T J / n (theory.md section 1): a global minimum
+    whose stability threshold 2/lambda_max is not 2 (neurons active on data carry curvature).
+
+    >>> net, data = interpolating_case()
+    >>> from numerics.hessian import gradient
+    >>> all(g == 0 for g in gradient(net, data))
+    True
+    """
+    if min(n, K, d) < 1:
+        raise ValueError("n, K and d must be positive")
+    rng = np.random.default_rng(seed)
+    for _ in range(1000):
+        W = [[Fraction(int(k), 4) for k in rng.integers(-4, 5, size=d)] for _ in range(K)]
+        b = [Fraction(int(k), 8) for k in rng.integers(-3, 4, size=K)]
+        v = [Fraction(int(k), 2) * int(s) for k, s in zip(rng.integers(1, 4, size=K), rng.choice([-1, 1], size=K))]
+        X = [_exact_point_in_ball(rng, d) for _ in range(n)]
+        Z = [[sum(wj * xj for wj, xj in zip(W[k], x)) - b[k] for k in range(K)] for x in X]
+        if any(z == 0 for row in Z for z in row):
+            continue
+        if all(any(row[k] > 0 for row in Z) and any(row[k] < 0 for row in Z) for k in range(K)):
+            beta = Fraction(1, 4)
+            y = [sum(v[k] * max(row[k], 0) for k in range(K)) + beta for row in Z]
+            return ReluNetwork.exact(W, b, v, beta), Dataset.exact(X, y)
+    raise RuntimeError("no admissible interpolating network found")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive_int(s):
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {s!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
+    return v
+
+
+def _positive_fraction(s):
+    try:
+        v = Fraction(s.strip())
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"not a number: {s!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {s}")
+    return v
+
+
+def _size(s):
+    v = _positive_fraction(s)
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"perturbation size must be <= 1, got {s}")
+    return s
+
+
+def _human(r: dict, label: str) -> str:
+    lines = [
+        f"stability of GD near a minimum ({label}); all numbers below are ESTIMATES unless marked certified",
+        f"  parameters P = {r['num_params']}, flat (null) directions = {r['null_dim']}, "
+        f"eigen-decomposition: {r['eig_method']}",
+        f"  grad L(theta*) = 0 exactly: {r['gradient_exactly_zero']}   (||grad L|| at working precision "
+        f"{r['gradient_norm']:.3g})",
+        f"  lambda_max ~ {r['lambda_max_digits']}   lambda_min ~ {r['lambda_min']:.3g}",
+        f"  eta = {r['eta_digits']}   threshold 2/lambda_max ~ {r['eta_threshold']:.12g}   "
+        f"linearly stable (predicted): {r['linearly_stable_predicted']}",
+        f"  predicted rate |1 - eta lambda_max| = {r['predicted_rate']:.12g}; spectral radius of I - eta H "
+        f"= {r['spectral_radius']:.12g} (on range(H): {r['spectral_radius_on_range']:.12g})",
+        f"  kink margin {r['kink_margin']:.3g}: perturbations < {r['linear_region_radius']:.3g} cross no kink",
+        f"  certificate (numerics.certify): certified={r['certified']}: {r['certificate'].get('detail', '')}",
+        f"  GD runs at {'%s digits' % r['dps'] if r['dps'] else 'float64'}, up to {r['steps']} steps:",
+        "    direction  size     steps  window  observed rate     rel.err    lin.pred.err  max dist    outcome",
+    ]
+    for run in r["runs"]:
+        obs = "-" if run["observed_rate"] is None else f"{run['observed_rate']:.12f}"
+        err = "-" if run["rate_rel_error"] is None else f"{run['rate_rel_error']:.1e}"
+        lpe = "-" if run["linear_prediction_rel_error"] is None else f"{run['linear_prediction_rel_error']:.1e}"
+        md = "overflow" if run["max_distance"] is None else f"{run['max_distance']:.2e}"
+        out = "stayed" if run["stayed"] else "ESCAPED"
+        if run["may_have_crossed_kink"]:
+            out += " (left the kink-free ball)"
+        lines.append(f"    {run['direction']:<9}  {run['size']:<7.0e}  {run['steps_run']:>5}  {run['linear_window']:>6}  "
+                     f"{obs:<16}  {err:<9}  {lpe:<12}  {md:<10}  {out}")
+    lines.append(f"  observed rate (top direction, smallest size) = {r['observed_rate']}; "
+                 f"stable observed: {r['stable_observed']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    """Run the GD stability experiment from the command line; return the exit code (0 ok, 2 bad input).
+
+    >>> main(["--construction", "--eta", "0", "--json"])  # doctest: +SKIP
+    2
+    """
+    p = _Parser(prog="python -m numerics.stability",
+                description="GD at high precision near a minimum vs linear stability (Prop. 2.1).")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--network", help="network file (JSON/.npz/.pt, see numerics.io); needs --data")
+    src.add_argument("--construction", action="store_true",
+                     help="atoms on empty caps, labels 0 (App. I; lambda_max = 1, threshold 2)")
+    src.add_argument("--interpolating", action="store_true",
+                     help="small exactly interpolating network with active neurons (threshold != 2)")
+    p.add_argument("--data", help="data file (JSON/.npz) for --network")
+    e = p.add_mutually_exclusive_group(required=True)
+    e.add_argument("--eta", type=_positive_fraction, help="step size, e.g. 1.8 or 9/5")
+    e.add_argument("--eta-factor", type=_positive_fraction, help="step = FACTOR * 2/lambda_max, e.g. 0.9")
+    p.add_argument("--dps", type=_positive_int, default=50, help="mpmath digits (default 50)")
+    p.add_argument("--float64", action="store_true", help="run GD in float64 instead of mpmath")
+    p.add_argument("--steps", type=_positive_int, default=200, help="GD steps per run (default 200)")
+    p.add_argument("--sizes", type=_size, nargs="+", default=list(DEFAULT_SIZES),
+                   help="perturbation sizes (default 1e-12 1e-8 1e-4)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the random direction and the cases")
+    p.add_argument("--n", type=_positive_int, default=12, help="data points for --construction/--interpolating")
+    p.add_argument("--no-certify", action="store_true", help="skip numerics.certify")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    args = p.parse_args(argv)
+    if args.network is not None and args.data is None:
+        p.error("--network needs --data")
+    if args.data is not None and args.network is None:
+        p.error("--data needs --network")
+    try:
+        if args.construction:
+            net, data = construction_case(n=args.n, seed=args.seed)
+            label = f"construction: atoms on empty caps, d=2, eps=1/2, n={args.n}"
+        elif args.interpolating:
+            net, data = interpolating_case(n=args.n, seed=args.seed)
+            label = f"exactly interpolating network, K=3, d=2, n={args.n}"
+        else:
+            from numerics.io import InputError, load_data, load_network
+            try:
+                net, data = load_network(args.network), load_data(args.data)
+            except (InputError, OSError, ValueError) as exc:
+                print(f"error: {exc}".replace("\n", " "), file=sys.stderr)
+                return 2
+            if net.d != data.d:
+                print(f"error: network input dimension {net.d} != data dimension {data.d}", file=sys.stderr)
+                return 2
+            label = f"{args.network} on {args.data}"
+        progress = None if args.json else (lambda m: print(m, file=sys.stderr))
+        r = stability_experiment(
+            net, data, eta=args.eta, eta_factor=args.eta_factor, dps=args.dps,
+            kind="float" if args.float64 else "mpmath", steps=args.steps, sizes=tuple(args.sizes),
+            seed=args.seed, certify=not args.no_certify, progress=progress,
+        )
+    except KinkError as exc:
+        print(f"error: no Hessian at this point (data point on a kink): {exc}".replace("\n", " "), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(r, default=str))
+    else:
+        print(_human(r, label))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
