@@ -6,6 +6,7 @@ Public surface (torch is imported lazily, only by functions that need it):
 * :mod:`numerics.hessian`  -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
 * :mod:`numerics.io`       -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
 * :mod:`numerics.sampling` -- seeded uniform-ball samplers (float64 and exact rational);
+* :mod:`numerics.weights`  -- empirical / population / canonical weights, |f|_{V_g}, Term-A and Thm 3.2 checks;
 """
 
 from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
@@ -14,6 +15,10 @@ from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward
 from numerics.io import InputError, load_data, load_network, save_data, save_network
 from numerics.network import KINDS, Dataset, ReluNetwork, kind_of, scalar, to_fraction, to_mpf
 from numerics.sampling import linear_labels, sample_ball, sample_ball_exact
+from numerics.weights import (Atom, InequalityCheck, K_d, K_d_sympy, SqrtSum, VgNorm, canonical_weight,
+                              empirical_weight, empirical_weight_tilde, neuron_atoms,
+                              population_weight, population_weight_parts, sqrt_bounds, term_a_check,
+                              term_a_margin, theorem_3_2_check, theorem_3_2_margin, vg_norm)
 
 __all__ = [
     # network
@@ -26,4 +31,9 @@ __all__ = [
     "InputError", "load_network", "save_network", "load_data", "save_data",
     # sampling
     "sample_ball", "sample_ball_exact", "linear_labels",
+    # weights
+    "SqrtSum", "Atom", "VgNorm", "InequalityCheck", "empirical_weight", "empirical_weight_tilde",
+    "neuron_atoms", "vg_norm", "population_weight", "population_weight_parts", "K_d", "K_d_sympy",
+    "canonical_weight", "term_a_check", "theorem_3_2_check", "term_a_margin", "theorem_3_2_margin",
+    "sqrt_bounds",
 ]

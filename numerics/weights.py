@@ -1,0 +1,634 @@
+"""Weighted variation |f|_{V_g} of a two-layer ReLU network and the Term-A / Theorem 3.2 checkers.
+
+theory.md section 1 (the empirical weight is RECONSTRUCTED there; see proofs_notes/
+thm_3_2_flatness_regularity.md).  X uniform on the training inputs, u in S^{d-1}, t in R:
+
+    g~(u,t) = P(X.u > t)^2 * E[X.u - t | X.u > t] * sqrt(1 + ||E[X | X.u > t]||^2)   (0 if empty),
+    g(u,t)  = min{ g~(u,t), g~(-u,-t) }.
+
+With S = {i : x_i.u > t}, m = |S|:  g~ = (m / n^2) * sum_{i in S} (x_i.u - t) * sqrt(1 + ||mean_S x||^2).
+
+Exactness.  For a neuron v relu(w.x - b) with rational (w, b), u = w/||w||, t = b/||w|| are irrational,
+but in a_j g(u_j, t_j) with a_j = v_j ||w_j|| the factor ||w_j|| cancels:
+
+    |a_j| g~(u_j, t_j) = |v_j| (m / n^2) sum_{i in S} (w_j.x_i - b_j) * sqrt(1 + ||mean_S x||^2),
+
+a rational times the square root of a rational.  So for exact data |f|_{V_g} is an exact sum
+sum_j c_j sqrt(r_j) (:class:`SqrtSum`), the min in g is decided exactly (compare c^2 r), and
+:meth:`SqrtSum.bounds` gives rigorous rational bounds from integer square roots.  That is what the
+checkers use for certified margins.
+
+Population weight (X ~ Uniform(B^d_1)) and its asymptotic constant:  G(t) = Q(t) S(t) sqrt(1 + m(t)^2)
+~ K_d (1 - t)^{d+2} as t -> 1 with K_d = 2^{d + 5/2} c1(d)^2 / ((d+1)^2 (d+3)) (derivation in the note).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Sequence
+
+import mpmath
+import numpy as np
+
+from numerics.network import Dataset, ReluNetwork, to_fraction
+
+__all__ = [
+    "SqrtSum",
+    "Atom",
+    "VgNorm",
+    "InequalityCheck",
+    "empirical_weight",
+    "empirical_weight_tilde",
+    "neuron_atoms",
+    "vg_norm",
+    "population_weight",
+    "population_weight_parts",
+    "K_d",
+    "K_d_sympy",
+    "canonical_weight",
+    "term_a_check",
+    "theorem_3_2_check",
+    "term_a_margin",
+    "theorem_3_2_margin",
+    "sqrt_bounds",
+]
+
+
+# ---------------------------------------------------------------------------- exact sqrt arithmetic
+def sqrt_bounds(r, bits: int = 64) -> tuple[Fraction, Fraction]:
+    """Return rational (lo, hi) with lo <= sqrt(r) <= hi and hi - lo <= 2^-bits / q (r = p/q >= 0).
+
+    Uses integer square roots only, so the bounds are rigorous.
+
+    >>> lo, hi = sqrt_bounds(Fraction(2), bits=20)
+    >>> lo <= Fraction(14142135623, 10**10) <= hi, float(hi - lo) < 1e-6
+    (True, True)
+    """
+    r = to_fraction(r)
+    if r < 0:
+        raise ValueError(f"sqrt of negative {r}")
+    p, q = r.numerator, r.denominator
+    # sqrt(p/q) = sqrt(p q) / q
+    s = math.isqrt(p * q * 4 ** bits)
+    lo = Fraction(s, q * 2 ** bits)
+    hi = lo if s * s == p * q * 4 ** bits else Fraction(s + 1, q * 2 ** bits)
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class SqrtSum:
+    """An exact nonnegative real sum_j c_j sqrt(r_j) with rational c_j >= 0, r_j >= 0.
+
+    >>> s = SqrtSum(((Fraction(1), Fraction(2)), (Fraction(3), Fraction(4))))
+    >>> round(float(s), 6), s.sympy()
+    (7.414214, sqrt(2) + 6)
+    """
+
+    terms: tuple = ()
+
+    def __float__(self) -> float:
+        return float(self.mpf(30))
+
+    def mpf(self, dps: int | None = None):
+        """Return the value as an mpf (rounded at ``dps`` digits, default current precision)."""
+        with mpmath.workdps(dps or mpmath.mp.dps):
+            return mpmath.fsum(mpmath.mpf(c.numerator) / c.denominator
+                               * mpmath.sqrt(mpmath.mpf(r.numerator) / r.denominator)
+                               for c, r in self.terms)
+
+    def bounds(self, bits: int = 64) -> tuple[Fraction, Fraction]:
+        """Return rigorous rational (lower, upper) bounds on the value."""
+        lo = hi = Fraction(0)
+        for c, r in self.terms:
+            a, b = sqrt_bounds(r, bits)
+            lo += c * a
+            hi += c * b
+        return lo, hi
+
+    def sympy(self):
+        """Return the exact value as a sympy expression."""
+        import sympy
+
+        return sympy.Add(*[sympy.Rational(c.numerator, c.denominator)
+                           * sympy.sqrt(sympy.Rational(r.numerator, r.denominator))
+                           for c, r in self.terms])
+
+    def __add__(self, other: "SqrtSum") -> "SqrtSum":
+        return SqrtSum(self.terms + other.terms)
+
+
+def _cmp_csqrt(c1: Fraction, r1: Fraction, c2: Fraction, r2: Fraction) -> int:
+    """Exact sign of c1 sqrt(r1) - c2 sqrt(r2) for c, r >= 0."""
+    a, b = c1 * c1 * r1, c2 * c2 * r2
+    return (a > b) - (a < b)
+
+
+# ---------------------------------------------------------------------------- empirical weight
+def _one_side(z: Sequence[Fraction], X: np.ndarray, n: int):
+    """(coef, radicand) of (m/n^2) sum_{z_i>0} z_i * sqrt(1 + ||mean x||^2) over {i: z_i > 0}."""
+    idx = [i for i, zi in enumerate(z) if zi > 0]
+    if not idx:
+        return Fraction(0), Fraction(0)
+    m = len(idx)
+    mean = [sum((X[i, j] for i in idx), Fraction(0)) / m for j in range(X.shape[1])]
+    coef = Fraction(m, n * n) * sum((z[i] for i in idx), Fraction(0))
+    return coef, 1 + sum((c * c for c in mean), Fraction(0))
+
+
+def _exact_X(X) -> np.ndarray:
+    X = np.asarray(X)
+    if X.dtype == object and all(isinstance(x, Fraction) for x in X.flat):
+        return X
+    out = np.empty(X.shape, dtype=object)
+    for idx, x in np.ndenumerate(X):
+        out[idx] = to_fraction(x.item() if isinstance(x, np.generic) else x)
+    return out
+
+
+def _normal(u, t, X):
+    u = [to_fraction(c) for c in np.asarray(u, dtype=object).reshape(-1)]
+    t = to_fraction(t)
+    X = _exact_X(X)
+    if len(u) != X.shape[1]:
+        raise ValueError(f"u has {len(u)} entries but data have dimension {X.shape[1]}")
+    nrm2 = sum((c * c for c in u), Fraction(0))
+    if nrm2 == 0:
+        raise ValueError("u must be nonzero")
+    z = [sum((X[i, j] * u[j] for j in range(len(u))), Fraction(0)) - t for i in range(X.shape[0])]
+    return z, X, nrm2
+
+
+def empirical_weight_tilde(u, t, X) -> SqrtSum:
+    """Return g~(u/||u||, t/||u||) exactly (theory.md section 1, reconstructed), as c * sqrt(r).
+
+    (u, t) is the hyperplane u.x = t; u need not be a unit vector (it is normalised, exactly: the
+    1/||u|| is folded into the square root), so rational (w, b) of a neuron can be passed directly.
+
+    >>> X = np.array([[Fraction(1)], [Fraction(-1)]], dtype=object)
+    >>> empirical_weight_tilde([1], 0, X).sympy()    # (1/2)^2 * 1 * sqrt(1 + 1)
+    sqrt(2)/4
+    """
+    z, X, nrm2 = _normal(u, t, X)
+    c, r = _one_side(z, X, X.shape[0])
+    return SqrtSum(((c, r / nrm2),)) if c else SqrtSum(())
+
+
+def empirical_weight(u, t, X) -> SqrtSum:
+    """Return g(u,t) = min{g~(u,t), g~(-u,-t)} exactly (theory.md section 1, reconstructed).
+
+    The min of the two c sqrt(r) values is decided exactly (compare c^2 r).
+
+    >>> X = np.array([[Fraction(1)], [Fraction(-1)], [Fraction(1, 2)]], dtype=object)
+    >>> empirical_weight([1], 0, X).sympy()
+    sqrt(2)/9
+    """
+    z, X, nrm2 = _normal(u, t, X)
+    n = X.shape[0]
+    cp, rp = _one_side(z, X, n)
+    cm, rm = _one_side([-zi for zi in z], X, n)
+    c, r = (cp, rp) if _cmp_csqrt(cp, rp, cm, rm) <= 0 else (cm, rm)
+    return SqrtSum(((c, r / nrm2),)) if c else SqrtSum(())
+
+
+# ---------------------------------------------------------------------------- atoms and |f|_{V_g}
+@dataclass(frozen=True)
+class Atom:
+    """Neurons sharing one hyperplane: sum_j v_j relu(w_j.x - b_j) = a relu(u.x - t).
+
+    ``w``, ``b`` are the (exact) parameters of the first neuron of the group, every other member is a
+    positive multiple c_j (w, b); ``coef`` = sum_j v_j c_j, so that a = coef * ||w||, u = w/||w||,
+    t = b/||w||.  ``affine``: w = 0 or |t| >= R (the neuron is affine on the data ball, cost 0).
+    """
+
+    w: tuple
+    b: Fraction
+    coef: Fraction
+    neurons: tuple
+    affine: bool
+
+    @property
+    def norm_w(self) -> float:
+        return math.sqrt(sum(float(c) ** 2 for c in self.w))
+
+    @property
+    def a(self) -> float:
+        """Outer weight a = coef * ||w|| (float)."""
+        return float(self.coef) * self.norm_w
+
+    @property
+    def u(self) -> np.ndarray:
+        """Unit normal w/||w|| (float)."""
+        return np.array([float(c) for c in self.w]) / self.norm_w
+
+    @property
+    def t(self) -> float:
+        """Offset b/||w|| (float)."""
+        return float(self.b) / self.norm_w
+
+
+def neuron_atoms(net: ReluNetwork, R=1, include_affine: bool = False) -> list[Atom]:
+    """Return the atoms of ``net``: neurons merged by equal (u, t) (Example 3.1), in first-seen order.
+
+    Grouping is exact: (w, b) is normalised by |w_l| for the first nonzero coordinate l, in rationals
+    (floats and mpf values convert exactly).  Atoms with w = 0 or b^2 >= R^2 ||w||^2 (hyperplane misses
+    the open ball of radius R, so the neuron is affine there) are dropped unless ``include_affine``.
+
+    >>> net = ReluNetwork.exact([[1, 0], [2, 0], [0, 1]], [0, 0, 5], [1, 3, 7], 0)
+    >>> [(a.neurons, a.coef) for a in neuron_atoms(net)]
+    [((0, 1), Fraction(7, 1))]
+    """
+    R = to_fraction(R)
+    groups: dict[tuple, list] = {}
+    order = []
+    for k in range(net.K):
+        w = tuple(to_fraction(c) for c in net.W[k])
+        b = to_fraction(net.b[k])
+        v = to_fraction(net.v[k])
+        nz = next((c for c in w if c != 0), None)
+        if nz is None:
+            key = ("zero", k)
+            scale = Fraction(1)
+        else:
+            scale = abs(nz)
+            key = tuple(c / scale for c in w) + (b / scale,)
+        if key not in groups:
+            groups[key] = [w, b, scale, Fraction(0), []]
+            order.append(key)
+        g = groups[key]
+        g[3] += v * scale / g[2]     # c_j = scale_j / scale_0
+        g[4].append(k)
+    out = []
+    for key in order:
+        w, b, _, coef, ks = groups[key]
+        nrm2 = sum((c * c for c in w), Fraction(0))
+        affine = nrm2 == 0 or b * b >= R * R * nrm2
+        if affine and not include_affine:
+            continue
+        out.append(Atom(w, b, coef, tuple(ks), affine))
+    return out
+
+
+@dataclass(frozen=True)
+class VgNorm:
+    """|f|_{V_g}: ``value`` (float), and when ``certified`` an exact ``exact`` SqrtSum with rigorous
+    rational ``lower`` <= value <= ``upper``; ``weight`` names g; ``num_atoms`` counts non-affine atoms,
+    ``num_dropped`` the neurons dropped as affine on the ball."""
+
+    value: float
+    lower: Fraction | None
+    upper: Fraction | None
+    exact: SqrtSum | None
+    certified: bool
+    weight: str
+    num_atoms: int
+    num_dropped: int
+
+
+def _check_radius(X: np.ndarray, R: Fraction) -> None:
+    for i in range(X.shape[0]):
+        if sum((c * c for c in X[i]), Fraction(0)) > R * R:
+            raise ValueError(f"data point i={i} lies outside the ball of radius R={R}; pass a larger R")
+
+
+def vg_norm(net: ReluNetwork, X, R=1, weight: str | Callable = "empirical",
+            exact: bool | None = None, bits: int = 64) -> VgNorm:
+    """Return |f_theta|_{V_g} = sum_j |a_j| g(u_j, t_j) over merged atoms (Example 3.1, theory.md s.1).
+
+    Args:
+        net: the network (any number kind).
+        X: training inputs (n, d), ||x_i|| <= R (checked).
+        R: data radius; neurons with |t| >= R are affine on the ball and dropped (g vanishes there too).
+        weight: "empirical" (g of theory.md, reconstructed), "canonical" ((1-|t|)^{d+2}), "population"
+            (G(|t|) for Uniform(B^d_1)), "path" (g = 1), or a callable g(u, t) -> float.
+        exact: for the empirical weight, compute the exact SqrtSum (default: when net is exact-kind);
+            otherwise a vectorised float64 estimate.  Other weights are evaluated in mpmath/float.
+        bits: precision of the rigorous rational bounds.
+
+    >>> net = ReluNetwork.exact([[1]], [0], [2], 0)
+    >>> X = np.array([[Fraction(1)], [Fraction(-1)]], dtype=object)
+    >>> r = vg_norm(net, X); r.exact.sympy(), r.certified
+    (sqrt(2)/2, True)
+    """
+    Rq = to_fraction(R)
+    atoms = neuron_atoms(net, Rq)
+    dropped = net.K - sum(len(a.neurons) for a in atoms)
+    name = weight if isinstance(weight, str) else getattr(weight, "__name__", "custom")
+    if weight == "empirical":
+        if exact is None:
+            exact = net.kind == "exact"
+        if exact:
+            Xq = _exact_X(X)
+            _check_radius(Xq, Rq)
+            terms = []
+            for atom in atoms:
+                if atom.coef == 0:
+                    continue
+                g = empirical_weight(atom.w, atom.b, Xq)
+                # |a| g = |coef| ||w|| * c sqrt(r / ||w||^2) = |coef| c sqrt(r)
+                nrm2 = sum((c * c for c in atom.w), Fraction(0))
+                terms += [(abs(atom.coef) * c, r * nrm2) for c, r in g.terms]
+            s = SqrtSum(tuple(terms))
+            lo, hi = s.bounds(bits)
+            return VgNorm(float(s), lo, hi, s, True, name, len(atoms), dropped)
+        value = _vg_empirical_float(atoms, np.asarray(X, dtype=np.float64), float(Rq))
+        return VgNorm(value, None, None, None, False, name, len(atoms), dropped)
+    if weight == "path" and (exact or (exact is None and net.kind == "exact")):
+        # g = 1: |f| = sum_j |coef_j| ||w_j||, exactly a SqrtSum
+        s = SqrtSum(tuple((abs(a.coef), sum((c * c for c in a.w), Fraction(0))) for a in atoms if a.coef))
+        lo, hi = s.bounds(bits)
+        return VgNorm(float(s), lo, hi, s, True, name, len(atoms), dropped)
+    d = net.d
+    if weight == "canonical":
+        gfun = lambda u, t: float(canonical_weight(t, d))  # noqa: E731
+    elif weight == "population":
+        gfun = lambda u, t: float(population_weight(abs(t), d))  # noqa: E731
+    elif weight == "path":
+        gfun = lambda u, t: 1.0  # noqa: E731
+    elif callable(weight):
+        gfun = weight
+    else:
+        raise ValueError(f"unknown weight {weight!r}")
+    Xf = np.asarray(X, dtype=np.float64) if not (isinstance(X, np.ndarray) and X.dtype == object) \
+        else np.vectorize(float, otypes=[np.float64])(X)
+    if Xf.size and np.max(np.linalg.norm(Xf, axis=1)) > float(Rq) * (1 + 1e-12):
+        raise ValueError(f"data lie outside the ball of radius R={Rq}; pass a larger R")
+    value = math.fsum(abs(a.a) * gfun(a.u, a.t) for a in atoms)
+    return VgNorm(value, None, None, None, False, name, len(atoms), dropped)
+
+
+def _vg_empirical_float(atoms: list[Atom], X: np.ndarray, R: float) -> float:
+    """Vectorised float64 estimate of sum_j |a_j| g(u_j, t_j) (same formula as the exact path)."""
+    if not atoms:
+        return 0.0
+    if X.size and np.max(np.linalg.norm(X, axis=1)) > R * (1 + 1e-12):
+        raise ValueError(f"data lie outside the ball of radius R={R}; pass a larger R")
+    n = X.shape[0]
+    W = np.array([[float(c) for c in a.w] for a in atoms])
+    b = np.array([float(a.b) for a in atoms])
+    coef = np.array([abs(float(a.coef)) for a in atoms])
+    Z = X @ W.T - b[None, :]
+    vals = []
+    for sgn in (1.0, -1.0):
+        Zs = sgn * Z
+        M = (Zs > 0).astype(np.float64)
+        m = M.sum(axis=0)
+        sz = (Zs * M).sum(axis=0)
+        mean = (M.T @ X) / np.maximum(m, 1)[:, None]
+        vals.append(m / n ** 2 * sz * np.sqrt(1 + (mean ** 2).sum(axis=1)))
+    return float(np.sum(coef * np.minimum(vals[0], vals[1])))
+
+
+# ---------------------------------------------------------------------------- population weight
+def _c1(d):
+    d = mpmath.mpf(d)
+    return mpmath.gamma(d / 2 + 1) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma((d + 1) / 2))
+
+
+def population_weight_parts(t, d: int) -> tuple:
+    """Return (Q, S, m): P(X_1 > t), E[(X_1 - t)_+], E[X_1 | X_1 > t] for X ~ Uniform(B^d_1), in mpmath.
+
+    Marginal density c1 (1 - s^2)^{(d-1)/2}; Q from the regularised incomplete beta function,
+    int_t^1 s c1 (1-s^2)^{(d-1)/2} ds = c1 (1-t^2)^{(d+1)/2} / (d+1) in closed form.
+
+    >>> [mpmath.nstr(x, 12) for x in population_weight_parts(0, 1)]
+    ['0.5', '0.25', '0.5']
+    """
+    t = mpmath.mpf(t)
+    if t >= 1:
+        return mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(1)
+    if t <= -1:
+        return mpmath.mpf(1), -t, mpmath.mpf(0)
+    a = mpmath.mpf(d - 1) / 2
+    tail = mpmath.betainc(a + 1, mpmath.mpf(1) / 2, 0, 1 - t * t, regularized=True) / 2
+    Q = tail if t >= 0 else 1 - tail
+    first = _c1(d) * (1 - t * t) ** (a + 1) / (2 * (a + 1))   # E[X_1 1{X_1 > t}]
+    return Q, first - t * Q, first / Q
+
+
+def population_weight(t, d: int):
+    """Return G(t) = Q(t) S(t) sqrt(1 + m(t)^2), the weight of Uniform(B^d_1) at offset t (theory.md s.1).
+
+    The population weight is g_P(u, t) = G(|t|).
+
+    >>> mpmath.nstr(population_weight(0, 1), 12)   # Q = 1/2, S = 1/4, m = 1/2: sqrt(5)/16
+    '0.139754248594'
+    """
+    Q, S, m = population_weight_parts(t, d)
+    return Q * S * mpmath.sqrt(1 + m * m)
+
+
+def K_d(d: int):
+    """Return K_d = 2^{d+5/2} c1(d)^2 / ((d+1)^2 (d+3)), the constant in G(t) ~ K_d (1-t)^{d+2} (t -> 1).
+
+    Derivation: with delta = 1 - t, 1 - s^2 ~ 2(1 - s), Q ~ c1 2^a delta^{a+1}/(a+1),
+    S ~ c1 2^a delta^{a+2}/((a+1)(a+2)), m -> 1, a = (d-1)/2.
+
+    >>> mpmath.almosteq(K_d(1), mpmath.sqrt(2) / 8)
+    True
+    """
+    d = int(d)
+    return mpmath.mpf(2) ** (d + mpmath.mpf(5) / 2) * _c1(d) ** 2 / ((d + 1) ** 2 * (d + 3))
+
+
+def K_d_sympy(d: int):
+    """Return K_d as an exact sympy expression.
+
+    >>> K_d_sympy(1)
+    sqrt(2)/8
+    """
+    import sympy
+
+    d = sympy.Integer(d)
+    c1 = sympy.gamma(d / 2 + 1) / (sympy.sqrt(sympy.pi) * sympy.gamma((d + 1) / 2))
+    return sympy.simplify(2 ** (d + sympy.Rational(5, 2)) * c1 ** 2 / ((d + 1) ** 2 * (d + 3)))
+
+
+def canonical_weight(t, d: int):
+    """Return (1 - |t|)^{d+2} for |t| < 1 and 0 otherwise (the weight in the paper's statements).
+
+    Exact for rational t (Fraction in, Fraction out), else mpmath.
+
+    >>> canonical_weight(Fraction(1, 2), 1)
+    Fraction(1, 8)
+    """
+    if isinstance(t, (Fraction, int)):
+        t = Fraction(t)
+        return (1 - abs(t)) ** (d + 2) if abs(t) < 1 else Fraction(0)
+    t = mpmath.mpf(t)
+    return (1 - abs(t)) ** (d + 2) if abs(t) < 1 else mpmath.mpf(0)
+
+
+# ---------------------------------------------------------------------------- checkers
+@dataclass(frozen=True)
+class InequalityCheck:
+    """Outcome of checking ``lhs <= rhs``; margin = rhs - lhs (>= 0 means the inequality holds).
+
+    ``margin`` is a float64 estimate.  ``margin_lower``/``margin_upper`` are rigorous rational bounds
+    (None when not available); ``holds`` is True/False only when certified by those bounds, else None.
+    """
+
+    name: str
+    lhs: float
+    rhs: float
+    margin: float
+    margin_lower: Fraction | None
+    margin_upper: Fraction | None
+    holds: bool | None
+    certified: bool
+    method: str
+    details: dict = field(default_factory=dict)
+
+
+def _verdict(lo, hi):
+    if lo is not None and lo >= 0:
+        return True
+    if hi is not None and hi < 0:
+        return False
+    return None
+
+
+def _rational_vector(x: np.ndarray, bits: int = 40) -> np.ndarray:
+    scale = float(np.max(np.abs(x))) or 1.0
+    return np.array([Fraction(int(round(c / scale * 2 ** bits)), 2 ** bits) for c in x], dtype=object)
+
+
+def _rigorous_lambda_bounds(M: np.ndarray, top_vec: np.ndarray):
+    """(lo, hi): Rayleigh quotient of a rational vector (lower) and Gershgorin (upper), exact M."""
+    u = _rational_vector(top_vec)
+    uu = u @ u
+    lo = (u @ (M @ u)) / uu if uu else None
+    hi = max(M[i, i] + sum(abs(M[i, j]) for j in range(M.shape[0]) if j != i) for i in range(M.shape[0]))
+    return lo, hi
+
+
+def _float(a) -> np.ndarray:
+    return np.vectorize(float, otypes=[np.float64])(a) if a.dtype == object else a
+
+
+def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = None,
+                 weight="empirical") -> InequalityCheck:
+    """Check Term-A: lambda_max((1/n) sum_i grad f(x_i) grad f(x_i)^T) >= 1 + 2 |f|_{V_g} (proof of Thm 3.2).
+
+    lambda_max(J^T J / n) = lambda_max(J J^T / n) is computed on the n x n Gram matrix: a float64
+    estimate, and, when ``rigorous`` (default for exact-kind inputs), rigorous bounds from the exact Gram
+    matrix (Rayleigh quotient of a rationalised top eigenvector below, Gershgorin above) combined with
+    the exact |f|_{V_g} bounds.  ``weight`` is passed to :func:`vg_norm` (the theorem is about the
+    empirical weight; other weights serve to show the checker rejects).
+
+    >>> net = ReluNetwork.exact([[1]], ["1/2"], [1], 0)
+    >>> data = Dataset.exact([[1], [0]], [0, 0])
+    >>> c = term_a_check(net, data); c.holds, c.certified
+    (True, True)
+    """
+    from numerics.hessian import jacobian
+
+    if rigorous is None:
+        rigorous = net.kind == "exact"
+    J = jacobian(net, data.X)
+    n = data.n
+    Jf = _float(J)
+    Mf = Jf @ Jf.T / n
+    evals, evecs = np.linalg.eigh(0.5 * (Mf + Mf.T))
+    lam = float(evals[-1])
+    vg = vg_norm(net, data.X, R=R, exact=rigorous, weight=weight)
+    rigorous = rigorous and vg.certified
+    lo = hi = None
+    details = {"lambda_max_gn_estimate": lam, "vg_norm": vg.value}
+    if rigorous:
+        Jq = J if net.kind == "exact" else np.vectorize(to_fraction, otypes=[object])(J)
+        Mq = (Jq @ Jq.T) * Fraction(1, n)
+        llo, lhi = _rigorous_lambda_bounds(Mq, evecs[:, -1])
+        lo = llo - 1 - 2 * vg.upper
+        hi = lhi - 1 - 2 * vg.lower
+        details.update(lambda_max_gn_lower=llo, lambda_max_gn_upper=lhi)
+    return InequalityCheck("term_a", 1 + 2 * vg.value, lam, lam - 1 - 2 * vg.value, lo, hi,
+                           _verdict(lo, hi), rigorous,
+                           "exact Gram matrix: Rayleigh quotient / Gershgorin; exact |f|_Vg bounds"
+                           if rigorous else "float64 eigh estimate", details)
+
+
+def term_a_margin(net: ReluNetwork, data: Dataset, R=1) -> float:
+    """Return the float64 estimate of lambda_max(J^T J/n) - 1 - 2|f|_{V_g} (see :func:`term_a_check`).
+
+    >>> term_a_margin(ReluNetwork.from_float([[1.0]], [5.0], [1.0], 0.0), Dataset.from_float([[1.0]], [0.0]))
+    0.0
+    """
+    return term_a_check(net, data, R=R, rigorous=False).margin
+
+
+def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
+                      rigorous: bool | None = None, weight="empirical") -> InequalityCheck:
+    """Check Theorem 3.2: |f|_{V_g} <= lambda_max(grad^2 L)/2 - 1/2 + (R+1) sqrt(2 L(theta)).
+
+    Args:
+        lambda_max: None (computed: dense float64 eigvalsh estimate; with ``rigorous``, a rigorous lower
+            bound from the exact Rayleigh quotient of the rationalised top eigenvector via exact HVPs,
+            and Gershgorin on the exact Hessian when P <= 400), a number (taken as an estimate), or a
+            pair (lo, hi) of rigorous bounds (e.g. from numerics.certify).
+        R: data radius (the (R+1) factor and the affine-neuron rule of |f|_{V_g}).
+        rigorous: use exact arithmetic (default for exact-kind inputs).
+        weight: passed to :func:`vg_norm` (the theorem is about the empirical weight).
+
+    >>> net = ReluNetwork.exact([[1]], ["1/2"], [1], 0)
+    >>> c = theorem_3_2_check(net, Dataset.exact([[1], [0]], [0, 0])); c.holds
+    True
+    """
+    from numerics.hessian import hessian, hvp, loss
+
+    if rigorous is None:
+        rigorous = net.kind == "exact"
+    Rq = to_fraction(R)
+    vg = vg_norm(net, data.X, R=Rq, exact=rigorous, weight=weight)
+    L = loss(net, data)
+    Lq = to_fraction(L) if not isinstance(L, Fraction) else L
+    lam_lo = lam_hi = None
+    details = {}
+    if lambda_max is None:
+        Hf = _float(hessian(net, data)) if net.num_params <= 3000 else None
+        if Hf is None:
+            from numerics.estimate import lambda_max_estimate
+
+            lam, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
+        else:
+            ev, V = np.linalg.eigh(0.5 * (Hf + Hf.T))
+            lam, vec = float(ev[-1]), V[:, -1]
+        details["lambda_max_estimate"] = lam
+        if rigorous:
+            ne, de = net.as_exact(), data.as_exact()
+            u = _rational_vector(vec)
+            lam_lo = (u @ hvp(ne, de, u)) / (u @ u)
+            if net.num_params <= 400:
+                H = hessian(ne, de)
+                lam_hi = max(H[i, i] + sum(abs(H[i, j]) for j in range(H.shape[0]) if j != i)
+                             for i in range(H.shape[0]))
+    elif isinstance(lambda_max, tuple):
+        lam_lo, lam_hi = (to_fraction(x) if x is not None else None for x in lambda_max)
+        lam = float(lam_lo if lam_hi is None else (lam_hi if lam_lo is None else (lam_lo + lam_hi) / 2))
+    else:
+        lam = float(lambda_max)
+    rhs = lam / 2 - 0.5 + (float(Rq) + 1) * math.sqrt(2 * float(Lq))
+    lo = hi = None
+    if rigorous and vg.certified:
+        s_lo, s_hi = sqrt_bounds(2 * Lq)
+        if lam_lo is not None:
+            lo = lam_lo / 2 - Fraction(1, 2) + (Rq + 1) * s_lo - vg.upper
+        if lam_hi is not None:
+            hi = lam_hi / 2 - Fraction(1, 2) + (Rq + 1) * s_hi - vg.lower
+        details.update(lambda_max_lower=lam_lo, lambda_max_upper=lam_hi)
+    details["vg_norm"] = vg.value
+    certified = lo is not None or hi is not None
+    return InequalityCheck("theorem_3_2", vg.value, rhs, rhs - vg.value, lo, hi, _verdict(lo, hi),
+                           certified, "exact Rayleigh quotient / Gershgorin; exact |f|_Vg and sqrt bounds"
+                           if certified else "float64 estimate", details)
+
+
+def theorem_3_2_margin(net: ReluNetwork, data: Dataset, lambda_max=None, R=1) -> float:
+    """Return the float64 estimate of lambda_max/2 - 1/2 + (R+1) sqrt(2L) - |f|_{V_g} (Theorem 3.2).
+
+    >>> theorem_3_2_margin(ReluNetwork.from_float([[1.0]], [5.0], [1.0], 0.0),
+    ...                    Dataset.from_float([[1.0]], [0.0]), lambda_max=1.0)
+    0.0
+    """
+    return theorem_3_2_check(net, data, lambda_max=lambda_max, R=R, rigorous=False).margin
