@@ -6,9 +6,12 @@ Public surface (torch is imported lazily, only by functions that need it):
 * :mod:`numerics.hessian`  -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
 * :mod:`numerics.io`       -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
 * :mod:`numerics.sampling` -- seeded uniform-ball samplers (float64 and exact rational);
+* :mod:`numerics.estimate` -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
 * :mod:`numerics.weights`  -- empirical / population / canonical weights, |f|_{V_g}, Term-A and Thm 3.2 checks;
 """
 
+from numerics.estimate import (LambdaEstimate, hessian_operator, lambda_max_estimate,
+                               lambda_max_estimate_detail, power_lambda_max)
 from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
                               gradient, hessian, hvp, hvp_operator, jacobian, loss, preactivations,
                               residual_hessian, residual_vectors, residuals)
@@ -27,6 +30,9 @@ __all__ = [
     "KinkError", "preactivations", "activation_pattern", "forward", "residuals", "loss", "gradient",
     "jacobian", "gauss_newton", "residual_vectors", "residual_hessian", "hessian", "hvp",
     "hvp_operator", "find_kinks",
+    # estimate
+    "LambdaEstimate", "lambda_max_estimate", "lambda_max_estimate_detail", "hessian_operator",
+    "power_lambda_max",
     # io
     "InputError", "load_network", "save_network", "load_data", "save_data",
     # sampling
