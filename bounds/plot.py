@@ -1,0 +1,109 @@
+"""CLI: plot the exponents against d and the sample-complexity comparison.
+
+    python -m bounds.plot --out rates.png|rates.pdf [--d 1:100] [--json]
+
+Left: p(d) for stable minima (band between the upper exponent 1/(2d+4) and the lower exponent
+2/(d+1), Thm 3.5-3.7) and for low-norm solutions (1/4, (d+3)/(2d+3), Lemma F.5's (d+3)/(4d+6)).
+Right: the sample-complexity exponent 1/p (n ≍ eps^(-1/p) samples for error eps), log scale: stable
+minima need >= eps^-(d+1)/2, low-norm solutions <= eps^-4.  matplotlib Agg, no pyplot import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from ._cli import d_range, fail, parser
+
+__all__ = ["series", "make_figure", "main"]
+
+SUFFIXES = (".png", ".pdf")
+
+
+def series(dims, registry=None) -> dict:
+    """Return {rate_id: [float p(d) for d in dims]} for the plotted rates (exact values, then float).
+
+    >>> series([1, 2])["minimax_mse_lower"]
+    [0.5, 0.6666666666666666]
+    """
+    from .registry import REGISTRY
+
+    reg = REGISTRY if registry is None else registry
+    ids = ("gap_upper", "mse_upper", "gap_lower", "minimax_mse_lower", "lownorm_gap", "lownorm_mse",
+           "uniform_deviation", "gap_upper_unconstrained")
+    return {i: [reg[i].exponent_float(k) for k in dims] for i in ids}
+
+
+def make_figure(dims, registry=None):
+    """Return a matplotlib Figure (two panels: exponents and sample-complexity exponents against d)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    s = series(dims, registry)
+    # fixed margins: constrained layout would triple the drawing time (it draws to measure)
+    fig = Figure(figsize=(11, 4.2))
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.12, top=0.92, wspace=0.22)
+    ax, bx = fig.subplots(1, 2)
+    ax.fill_between(dims, s["gap_upper"], s["minimax_mse_lower"], color="tab:red", alpha=0.2,
+                    label="stable minima: between upper and lower")
+    ax.plot(dims, s["gap_upper"], color="tab:red", lw=2, label="stable upper 1/(2d+4) (Thm 3.5/3.6)")
+    ax.plot(dims, s["minimax_mse_lower"], color="tab:red", lw=1, ls="--",
+            label="stable lower 2/(d+1), d=1: 1/2 (Thm 3.7)")
+    ax.plot(dims, s["gap_upper_unconstrained"], color="tab:orange", lw=1, ls=":",
+            label="unconstrained balance 1/(2d+2)")
+    ax.plot(dims, s["lownorm_gap"], color="tab:blue", lw=2, label="low-norm gap 1/4")
+    ax.plot(dims, s["uniform_deviation"], color="tab:blue", lw=1, ls=":", label="Lemma F.5 (d+3)/(4d+6)")
+    ax.plot(dims, s["lownorm_mse"], color="tab:green", lw=2, label="low-norm MSE (d+3)/(2d+3)")
+    ax.set_xscale("log")
+    ax.set_xlabel("dimension d")
+    ax.set_ylabel("rate exponent p  (error ≍ n^-p)")
+    ax.set_title("Rate exponents")
+    ax.set_ylim(0, 1.2)
+    ax.legend(fontsize=7, ncol=2, loc="upper right")
+    inv = lambda v: [1 / x for x in v]  # noqa: E731
+    bx.fill_between(dims, inv(s["minimax_mse_lower"]), inv(s["mse_upper"]), color="tab:red", alpha=0.2,
+                    label="stable minima: needed (Thm 3.7) .. sufficient (Thm 3.6)")
+    bx.plot(dims, inv(s["minimax_mse_lower"]), color="tab:red", lw=2, label="stable minima need ≥ ε^-(d+1)/2")
+    bx.plot(dims, inv(s["lownorm_gap"]), color="tab:blue", lw=2, label="low-norm gap: ≤ ε^-4 suffice")
+    bx.plot(dims, inv(s["lownorm_mse"]), color="tab:green", lw=2, label="low-norm MSE: ε^-(2d+3)/(d+3)")
+    bx.set_xscale("log")
+    bx.set_yscale("log")
+    bx.set_xlabel("dimension d")
+    bx.set_ylabel("1/p: n ≍ ε^(-1/p) samples for error ε")
+    bx.set_title("Sample complexity")
+    bx.legend(fontsize=7)
+    return fig
+
+
+def main(argv=None) -> int:
+    """Write the figure to --out (.png or .pdf); return 0, or 2 on bad input (one-line error)."""
+    ap = parser("python -m bounds.plot", "Plot rate exponents and sample complexities against d.")
+    ap.add_argument("--out", required=True, help="output file, .png or .pdf")
+    ap.add_argument("--d", type=d_range, default=d_range("1:100"), help="dimension range A:B (default 1:100)")
+    ap.add_argument("--json", action="store_true", help="print a JSON summary instead of a sentence")
+    args = ap.parse_args(argv)
+    suffix = os.path.splitext(args.out)[1].lower()
+    if suffix not in SUFFIXES:
+        return fail(ap.prog, f"--out must end in .png or .pdf, got {args.out!r}")
+    parent = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(parent):
+        return fail(ap.prog, f"directory {parent!r} does not exist")
+    t0 = time.perf_counter()
+    try:
+        make_figure(args.d).savefig(args.out, dpi=120)
+    except OSError as e:
+        return fail(ap.prog, f"cannot write {args.out!r}: {e}")
+    dt = time.perf_counter() - t0
+    if args.json:
+        print(json.dumps({"out": args.out, "d": [args.d[0], args.d[-1]], "seconds": round(dt, 3)}))
+    else:
+        print(f"wrote {args.out} (d = {args.d[0]}..{args.d[-1]}, {dt:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
