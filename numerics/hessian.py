@@ -131,19 +131,37 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
     u = _unit_roundoff(net.kind)
     m = net.d + 1
     gamma = 2.0 * m * u / (1.0 - m * u)
+    # sum_j |x_ij||w_kj| <= ||x_i|| ||w_k|| (Cauchy-Schwarz): an outer product instead of a matmul;
+    # the float norms carry relative error <= (d+1)u, covered by the factor 2 in gamma and the 1e-12
     if net.kind == "float":
-        scale = np.abs(X) @ np.abs(net.W).T + np.abs(net.b)[None, :]
-        absz = np.abs(Z)
+        xn, wn, bb, absz = (np.linalg.norm(X, axis=1), np.linalg.norm(net.W, axis=1), np.abs(net.b),
+                            np.abs(Z))
     else:
-        scale = np.vectorize(float, otypes=[np.float64])(np.abs(X) @ np.abs(net.W).T
-                                                         + np.abs(net.b)[None, :])
-        absz = np.vectorize(float, otypes=[np.float64])(np.abs(Z))
-    # float() of the mp values rounds; a relative 1e-15 slack plus the tiny absolute term covers it
-    bound = gamma * scale * (1 + 1e-12) + 1e-300
+        f = np.vectorize(float, otypes=[np.float64])
+        xn, wn = np.sqrt(f(X) ** 2 @ np.ones(net.d)), np.sqrt(f(net.W) ** 2 @ np.ones(net.d))
+        bb, absz = np.abs(f(net.b)), np.abs(f(Z))
+    bound = gamma * (xn[:, None] * wn[None, :] + bb[None, :]) * (1 + 1e-12) + 1e-300
     return np.nonzero(absz <= bound)
 
 
-def activation_pattern(net: ReluNetwork, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+def _pattern(net: ReluNetwork, X: np.ndarray):
+    """(Z, exact boolean pattern 1[z>0], sorted exact kinks) in one pass."""
+    Z = preactivations(net, X)
+    if net.kind == "exact":
+        mask = np.asarray(Z > 0, dtype=bool)
+        ii, kk = np.nonzero(Z == 0)
+        return Z, mask, [(int(i), int(k)) for i, k in zip(ii, kk)]
+    mask = np.asarray(Z > 0, dtype=bool)
+    kinks = []
+    for i, k in zip(*_uncertain_entries(net, X, Z)):
+        z = _exact_z(net, X, int(i), int(k))
+        mask[i, k] = z > 0
+        if z == 0:
+            kinks.append((int(i), int(k)))
+    return Z, mask, sorted(kinks)
+
+
+def activation_pattern(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
     """Return the boolean (n, K) array 1[z_ik > 0], decided in exact arithmetic.
 
     For float/mpmath inputs, entries with |computed z| within the rounding-error bound are recomputed
@@ -155,12 +173,7 @@ def activation_pattern(net: ReluNetwork, X: np.ndarray, Z: np.ndarray | None = N
     >>> activation_pattern(net, np.array([[1.0, 1.0]]))  # ... but the exact value is -2.8e-17
     array([[False]])
     """
-    if Z is None:
-        Z = preactivations(net, X)
-    mask = np.asarray(Z > 0, dtype=bool)
-    for i, k in zip(*_uncertain_entries(net, X, Z)):
-        mask[i, k] = _exact_z(net, X, int(i), int(k)) > 0
-    return mask
+    return _pattern(net, X)[1]
 
 
 def find_kinks(net: ReluNetwork, X: np.ndarray) -> list[tuple[int, int]]:
@@ -172,15 +185,7 @@ def find_kinks(net: ReluNetwork, X: np.ndarray) -> list[tuple[int, int]]:
     >>> find_kinks(net, np.array([[Fraction(1, 2), Fraction(0)]], dtype=object))
     [(0, 0)]
     """
-    Z = preactivations(net, X)
-    if net.kind == "exact":
-        ii, kk = np.nonzero(Z == 0)
-        return [(int(i), int(k)) for i, k in zip(ii, kk)]
-    out = []
-    for i, k in zip(*_uncertain_entries(net, X, Z)):
-        if _exact_z(net, X, int(i), int(k)) == 0:
-            out.append((int(i), int(k)))
-    return sorted(out)
+    return _pattern(net, X)[2]
 
 
 def _require_smooth(net: ReluNetwork, X: np.ndarray) -> None:
@@ -189,10 +194,14 @@ def _require_smooth(net: ReluNetwork, X: np.ndarray) -> None:
         raise KinkError(kinks)
 
 
-def _parts(net: ReluNetwork, X: np.ndarray):
-    """Return (D, A, DV): 0/1 pattern, relu(Z), and D * v (all of the network's kind)."""
-    Z = preactivations(net, X)
-    mask = activation_pattern(net, X, Z)
+def _parts(net: ReluNetwork, X: np.ndarray, smooth: bool = False):
+    """Return (D, A, DV): 0/1 pattern, relu(Z), and D * v (all of the network's kind).
+
+    With ``smooth=True`` raise KinkError if a data point lies on a kink (same single pass).
+    """
+    Z, mask, kinks = _pattern(net, X)
+    if smooth and kinks:
+        raise KinkError(kinks)
     D = _mask_as(mask, net.kind)
     A = Z * D
     return D, A, D * net.v[None, :]
@@ -259,18 +268,21 @@ def gradient(net: ReluNetwork, data: Dataset) -> np.ndarray:
 
 
 def _jt_times(A, DV, X, s) -> np.ndarray:
-    """J^T s for J assembled from (A, DV, X), without forming J."""
+    """J^T s for J assembled from (A, DV, X), without forming J (matrix products only)."""
     gv = A.T @ s
-    gW = (DV * s[:, None]).T @ X
-    gb = -(DV.T @ s)
-    gbeta = s.sum()
-    return np.concatenate([gv, gW.reshape(-1), gb, np.array([gbeta], dtype=gv.dtype)])
+    # W-part (DV * s).T @ X and b-part -DV^T s share one product DV^T [s*X | s]
+    Ws = DV.T @ np.concatenate([X * s[:, None], s[:, None]], axis=1)
+    return np.concatenate([gv, Ws[:, :-1].reshape(-1), -Ws[:, -1], np.array([s.sum()], dtype=gv.dtype)])
 
 
 def _j_times(A, DV, X, u, K, d) -> np.ndarray:
-    """J u for J assembled from (A, DV, X), without forming J."""
-    uv, uW, ub, ubeta = u[:K], u[K:K + K * d].reshape(K, d), u[K + K * d:K * (d + 2)], u[-1]
-    return A @ uv + (DV * (X @ uW.T - ub[None, :])).sum(axis=1) + ubeta
+    """J u for J assembled from (A, DV, X), without forming J (matrix products only).
+
+    sum_k DV_ik (x_i.uW_k - ub_k) = sum_j x_ij (DV uW)_ij - (DV ub)_i, so no n x K temporary is made.
+    """
+    uv, ubeta = u[:K], u[-1]
+    T = DV @ np.concatenate([u[K:K + K * d].reshape(K, d), u[K + K * d:K * (d + 2), None]], axis=1)
+    return A @ uv + (T[:, :-1] * X).sum(axis=1) - T[:, -1] + ubeta
 
 
 # ---------------------------------------------------------------------------- second order
@@ -361,9 +373,8 @@ def hvp_operator(net: ReluNetwork, data: Dataset):
     array([ 4.,  6., -3.,  2.])
     """
     _check_pair(net, data)
-    _require_smooth(net, data.X)
     K, d, n, kind = net.K, net.d, data.n, net.kind
-    D, A, DV = _parts(net, data.X)
+    D, A, DV = _parts(net, data.X, smooth=True)
     X = data.X
     inv_n = _inv(n, kind)
     r = (A @ net.v + net.beta - data.y) * inv_n
