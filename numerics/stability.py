@@ -31,6 +31,8 @@ import numpy as np
 from numerics.hessian import KinkError
 from numerics.hessian import gradient as _gradient
 from numerics.hessian import hessian as _hessian
+from numerics.hessian import jacobian as _jacobian
+from numerics.hessian import loss as _loss
 from numerics.hessian import preactivations as _preactivations
 from numerics.gd import mp_precision, run_gd, to_kind, vector_norm
 from numerics.network import Dataset, ReluNetwork
@@ -45,6 +47,8 @@ __all__ = [
     "stability_check",
     "construction_case",
     "interpolating_case",
+    "polish_minimum",
+    "gd_endpoint_case",
     "main",
 ]
 
@@ -136,8 +140,33 @@ class LinearAnalysis:
         return Q.dot(coeff * fac)
 
 
+def _mpf_to_fraction(x) -> Fraction:
+    # Exact value of an mpf from its (sign, man, exp, bc) tuple.  Not numerics.network.to_fraction:
+    # that reads mpf.man_exp, which drops the sign (mpmath 1.3), so negative mpf entries would
+    # silently become positive in the exact copy.
+    sign, man, exp, _ = x._mpf_
+    if man == 0 and exp != 0:
+        raise ValueError(f"non-finite mpf {x!r}")
+    q = Fraction(man) * Fraction(2) ** exp
+    return -q if sign else q
+
+
+def _exact_copy(net: ReluNetwork, data: Dataset) -> tuple[ReluNetwork, Dataset]:
+    """Exact-rational copies of (net, data), correct for mpmath kinds (see _mpf_to_fraction)."""
+    def conv(a):
+        out = np.empty(a.shape, dtype=object)
+        for idx, z in np.ndenumerate(a):
+            out[idx] = _mpf_to_fraction(z)
+        return out
+
+    en = (ReluNetwork.exact(conv(net.W), conv(net.b), conv(net.v), _mpf_to_fraction(net.beta))
+          if net.kind == "mpmath" else net.as_exact())
+    ed = Dataset.exact(conv(data.X), conv(data.y)) if data.kind == "mpmath" else data.as_exact()
+    return en, ed
+
+
 def _kink_margin(net: ReluNetwork, data: Dataset) -> tuple[float, float]:
-    en, ed = net.as_exact(), data.as_exact()
+    en, ed = _exact_copy(net, data)
     Z = _preactivations(en, ed.X)
     margin = min(abs(z) for z in Z.ravel()) if Z.size else Fraction(0)
     R2 = max((sum(x * x for x in row) for row in ed.X), default=Fraction(0))
@@ -164,7 +193,7 @@ def linear_analysis(
     if kind not in ("mpmath", "float"):
         raise ValueError(f"kind must be 'mpmath' or 'float', got {kind!r}")
     margin, radius = _kink_margin(net, data)
-    g_exact = _gradient(net.as_exact(), data.as_exact())
+    g_exact = _gradient(*_exact_copy(net, data))
     exactly_zero = all(g == 0 for g in g_exact)
     use_dps = int(dps) if kind == "mpmath" else None
     with mp_precision(use_dps):
@@ -259,8 +288,9 @@ def perturbation_run(
     not-quite-zero gradient cancel).  The observed rate is :func:`fit_rate` of the component
     c_t = q . delta_t along the top unit eigenvector q over the linear window: from t = 0 while
     ||delta_t|| <= max(linear_cap, 10 size) and |c_t| >= max(100 size^2, noise), where second-order
-    terms are negligible.  ``escaped``: ||delta_t|| exceeded escape_factor * size (or overflowed);
-    ``stayed`` is its negation over all ``steps``.  ``linear_prediction_rel_error`` is
+    terms are negligible.  ``escaped``: ||delta_t|| exceeded escape_factor * size, or grew more than
+    10x and left the kink-free ball, or overflowed; ``stayed`` is its negation over all ``steps``;
+    ``bounded_after_escape``: escaped but ran all steps without reaching escape_factor * size.  ``linear_prediction_rel_error`` is
     max over the window of ||delta_t - (I - eta H)^t delta_0|| / max_{s<=t} ||(I - eta H)^s delta_0||
     (all modes, not only the top one).
     """
@@ -312,7 +342,12 @@ def perturbation_run(
                 worst = max(worst, float(vector_norm(deltas[t] - lin)) / scale if scale else 0.0)
             pred_err = worst
         max_norm = max((float(x) for x in norms), default=0.0)
-        escaped = bool(traj.nonfinite or max_norm > limit)
+        # Escape: growth past escape_factor * size, or growth by > 10x that also left the kink-free
+        # ball (GD past 2/lambda_max can be caught by the nonlinearity at a bounded distance, as
+        # in edge-of-stability dynamics; it has still left theta*).  Below the threshold ||delta_t||
+        # never grows in the linear regime (H symmetric), so 10x growth is a clean signal.
+        grew = max_norm > 10 * float(s) and max_norm >= analysis.linear_region_radius
+        escaped = bool(traj.nonfinite or max_norm > limit or grew)
         rates = analysis.rates(eta)
         pr = rates["predicted_rate"]
     return {
@@ -327,19 +362,30 @@ def perturbation_run(
         "initial_distance": float(norms[0]),
         "final_distance": float(norms[-1]) if math.isfinite(float(norms[-1])) else None,
         "max_distance": max_norm if math.isfinite(max_norm) else None,
+        "max_growth": (max_norm / float(norms[0])) if math.isfinite(max_norm) and float(norms[0]) else None,
         "stayed": not escaped,
         "escaped": escaped,
+        "bounded_after_escape": bool(escaped and not traj.nonfinite and not traj.stopped_early),
         "may_have_crossed_kink": bool(max_norm >= analysis.linear_region_radius),
     }
 
 
-def _certificate(net: ReluNetwork, data: Dataset, eta) -> dict:
+def _exact_eta(eta) -> Fraction:
+    if isinstance(eta, mpmath.mpf):
+        return _mpf_to_fraction(eta)
+    if isinstance(eta, str):
+        return Fraction(eta.strip())
+    return Fraction(eta)
+
+
+def _certificate(net: ReluNetwork, data: Dataset, eta: Fraction) -> dict:
     try:
         from numerics.certify import certify_stability  # helper N2's module; optional here
     except ImportError:
         return {"certified": False, "detail": "numerics.certify not available"}
     try:
-        cert = certify_stability(net.as_exact(), data.as_exact(), scalar_of_kind(eta, "exact"))
+        en, ed = _exact_copy(net, data)
+        cert = certify_stability(en, ed, eta)
     except Exception as exc:  # a refusal (e.g. KinkError) is reported, not fatal, for the dynamics
         return {"certified": False, "detail": f"certify_stability refused: {exc}"}
     return {
@@ -386,6 +432,7 @@ def stability_experiment(
         raise ValueError("give exactly one of eta and eta_factor")
     if analysis is None:
         analysis = linear_analysis(net, data, dps=dps, kind=kind)
+    user_eta = eta
     with mp_precision(analysis.dps):
         if eta is None:
             lam = analysis.lambda_max
@@ -437,7 +484,10 @@ def stability_experiment(
         "steps": int(steps),
         "runs": runs,
     }
-    out["certificate"] = _certificate(net, data, eta_k) if certify else {"certified": False, "detail": "not requested"}
+    # The certificate is asked about the step the user gave (e.g. exactly 9/5), or, for a step
+    # derived from the estimated lambda_max, about the exact value of the step GD actually used.
+    eta_cert = _exact_eta(user_eta if user_eta is not None else eta_k)
+    out["certificate"] = _certificate(net, data, eta_cert) if certify else {"certified": False, "detail": "not requested"}
     out["certified"] = out["certificate"]["certified"]
     return out
 
@@ -576,6 +626,93 @@ def interpolating_case(n: int = 6, K: int = 3, d: int = 2, seed: int = 0) -> tup
     raise RuntimeError("no admissible interpolating network found")  # pragma: no cover
 
 
+def polish_minimum(
+    net: ReluNetwork, data: Dataset, *, dps: int = 50, max_iter: int = 100, tol=None, max_params: int = 80
+) -> tuple[ReluNetwork, dict]:
+    """Return (net at ``dps`` digits polished to a critical point, info) by Levenberg-Marquardt.
+
+    theta <- theta - (J^T J / n + mu I)^{-1} grad L, with J = numerics.hessian.jacobian (theory.md
+    section 1), mu divided by 10 after a step that lowers L and multiplied by 10 otherwise; stops
+    when ||grad L|| <= tol (default 10^-(dps - 10)).  Near a zero-residual minimum this is
+    Gauss-Newton and converges quadratically, which turns a float64 GD end point into a minimum to
+    ~dps digits; with nonzero residuals it converges linearly.  The result is a numerically
+    polished point (an estimate), not an exact minimum: ``info`` reports ||grad L|| and L.
+    Dense mpmath solves: P <= ``max_params``.
+
+    >>> net, data = interpolating_case()
+    >>> bumped = ReluNetwork.from_vector(net.to_vector() + Fraction(1, 1000), net.K, net.d)
+    >>> pol, info = polish_minimum(bumped, data, dps=30)
+    >>> info["converged"], info["gradient_norm"] < 1e-20
+    (True, True)
+    """
+    if net.num_params > max_params:
+        raise ValueError(f"polish_minimum uses dense mpmath solves: P = {net.num_params} > {max_params}")
+    with mp_precision(dps):
+        tol_m = mpmath.mpf(10) ** (-(int(dps) - 10)) if tol is None else mpmath.mpf(tol)
+        cur, dm = to_kind(net, data, "mpmath")
+        P, n = net.num_params, data.n
+        cur_loss = _loss(cur, dm)
+        g = _gradient(cur, dm)
+        gn = vector_norm(g)
+        mu = None
+        it = 0
+        while gn > tol_m and it < max_iter:
+            it += 1
+            J = _jacobian(cur, dm.X)
+            G = J.T.dot(J) / n
+            if mu is None:
+                mu = mpmath.mpf("1e-3") * max(abs(G[i, i]) for i in range(P))
+            A = mpmath.matrix([[G[i, j] + (mu if i == j else 0) for j in range(P)] for i in range(P)])
+            step = mpmath.lu_solve(A, mpmath.matrix([g[i] for i in range(P)]))
+            trial = ReluNetwork.from_vector(cur.to_vector() - np.array([step[i] for i in range(P)], dtype=object),
+                                            net.K, net.d)
+            try:
+                trial_loss = _loss(trial, dm)
+            except KinkError:
+                trial_loss = None
+            if trial_loss is not None and trial_loss < cur_loss:
+                cur, cur_loss = trial, trial_loss
+                g = _gradient(cur, dm)
+                gn = vector_norm(g)
+                mu = max(mu / 10, mpmath.mpf(10) ** (-2 * int(dps)))
+            else:
+                mu *= 10
+        info = {"iterations": it, "converged": bool(gn <= tol_m), "gradient_norm": float(gn),
+                "loss": float(cur_loss), "dps": int(dps)}
+    return cur, info
+
+
+def gd_endpoint_case(seed: int = 3, n: int = 6, K: int = 4, d: int = 2, steps: int = 3000,
+                     eta: float = 0.1, dps: int = 50) -> tuple[ReluNetwork, Dataset, dict]:
+    """Return (net, data, info): a float64 GD end point polished to a minimum at ``dps`` digits.
+
+    Data: n dyadic points uniform in the ball, labels y = w.x + 0.3 noise (theory.md section 4 setup);
+    Kaiming-initialised width-K network trained by ``steps`` float64 GD steps (numerics.gd) at step
+    ``eta``, then :func:`polish_minimum`.  With K(d+2)+1 > n the end point interpolates, so the
+    minimum has neurons active on data and H = J^T J / n; GD end points typically have data points
+    close to kinks, so ``kink_margin`` is small here (reported by :func:`linear_analysis`).
+
+    >>> net, data, info = gd_endpoint_case(steps=300, dps=30)  # doctest: +SKIP
+    """
+    rng = np.random.default_rng(seed)
+    X = [_exact_point_in_ball(rng, d) for _ in range(n)]
+    w = rng.standard_normal(d)
+    w /= np.linalg.norm(w)
+    y = [float(np.dot(w, [float(c) for c in x])) + 0.3 * float(rng.standard_normal()) for x in X]
+    data = Dataset.exact(X, y)
+    W0 = rng.standard_normal((K, d)) * math.sqrt(2 / d)
+    v0 = rng.standard_normal(K) * math.sqrt(1 / K)
+    start = ReluNetwork.from_float(W0, np.zeros(K), v0, 0.0)
+    end = run_gd(start, data, eta, steps, kind="float", record_every=0).final
+    polished, info = polish_minimum(end, data, dps=dps)
+    info.update({"gd_steps": steps, "gd_eta": eta, "seed": seed})
+    if not info["converged"]:
+        # Often the end point sits against a kink (a non-smooth minimum): no Hessian, no polishing.
+        raise ValueError(f"GD end point (seed {seed}) did not polish to a critical point: "
+                         f"||grad L|| = {info['gradient_norm']:.3g}; try another seed")
+    return polished, data, info
+
+
 # ---------------------------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------------------------
@@ -637,7 +774,8 @@ def _human(r: dict, label: str) -> str:
         md = "overflow" if run["max_distance"] is None else f"{run['max_distance']:.2e}"
         out = "stayed" if run["stayed"] else "ESCAPED"
         if run["may_have_crossed_kink"]:
-            out += " (left the kink-free ball)"
+            out += " (left the kink-free ball"
+            out += f"; bounded, final {run['final_distance']:.2e})" if run["bounded_after_escape"] else ")"
         lines.append(f"    {run['direction']:<9}  {run['size']:<7.0e}  {run['steps_run']:>5}  {run['linear_window']:>6}  "
                      f"{obs:<16}  {err:<9}  {lpe:<12}  {md:<10}  {out}")
     lines.append(f"  observed rate (top direction, smallest size) = {r['observed_rate']}; "
@@ -659,6 +797,8 @@ def main(argv=None) -> int:
                      help="atoms on empty caps, labels 0 (App. I; lambda_max = 1, threshold 2)")
     src.add_argument("--interpolating", action="store_true",
                      help="small exactly interpolating network with active neurons (threshold != 2)")
+    src.add_argument("--gd-endpoint", action="store_true",
+                     help="float64 GD end point (n=6, d=2, K=4) polished to a minimum at --dps digits")
     p.add_argument("--data", help="data file (JSON/.npz) for --network")
     e = p.add_mutually_exclusive_group(required=True)
     e.add_argument("--eta", type=_positive_fraction, help="step size, e.g. 1.8 or 9/5")
@@ -668,7 +808,8 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=_positive_int, default=200, help="GD steps per run (default 200)")
     p.add_argument("--sizes", type=_size, nargs="+", default=list(DEFAULT_SIZES),
                    help="perturbation sizes (default 1e-12 1e-8 1e-4)")
-    p.add_argument("--seed", type=int, default=0, help="seed for the random direction and the cases")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed for the random direction and the cases (--gd-endpoint: 0 means its default 3)")
     p.add_argument("--n", type=_positive_int, default=12, help="data points for --construction/--interpolating")
     p.add_argument("--no-certify", action="store_true", help="skip numerics.certify")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -684,6 +825,13 @@ def main(argv=None) -> int:
         elif args.interpolating:
             net, data = interpolating_case(n=args.n, seed=args.seed)
             label = f"exactly interpolating network, K=3, d=2, n={args.n}"
+        elif args.gd_endpoint:
+            seed = 3 if args.seed == 0 else args.seed
+            if not args.json:
+                print("training float64 GD and polishing at high precision ...", file=sys.stderr)
+            net, data, info = gd_endpoint_case(seed=seed, dps=args.dps)
+            label = (f"float64 GD end point (seed {seed}, {info['gd_steps']} steps) polished by "
+                     f"Levenberg-Marquardt at {args.dps} digits: ||grad L|| = {info['gradient_norm']:.2g}")
         else:
             from numerics.io import InputError, load_data, load_network
             try:
@@ -703,6 +851,9 @@ def main(argv=None) -> int:
         )
     except KinkError as exc:
         print(f"error: no Hessian at this point (data point on a kink): {exc}".replace("\n", " "), file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}".replace("\n", " "), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(r, default=str))

@@ -95,7 +95,7 @@ def test_interpolating_rate_and_fate(interp, factor, rate, stays):
 @pytest.mark.parametrize("eta,rate,stays", [("9/5", 0.8, True), ("11/5", 1.2, False)])
 def test_construction_threshold_is_two(constr, eta, rate, stays):
     net, data, a = constr
-    r = stability_experiment(net, data, eta=eta, steps=80, sizes=("1e-12", "1e-4"), certify=False, analysis=a)
+    r = stability_experiment(net, data, eta=eta, steps=60, sizes=("1e-12", "1e-4"), certify=False, analysis=a)
     assert r["eta_threshold"] == 2.0
     assert abs(r["observed_rate"] - rate) <= 1e-9 * rate  # beta-dynamics are exactly linear
     assert all(run["stayed"] is stays for run in r["runs"])
@@ -128,7 +128,7 @@ def test_float64_path_runs_and_reports_no_dps(interp):
 @pytest.mark.parametrize("case", ["interp", "constr"])
 def test_check_passes_on_minima(case, request):
     net, data, _ = request.getfixturevalue(case)
-    res = stability_check(net, data, steps=80)
+    res = stability_check(net, data, steps=60)
     assert res["passed"], res["detail"]
     assert res["certified"] is False and set(res) == {"name", "passed", "certified", "detail"}
 
@@ -212,3 +212,61 @@ def test_cli_bad_input_exits_2_with_one_line(argv, capsys):
     assert rc == 2
     err = capsys.readouterr().err.strip()
     assert err and len(err.splitlines()) == 1
+
+
+# --- GD end points polished at high precision; files; mpf -> exact conversion ----------------------
+
+
+def test_exact_copy_keeps_signs_of_mpf_entries():
+    # Regression guard: an exact copy of an mpmath network must keep negative entries negative.
+    net = ReluNetwork.exact([[Fraction(-3, 4), Fraction(1, 2)]], [Fraction(-1, 8)], [Fraction(-5, 2)], Fraction(-1, 4))
+    data = Dataset.exact([[Fraction(-1, 2), Fraction(1, 4)]], [Fraction(-7, 3)])
+    with mpmath.workdps(30):
+        mnet, mdata = net.as_mpmath(), data.as_mpmath()
+    en, ed = stab._exact_copy(mnet, mdata)
+    assert list(en.to_vector()) == list(net.to_vector())
+    assert ed.X[0, 0] == Fraction(-1, 2) and ed.y[0] < 0  # -7/3 rounded at 30 digits, still negative
+
+
+def test_polish_minimum_reaches_a_critical_point():
+    net, data = interpolating_case()
+    bumped = ReluNetwork.from_vector(net.to_vector() + Fraction(1, 500), net.K, net.d)
+    pol, info = stab.polish_minimum(bumped, data, dps=40)
+    assert pol.kind == "mpmath" and info["converged"] and info["gradient_norm"] < 1e-30
+    assert info["loss"] < 1e-60  # zero-residual minimum: Gauss-Newton converges quadratically
+    a = linear_analysis(pol, data, dps=40)
+    assert not a.gradient_exactly_zero and float(a.gradient_norm) < 1e-30 and a.lambda_min > -1e-30
+
+
+@pytest.mark.slow
+def test_gd_endpoint_polished_minimum_rates():
+    net, data, info = stab.gd_endpoint_case(dps=50)
+    assert info["converged"]
+    a = linear_analysis(net, data, dps=50)
+    assert abs(a.rates(1)["eta_threshold"] - 2) > 0.05
+    for factor, rate, stays in ((Fraction(9, 10), 0.8, True), (Fraction(11, 10), 1.2, False)):
+        r = stability_experiment(net, data, eta_factor=factor, steps=120, sizes=("1e-12",), certify=False,
+                                 analysis=a)
+        assert abs(r["observed_rate"] - rate) <= 1e-6 * rate
+        assert r["stable_observed"] is stays
+    assert stability_check(net, data, steps=80)["passed"]
+
+
+def test_cli_network_and_data_files(tmp_path, capsys):
+    from numerics.io import save_data, save_network
+
+    net, data = interpolating_case()
+    save_network(net, tmp_path / "net.json")
+    save_data(data, tmp_path / "data.json")
+    common = ["--eta-factor", "0.9", "--steps", "40", "--sizes", "1e-12", "--dps", "30", "--no-certify", "--json"]
+    assert main(["--network", str(tmp_path / "net.json"), "--data", str(tmp_path / "data.json")] + common) == 0
+    from_files = json.loads(capsys.readouterr().out)
+    assert main(["--interpolating", "--n", "6"] + common) == 0
+    built = json.loads(capsys.readouterr().out)
+    assert from_files["lambda_max_digits"] == built["lambda_max_digits"]
+    assert from_files["gradient_exactly_zero"] is True
+    (tmp_path / "bad.json").write_text("{not json")
+    assert main(["--network", str(tmp_path / "bad.json"), "--data", str(tmp_path / "data.json")] + common) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    save_data(Dataset.exact([[0, 0, 0]], [0]), tmp_path / "d3.json")
+    assert main(["--network", str(tmp_path / "net.json"), "--data", str(tmp_path / "d3.json")] + common) == 2
