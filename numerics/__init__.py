@@ -43,3 +43,10 @@ __all__ = [
     "canonical_weight", "term_a_check", "theorem_3_2_check", "term_a_margin", "theorem_3_2_margin",
     "sqrt_bounds",
 ]
+
+# GD at chosen precision and its cross-check against linear stability (issue 5; numerics.gd,
+# numerics.stability).
+from numerics.gd import gd_step, mp_precision, run_gd  # noqa: E402
+from numerics.stability import stability_check, stability_experiment  # noqa: E402
+
+__all__ += ["gd_step", "run_gd", "mp_precision", "stability_experiment", "stability_check"]
