@@ -7,7 +7,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import assume, example, given, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
 from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
                               gradient, hessian, hvp, hvp_operator, jacobian, loss,
@@ -33,6 +33,7 @@ def _random_float(seed, K=4, d=3, n=6):
     return net, Dataset.from_float(X, rng.normal(size=n))
 
 
+@settings(max_examples=20)
 @given(net_and_data())
 def test_forward_and_loss_match_loops(nd):
     net, data = nd
@@ -41,6 +42,7 @@ def test_forward_and_loss_match_loops(nd):
     assert loss(net, data) == sum((f - y) ** 2 for f, y in zip(ref, data.y)) / (2 * data.n)
 
 
+@settings(max_examples=20)
 @given(net_and_data())
 def test_exact_hessian_symmetric_and_hvp_matches_dense(nd):
     net, data = nd
@@ -53,6 +55,7 @@ def test_exact_hessian_symmetric_and_hvp_matches_dense(nd):
     assert (hvp(net, data, u) == H @ u).all()
 
 
+@settings(max_examples=20)
 @given(net_and_data())
 def test_gradient_equals_jt_r(nd):
     net, data = nd
@@ -60,6 +63,7 @@ def test_gradient_equals_jt_r(nd):
     assert (gradient(net, data) == J.T @ residuals(net, data) / data.n).all()
 
 
+@settings(max_examples=20)
 @given(net_and_data())
 def test_exact_float_mpmath_agree(nd):
     net, data = nd
@@ -129,6 +133,7 @@ def test_float_hvp_matches_dense(seed):
         assert np.allclose(op(u), H @ u, rtol=1e-12, atol=1e-12)
 
 
+@settings(max_examples=20)
 @given(net_and_data(), st.fractions(min_value=Fraction(1, 5), max_value=5, max_denominator=9))
 def test_rescaling_leaves_function_unchanged(nd, c):
     net, data = nd

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from numerics.hessian import forward
 from numerics.io import InputError, load_data, load_network, save_data, save_network
@@ -15,6 +15,7 @@ from numerics.network import Dataset, ReluNetwork
 from tests.numerics._random import net_and_data
 
 
+@settings(max_examples=20)
 @given(net_and_data())
 def test_exact_json_round_trip(nd):
     import tempfile, os

@@ -96,6 +96,7 @@ def test_vg_norm_refuses_data_outside_radius():
     assert vg_norm(ReluNetwork.exact([[1]], [0], [1], 0), X, R=2).certified
 
 
+@settings(max_examples=20)
 @given(net_and_data())
 def test_vg_exact_float_and_bounds_agree(nd):
     net, data = nd
@@ -108,6 +109,7 @@ def test_vg_exact_float_and_bounds_agree(nd):
     assert mpmath.almosteq(r.exact.mpf(40), mpmath.mpf(float(r.exact.sympy().evalf(40))), 1e-14)
 
 
+@settings(max_examples=20)
 @given(net_and_data(), st.fractions(min_value=Fraction(1, 7), max_value=7, max_denominator=9))
 @example(None, Fraction(3))
 def test_rescaling_leaves_f_and_vg_unchanged(nd, c):
@@ -119,7 +121,7 @@ def test_rescaling_leaves_f_and_vg_unchanged(nd, c):
     assert vg_norm(scaled, data.X).exact.terms == vg_norm(net, data.X).exact.terms
 
 
-@settings(max_examples=25)
+@settings(max_examples=20)
 @given(net_and_data())
 def test_term_a_and_theorem_3_2_hold(nd):
     net, data = nd
