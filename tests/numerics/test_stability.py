@@ -270,3 +270,12 @@ def test_cli_network_and_data_files(tmp_path, capsys):
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
     save_data(Dataset.exact([[0, 0, 0]], [0]), tmp_path / "d3.json")
     assert main(["--network", str(tmp_path / "net.json"), "--data", str(tmp_path / "d3.json")] + common) == 2
+
+
+def test_certificate_of_numerics_certify_is_reported_when_available():
+    pytest.importorskip("numerics.certify")
+    net, data = construction_case(n=6)
+    ok = stability_experiment(net, data, eta="9/5", steps=5, sizes=("1e-12",), directions=("top",), dps=30)
+    assert ok["certified"] is True and ok["certificate"]["stable"] is True
+    bad = stability_experiment(net, data, eta="11/5", steps=5, sizes=("1e-12",), directions=("top",), dps=30)
+    assert bad["certificate"]["stable"] is False
