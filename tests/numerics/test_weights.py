@@ -226,3 +226,19 @@ def test_sqrtsum_exact_value():
     assert str(s.sympy()) == "sqrt(2) + 3/2"
     lo, hi = s.bounds(30)
     assert lo <= Fraction(29142135623, 10 ** 10) <= hi
+
+
+@pytest.mark.slow
+def test_term_a_and_theorem_3_2_random_float_sweep():
+    # the sweep quoted in proofs_notes/thm_3_2_flatness_regularity.md (300 random float networks)
+    rng = np.random.default_rng(0)
+    worst = np.inf
+    for _ in range(300):
+        K, d, n = rng.integers(1, 5), rng.integers(1, 4), rng.integers(1, 7)
+        net = ReluNetwork.from_float(rng.normal(size=(K, d)), rng.normal(size=K) * 0.5,
+                                     rng.normal(size=K) * rng.choice([0.1, 1, 10]), rng.normal())
+        X = rng.uniform(-1, 1, size=(n, d))
+        X /= np.maximum(1, np.linalg.norm(X, axis=1))[:, None] * 1.01
+        data = Dataset.from_float(X, rng.normal(size=n))
+        worst = min(worst, term_a_margin(net, data), theorem_3_2_margin(net, data))
+    assert worst >= -1e-9
