@@ -9,6 +9,7 @@ the registry entry for symbolic d.  Constants and dimension factors inside the â
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sympy as sp
 
@@ -284,12 +285,14 @@ def derive_univariate_interior() -> Derivation:
                       steps=(f"alpha(1) = {a1}; MSE â‰ {mse} => p = {p}",))
 
 
-def derive_all() -> list:
-    """Return every Derivation, in registry order (the input of ``bounds.check``).
+@lru_cache(maxsize=None)
+def derive_all() -> tuple:
+    """Return every Derivation, in registry order (the input of ``bounds.check``); cached (pure).
 
     >>> sorted(k for dv in derive_all() for k in dv.exponents)[:3]
     ['gap_interior_term', 'gap_lower', 'gap_upper']
     """
-    return [derive_gap_upper(), derive_gap_lower(), derive_mse_upper(), derive_minimax_lower(),
+    # the derivations never read the registry, so caching cannot hide a wrong registry entry
+    return (derive_gap_upper(), derive_gap_lower(), derive_mse_upper(), derive_minimax_lower(),
             derive_lownorm_gap(), derive_lownorm_mse(), derive_univariate_interior(),
-            derive_uniform_deviation()]
+            derive_uniform_deviation())

@@ -1,0 +1,81 @@
+"""The exact prover proves true sign claims, refutes false ones with a genuine counterexample, and
+never 'proves' a claim that a brute-force rational evaluation contradicts."""
+
+from fractions import Fraction
+
+import sympy as sp
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bounds import prove_decreasing, prove_equal, prove_limit_zero, prove_positive
+from bounds._symbols import d
+
+PW = sp.Piecewise((sp.Rational(1, 2), sp.Eq(d, 1)), (2 / (d + 1), True))
+
+
+def _value(expr, x):
+    return sp.nsimplify(expr.subs(d, sp.nsimplify(x)))
+
+
+def test_true_claims_are_proved_with_witness():
+    v = prove_positive(1 / (2 * d + 2) - 1 / (2 * d + 4))
+    assert v.proved and "N(s)" in v.witness
+    assert prove_positive(d ** 2 - 3 * d + 3).proved  # needs root isolation (mixed-sign coefficients)
+    assert prove_positive(PW - 1 / (2 * d + 4)).proved
+    assert prove_positive(sp.Rational(6) - 4 * (d + 2) / (d + 1), strict=False).proved
+
+
+def test_false_claims_are_refuted_with_real_counterexample():
+    v = prove_positive(2 / (d + 1) - sp.Rational(1, 4))
+    assert v.status == "refuted" and _value(2 / (d + 1) - sp.Rational(1, 4), v.counterexample) <= 0
+    v = prove_positive(1 / (2 * d + 4) - 1 / (2 * d + 2))  # the validity claim reversed
+    assert v.status == "refuted"
+    v = prove_positive((d - 3) ** 2)  # zero at d = 3
+    assert v.status == "refuted" and v.counterexample == "3"
+    v = prove_positive(sp.Integer(0))
+    assert v.status == "refuted"
+
+
+def test_integer_domain_counterexample_is_integer():
+    v = prove_positive(2 / (d + 1) - sp.Rational(1, 4), integer=True)
+    assert v.status == "refuted" and Fraction(v.counterexample).denominator == 1
+
+
+def test_decreasing_and_the_d1_exception():
+    assert prove_decreasing(1 / (2 * d + 4)).proved
+    assert prove_decreasing(PW, d_min=2, integer=True).proved
+    v = prove_decreasing(PW)  # 1/2 at d = 1 but 2/3 at d = 2
+    assert v.status == "refuted"
+    assert prove_decreasing(d / (d + 1)).status == "refuted"
+
+
+def test_limits_and_equality():
+    assert prove_limit_zero(3 / (4 * d + 6)).proved
+    assert not prove_limit_zero((d + 3) / (2 * d + 3)).proved
+    assert prove_equal((d + 3) / (4 * d + 6), 1 / (2 + 2 * d / (d + 3))).proved
+    assert not prove_equal(PW, 2 / (d + 1)).proved  # differs only at d = 1
+    assert not prove_equal(1 / (2 * d + 4), 1 / (2 * d + 3)).proved
+
+
+ints = st.integers(min_value=-6, max_value=6)
+
+
+@given(ints, ints, st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=6), ints)
+@example(1, -7, 1, 0, 0)    # (d - 7)/d: changes sign at 7
+@example(0, 0, 1, 1, 0)     # identically 0
+def test_verdicts_are_sound_against_brute_force(a, b, c, e, k):
+    """(a d^2 + b d + k)/(c d + e) with a positive denominator on [1, oo): a 'proved' verdict must agree
+    with exact evaluation at many rationals and the sign at infinity; a 'refuted' one must come with a
+    point where the claim fails."""
+    expr = (a * d ** 2 + b * d + k) / (c * d + e)
+    v = prove_positive(expr)
+    def f(x):  # independent exact evaluation in Fractions
+        return (a * x * x + b * x + k) / Fraction(c * x + e)
+
+    pts = [Fraction(1) + Fraction(i, 4) for i in range(0, 80)] + [Fraction(10 ** j) for j in range(2, 7)]
+    if v.proved:
+        assert all(f(p) > 0 for p in pts)
+    elif v.status == "refuted":
+        assert v.counterexample is not None
+        x = sp.sympify(v.counterexample)  # may be an algebraic root of the numerator
+        assert sp.simplify((a * x ** 2 + b * x + k) / (c * x + e)) <= 0
