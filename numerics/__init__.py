@@ -1,52 +1,75 @@
 """numerics: two-layer ReLU networks, exact Hessians, weighted variation, estimates (theory.md section 1).
 
-Public surface (torch is imported lazily, only by functions that need it):
+Public surface (loaded lazily on first attribute access, PEP 562: ``import numerics`` imports no
+submodule and never torch, and ``python -m numerics.<module>`` runs without a double import):
 
-* :mod:`numerics.network`  -- ReluNetwork, Dataset in float64 / exact Fraction / mpmath kinds;
-* :mod:`numerics.hessian`  -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
-* :mod:`numerics.io`       -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
-* :mod:`numerics.sampling` -- seeded uniform-ball samplers (float64 and exact rational);
-* :mod:`numerics.estimate` -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
-* :mod:`numerics.weights`  -- empirical / population / canonical weights, |f|_{V_g}, Term-A and Thm 3.2 checks;
+* :mod:`numerics.network`   -- ReluNetwork, Dataset in float64 / exact Fraction / mpmath kinds;
+* :mod:`numerics.hessian`   -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
+* :mod:`numerics.io`        -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
+* :mod:`numerics.sampling`  -- seeded uniform-ball samplers (float64 and exact rational);
+* :mod:`numerics.estimate`  -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
+* :mod:`numerics.weights`   -- empirical / population / canonical weights, |f|_{V_g}, Term-A, Thm 3.2;
+* :mod:`numerics.gd`, :mod:`numerics.stability` -- GD at chosen precision vs linear stability (issue 5).
+
+To export a new name, add ``"name": "numerics.module"`` to ``_EXPORTS``.
+
+>>> import numerics
+>>> numerics.ReluNetwork.exact([[1]], [0], [1], 0).kind
+'exact'
 """
 
-from numerics.estimate import (LambdaEstimate, hessian_operator, lambda_max_estimate,
-                               lambda_max_estimate_detail, power_lambda_max)
-from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
-                              gradient, hessian, hvp, hvp_operator, jacobian, loss, preactivations,
-                              residual_hessian, residual_vectors, residuals)
-from numerics.io import InputError, load_data, load_network, save_data, save_network
-from numerics.network import KINDS, Dataset, ReluNetwork, kind_of, scalar, to_fraction, to_mpf
-from numerics.sampling import linear_labels, sample_ball, sample_ball_exact
-from numerics.weights import (Atom, InequalityCheck, K_d, K_d_sympy, SqrtSum, VgNorm, canonical_weight,
-                              empirical_weight, empirical_weight_tilde, neuron_atoms,
-                              population_weight, population_weight_parts, sqrt_bounds, term_a_check,
-                              term_a_margin, theorem_3_2_check, theorem_3_2_margin, vg_norm)
+import importlib
 
-__all__ = [
-    # network
-    "KINDS", "ReluNetwork", "Dataset", "to_fraction", "to_mpf", "scalar", "kind_of",
-    # hessian
-    "KinkError", "preactivations", "activation_pattern", "forward", "residuals", "loss", "gradient",
-    "jacobian", "gauss_newton", "residual_vectors", "residual_hessian", "hessian", "hvp",
-    "hvp_operator", "find_kinks",
-    # estimate
-    "LambdaEstimate", "lambda_max_estimate", "lambda_max_estimate_detail", "hessian_operator",
-    "power_lambda_max",
-    # io
-    "InputError", "load_network", "save_network", "load_data", "save_data",
-    # sampling
-    "sample_ball", "sample_ball_exact", "linear_labels",
-    # weights
-    "SqrtSum", "Atom", "VgNorm", "InequalityCheck", "empirical_weight", "empirical_weight_tilde",
-    "neuron_atoms", "vg_norm", "population_weight", "population_weight_parts", "K_d", "K_d_sympy",
-    "canonical_weight", "term_a_check", "theorem_3_2_check", "term_a_margin", "theorem_3_2_margin",
-    "sqrt_bounds",
-]
+_EXPORTS = {
+    # numerics.network
+    "KINDS": "numerics.network", "ReluNetwork": "numerics.network", "Dataset": "numerics.network",
+    "to_fraction": "numerics.network", "to_mpf": "numerics.network", "scalar": "numerics.network",
+    "kind_of": "numerics.network",
+    # numerics.hessian
+    "KinkError": "numerics.hessian", "preactivations": "numerics.hessian",
+    "activation_pattern": "numerics.hessian", "forward": "numerics.hessian",
+    "residuals": "numerics.hessian", "loss": "numerics.hessian", "gradient": "numerics.hessian",
+    "jacobian": "numerics.hessian", "gauss_newton": "numerics.hessian",
+    "residual_vectors": "numerics.hessian", "residual_hessian": "numerics.hessian",
+    "hessian": "numerics.hessian", "hvp": "numerics.hessian", "hvp_operator": "numerics.hessian",
+    "find_kinks": "numerics.hessian",
+    # numerics.estimate
+    "LambdaEstimate": "numerics.estimate", "lambda_max_estimate": "numerics.estimate",
+    "lambda_max_estimate_detail": "numerics.estimate", "hessian_operator": "numerics.estimate",
+    "power_lambda_max": "numerics.estimate",
+    # numerics.io
+    "InputError": "numerics.io", "load_network": "numerics.io", "save_network": "numerics.io",
+    "load_data": "numerics.io", "save_data": "numerics.io",
+    # numerics.sampling
+    "sample_ball": "numerics.sampling", "sample_ball_exact": "numerics.sampling",
+    "linear_labels": "numerics.sampling",
+    # numerics.weights
+    "SqrtSum": "numerics.weights", "Atom": "numerics.weights", "VgNorm": "numerics.weights",
+    "InequalityCheck": "numerics.weights", "empirical_weight": "numerics.weights",
+    "empirical_weight_tilde": "numerics.weights", "neuron_atoms": "numerics.weights",
+    "vg_norm": "numerics.weights", "population_weight": "numerics.weights",
+    "population_weight_parts": "numerics.weights", "K_d": "numerics.weights",
+    "K_d_sympy": "numerics.weights", "canonical_weight": "numerics.weights",
+    "term_a_check": "numerics.weights", "theorem_3_2_check": "numerics.weights",
+    "term_a_margin": "numerics.weights", "theorem_3_2_margin": "numerics.weights",
+    "sqrt_bounds": "numerics.weights",
+    # numerics.gd
+    "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
+    # numerics.stability
+    "stability_experiment": "numerics.stability", "stability_check": "numerics.stability",
+}
 
-# GD at chosen precision and its cross-check against linear stability (issue 5; numerics.gd,
-# numerics.stability).
-from numerics.gd import gd_step, mp_precision, run_gd  # noqa: E402
-from numerics.stability import stability_check, stability_experiment  # noqa: E402
+__all__ = list(_EXPORTS)
 
-__all__ += ["gd_step", "run_gd", "mp_precision", "stability_experiment", "stability_check"]
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'numerics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -151,3 +151,56 @@ def lambda_max_estimate(net: ReluNetwork, data: Dataset, method: str = "lanczos"
     """
     e = lambda_max_estimate_detail(net, data, method=method, **kwargs)
     return (e.value, e.vector) if return_vector else e.value
+
+
+def main(argv=None) -> int:
+    """CLI: print a lambda_max ESTIMATE (lower bound) for a network and data file; exit 2 on bad input.
+
+    python -m numerics.estimate --network NET --data DATA [--method lanczos|power] [--eta ETA] [--json]
+    """
+    import argparse
+    import json
+    import sys
+
+    from numerics.hessian import KinkError
+    from numerics.io import InputError, load_data, load_network
+
+    ap = argparse.ArgumentParser(prog="python -m numerics.estimate",
+                                 description="lambda_max(grad^2 L) ESTIMATE (a lower bound, never a certificate)")
+    ap.add_argument("--network", required=True, help="network file (.json, .npz, .pt)")
+    ap.add_argument("--data", required=True, help="data file (.json, .npz)")
+    ap.add_argument("--method", choices=["lanczos", "power"], default="lanczos")
+    ap.add_argument("--eta", type=float, default=None, help="step size: also compare with 2/eta")
+    ap.add_argument("--tol", type=float, default=1e-10)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        if args.eta is not None and not args.eta > 0:
+            raise InputError(f"--eta must be positive, got {args.eta}")
+        net, data = load_network(args.network), load_data(args.data)
+        if net.d != data.d:
+            raise InputError(f"network has input dimension {net.d} but data have dimension {data.d}")
+        print(f"estimating lambda_max: P={net.num_params}, n={data.n} ({args.method})", file=sys.stderr)
+        e = lambda_max_estimate_detail(net.as_float(), data.as_float(), method=args.method, tol=args.tol)
+    except (InputError, KinkError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    res = {"lambda_max_estimate": e.value, "certified": False, "kind": "estimate (lower bound)",
+           "method": e.method, "hvps": e.matvecs, "converged": e.converged, "num_params": net.num_params}
+    if args.eta is not None:
+        res["two_over_eta"] = 2 / args.eta
+        res["estimate_exceeds_two_over_eta"] = e.value > 2 / args.eta
+    if args.json:
+        print(json.dumps(res))
+    else:
+        print(str(e))
+        if args.eta is not None:
+            verdict = ("exceeds 2/eta: suggests NOT stable (confirm with numerics.certify)"
+                       if e.value > 2 / args.eta else
+                       "is below 2/eta: says nothing about stability (an estimate is a lower bound)")
+            print(f"2/eta = {2 / args.eta:.10g}; the estimate {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -632,3 +632,84 @@ def theorem_3_2_margin(net: ReluNetwork, data: Dataset, lambda_max=None, R=1) ->
     0.0
     """
     return theorem_3_2_check(net, data, lambda_max=lambda_max, R=R, rigorous=False).margin
+
+
+def _fmt(x) -> str:
+    return "n/a" if x is None else f"{float(x):.12g}"
+
+
+def _down(x):
+    """A float <= x (rigorous outward rounding of a rational lower bound), or None."""
+    return None if x is None else math.nextafter(float(x), -math.inf)
+
+
+def _up(x):
+    """A float >= x (rigorous outward rounding of a rational upper bound), or None."""
+    return None if x is None else math.nextafter(float(x), math.inf)
+
+
+def main(argv=None) -> int:
+    """CLI: |f|_{V_g}, Term-A and Theorem 3.2 checks for a network and data file; exit 2 on bad input.
+
+    python -m numerics.weights --network NET --data DATA [--R 1] [--float] [--json]
+    Exit 0 if every certified verdict holds (or is undecided), 1 if one is certified violated.
+    """
+    import argparse
+    import json
+    import sys
+
+    from numerics.hessian import KinkError
+    from numerics.io import InputError, load_data, load_network
+
+    ap = argparse.ArgumentParser(prog="python -m numerics.weights",
+                                 description="weighted variation |f|_Vg (empirical weight, reconstructed) "
+                                             "and the Term-A / Theorem 3.2 inequalities")
+    ap.add_argument("--network", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--R", default="1", help="data radius (exact, e.g. 1 or 3/2)")
+    ap.add_argument("--float", action="store_true", help="float64 estimates only (for large networks)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        try:
+            R = to_fraction(args.R)
+        except ValueError:
+            raise InputError(f"--R must be a number, got {args.R!r}") from None
+        if R <= 0:
+            raise InputError(f"--R must be positive, got {args.R}")
+        kind = "float" if args.float else "exact"
+        net, data = load_network(args.network, kind=kind), load_data(args.data, kind=kind)
+        if net.d != data.d:
+            raise InputError(f"network has input dimension {net.d} but data have dimension {data.d}")
+        print(f"checking: K={net.K}, d={net.d}, n={data.n}, {kind} arithmetic", file=sys.stderr)
+        vg = vg_norm(net, data.X, R=R)
+        ta = term_a_check(net, data, R=R)
+        t32 = theorem_3_2_check(net, data, R=R)
+    except (InputError, KinkError, ValueError) as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    # JSON bounds are floats rounded outward, so they stay rigorous
+    res = {"vg_norm": vg.value, "vg_norm_lower": _down(vg.lower), "vg_norm_upper": _up(vg.upper),
+           "vg_norm_certified": vg.certified, "weight": "empirical (reconstructed)",
+           "num_atoms": vg.num_atoms, "num_dropped": vg.num_dropped}
+    for c in (ta, t32):
+        res[c.name] = {"margin": c.margin, "margin_lower": _down(c.margin_lower),
+                       "margin_upper": _up(c.margin_upper), "holds": c.holds, "certified": c.certified,
+                       "method": c.method}
+    if args.json:
+        print(json.dumps(res))
+    else:
+        tag = "certified bounds" if vg.certified else "estimate"
+        print(f"|f|_Vg (empirical weight, reconstructed) = {vg.value:.12g}  [{_fmt(vg.lower)}, "
+              f"{_fmt(vg.upper)}] ({tag}); {vg.num_atoms} atoms, {vg.num_dropped} neurons dropped as affine")
+        for c, what in ((ta, "Term-A  lambda_max(J^T J/n) >= 1 + 2|f|_Vg"),
+                        (t32, "Thm 3.2 |f|_Vg <= lambda_max/2 - 1/2 + (R+1) sqrt(2L)")):
+            verdict = {True: "HOLDS (certified)", False: "VIOLATED (certified)",
+                       None: "undecided" if c.certified else "estimate only"}[c.holds]
+            print(f"{what}: margin {c.margin:.6g} (estimate), certified range [{_fmt(c.margin_lower)}, "
+                  f"{_fmt(c.margin_upper)}]: {verdict}")
+    return 1 if False in (ta.holds, t32.holds) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
