@@ -370,6 +370,10 @@ def perturbation_run(
     }
 
 
+def _critical_tol(analysis: LinearAnalysis) -> float:
+    return 10.0 ** (-(analysis.dps // 2)) if analysis.dps else 1e-8
+
+
 def _exact_eta(eta) -> Fraction:
     if isinstance(eta, mpmath.mpf):
         return _mpf_to_fraction(eta)
@@ -479,6 +483,9 @@ def stability_experiment(
         "estimate": True,
         "gradient_norm": gnorm,
         "gradient_exactly_zero": analysis.gradient_exactly_zero,
+        # The linearisation is about a critical point; elsewhere the base trajectory moves and the
+        # Hessian at theta* says little about the dynamics (use polish_minimum / --polish first).
+        "critical_point": bool(analysis.gradient_exactly_zero or gnorm <= _critical_tol(analysis)),
         "kink_margin": analysis.kink_margin,
         "linear_region_radius": analysis.linear_region_radius,
         "steps": int(steps),
@@ -718,9 +725,13 @@ def gd_endpoint_case(seed: int = 3, n: int = 6, K: int = 4, d: int = 2, steps: i
 # ---------------------------------------------------------------------------------------------
 
 
+class _UsageError(Exception):
+    pass
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
+    def error(self, message):  # main() turns this into one line on stderr and exit code 2
+        raise _UsageError(f"{self.prog}: error: {message}")
 
 
 def _positive_int(s):
@@ -757,6 +768,11 @@ def _human(r: dict, label: str) -> str:
         f"eigen-decomposition: {r['eig_method']}",
         f"  grad L(theta*) = 0 exactly: {r['gradient_exactly_zero']}   (||grad L|| at working precision "
         f"{r['gradient_norm']:.3g})",
+    ]
+    if not r["critical_point"]:
+        lines.append("  WARNING: theta* is NOT a critical point; the linear analysis below does not describe the "
+                     "dynamics (polish first: --polish)")
+    lines += [
         f"  lambda_max ~ {r['lambda_max_digits']}   lambda_min ~ {r['lambda_min']:.3g}",
         f"  eta = {r['eta_digits']}   threshold 2/lambda_max ~ {r['eta_threshold']:.12g}   "
         f"linearly stable (predicted): {r['linearly_stable_predicted']}",
@@ -786,7 +802,7 @@ def _human(r: dict, label: str) -> str:
 def main(argv=None) -> int:
     """Run the GD stability experiment from the command line; return the exit code (0 ok, 2 bad input).
 
-    >>> main(["--construction", "--eta", "0", "--json"])  # doctest: +SKIP
+    >>> main(["--construction", "--eta", "0", "--json"])
     2
     """
     p = _Parser(prog="python -m numerics.stability",
@@ -812,12 +828,24 @@ def main(argv=None) -> int:
                    help="seed for the random direction and the cases (--gd-endpoint: 0 means its default 3)")
     p.add_argument("--n", type=_positive_int, default=12, help="data points for --construction/--interpolating")
     p.add_argument("--no-certify", action="store_true", help="skip numerics.certify")
+    p.add_argument("--polish", action="store_true",
+                   help="with --network: polish to a critical point at --dps digits first (Levenberg-Marquardt)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    try:
+        return _run(p, argv)
+    except _UsageError as exc:
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 2
+
+
+def _run(p: argparse.ArgumentParser, argv) -> int:
     args = p.parse_args(argv)
     if args.network is not None and args.data is None:
         p.error("--network needs --data")
     if args.data is not None and args.network is None:
         p.error("--data needs --network")
+    if args.polish and args.network is None:
+        p.error("--polish applies to --network")
     try:
         if args.construction:
             net, data = construction_case(n=args.n, seed=args.seed)
@@ -843,6 +871,13 @@ def main(argv=None) -> int:
                 print(f"error: network input dimension {net.d} != data dimension {data.d}", file=sys.stderr)
                 return 2
             label = f"{args.network} on {args.data}"
+            if args.polish:
+                net, info = polish_minimum(net, data, dps=args.dps)
+                if not info["converged"]:
+                    print(f"error: polishing did not reach a critical point (||grad L|| = "
+                          f"{info['gradient_norm']:.3g} after {info['iterations']} iterations)", file=sys.stderr)
+                    return 2
+                label += f", polished at {args.dps} digits: ||grad L|| = {info['gradient_norm']:.2g}"
         progress = None if args.json else (lambda m: print(m, file=sys.stderr))
         r = stability_experiment(
             net, data, eta=args.eta, eta_factor=args.eta_factor, dps=args.dps,

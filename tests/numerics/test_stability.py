@@ -279,3 +279,20 @@ def test_certificate_of_numerics_certify_is_reported_when_available():
     assert ok["certified"] is True and ok["certificate"]["stable"] is True
     bad = stability_experiment(net, data, eta="11/5", steps=5, sizes=("1e-12",), directions=("top",), dps=30)
     assert bad["certificate"]["stable"] is False
+
+
+def test_cli_polish_and_non_critical_warning(tmp_path, capsys):
+    from numerics.io import save_data, save_network
+
+    net, data = interpolating_case()
+    bumped = ReluNetwork.from_vector(net.to_vector() + Fraction(1, 1000), net.K, net.d)
+    save_network(bumped, tmp_path / "net.json")
+    save_data(data, tmp_path / "data.json")
+    files = ["--network", str(tmp_path / "net.json"), "--data", str(tmp_path / "data.json")]
+    common = ["--eta-factor", "0.9", "--steps", "30", "--sizes", "1e-12", "--dps", "30", "--no-certify"]
+    assert main(files + common) == 0
+    assert "NOT a critical point" in capsys.readouterr().out
+    assert main(files + common + ["--polish", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["critical_point"] is True and r["gradient_norm"] < 1e-15
+    assert main(["--construction", "--eta", "1", "--polish"]) == 2
