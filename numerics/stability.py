@@ -12,8 +12,9 @@ fits the observed rate from the iterates and records whether the run stayed or e
 Everything here is NUMERICAL EVIDENCE (an eigen-decomposition and a simulation), never a
 certificate; where numerics.certify is available its certificate is reported separately.
 
-CLI: python -m numerics.stability (--network NET --data DATA | --construction | --interpolating)
-     (--eta ETA | --eta-factor F) [--dps 50] [--steps T] [--float64] [--json]
+CLI: python -m numerics.stability (--network NET --data DATA [--polish] | --construction |
+     --interpolating | --gd-endpoint) (--eta ETA | --eta-factor F) [--dps 50] [--steps T]
+     [--sizes S ...] [--float64] [--no-certify] [--json]
 """
 
 from __future__ import annotations

@@ -148,14 +148,12 @@ def test_check_rejects_kink():
 
 
 def test_check_rejects_saddle():
-    # Dead-free neuron with v = 0 at zero residual... use beta-only data but a negative-curvature
-    # point: residual r = 1 with an active neuron, v = 0, w, b chosen so grad = 0 is impossible;
-    # instead build an exact critical point with negative curvature: f = v relu(w x - b) + beta,
-    # data x = 1, y = 0, v = 0, w = 0, b = -1 (active, z = 1), beta = 0 -> f = 0, residual 0.
-    # Hessian is J^T J / n >= 0 there, so add a second point making the residual term negative.
+    # An exact critical point with negative curvature: one neuron active on both points (z = 1),
+    # v = w = 0, b = -1, beta = 0, so f = 0 and r = (-1, +1).  grad_beta = mean(r) = 0,
+    # grad_v = mean(r * relu(z)) = 0, grad_w = grad_b = 0 (v = 0).  The residual part of the Hessian
+    # has the (v, w) entry mean(r * x) = -1 while the (w, w) entry is 0: an indefinite block.
     net = ReluNetwork.exact([[0]], [-1], [0], 0)
-    data = Dataset.exact([[1], [-1]], [1, -1])  # f = 0 on both: r = -1, +1; grad_beta = 0,
-    # grad_v = mean(r * relu(z)) = mean(-1 * 1, 1 * 1) = 0, grad_w = grad_b = 0 since v = 0.
+    data = Dataset.exact([[1], [-1]], [1, -1])
     a = linear_analysis(net, data, dps=30)
     assert a.gradient_exactly_zero and a.lambda_min < 0  # residual curvature: a saddle
     res = stability_check(net, data, steps=20)
