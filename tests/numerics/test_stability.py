@@ -6,6 +6,8 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import numerics.stability as stab
 from numerics.hessian import loss
@@ -57,6 +59,31 @@ def test_fit_rate():
         vals = [mpmath.mpf(10) ** -40 * mpmath.mpf("0.8") ** t for t in range(30)]
     assert abs(fit_rate(vals) - 0.8) < 1e-13
     assert fit_rate([1.0, 0.5]) is None and fit_rate([1.0, 0.0, 1.0]) is None
+
+
+@given(
+    st.fractions(min_value=Fraction(1, 100), max_value=Fraction(5), max_denominator=1000),
+    st.fractions(min_value=Fraction(1, 1000), max_value=Fraction(10**6), max_denominator=1000),
+    st.integers(min_value=3, max_value=60),
+)
+@example(Fraction(1), Fraction(1), 3)  # rate exactly 1: constant sequence
+def test_fit_rate_recovers_any_geometric_rate(rate, c, length):
+    with mpmath.workdps(40):
+        vals = [mpmath.mpf(c.numerator) / c.denominator * (mpmath.mpf(rate.numerator) / rate.denominator) ** t
+                for t in range(length)]
+    assert abs(fit_rate(vals) - float(rate)) <= 1e-12 * float(rate)
+    assert abs(fit_rate([-v if t % 2 else v for t, v in enumerate(vals)]) - float(rate)) <= 1e-12 * float(rate)
+
+
+@given(st.fractions(min_value=Fraction(1, 50), max_value=Fraction(4), max_denominator=200))
+@example(Fraction(2))  # the threshold itself: rate exactly 1, still "linearly stable"
+def test_rates_on_the_construction_are_those_of_e_beta(constr, eta):
+    # H = e_beta e_beta^T: one mode with rate |1 - eta|, every other mode flat (rate 1).
+    r = constr[2].rates(eta)
+    assert abs(r["predicted_rate"] - abs(1 - float(eta))) < 1e-14
+    assert abs(r["spectral_radius"] - max(1.0, abs(1 - float(eta)))) < 1e-14
+    assert r["null_dim"] == r["num_params"] - 1
+    assert r["linearly_stable_predicted"] is (eta <= 2)
 
 
 def test_construction_is_the_trivially_flat_minimum(constr):
