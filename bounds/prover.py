@@ -166,8 +166,8 @@ def _prove_rational(expr, lo, open_lo, strict, integer):
         sign, txt = cw
         if sign > 0:
             return "proved", txt, None
-        return "refuted", txt + f" - the expression is negative, e.g. at d = {lo + (1 if open_lo else 0)}", \
-            str(lo + (1 if open_lo else 0))
+        # s = 1: N(1) is the (nonzero, one-signed) coefficient sum and D(1) > 0, so the value is < 0 there
+        return "refuted", txt + f" - the expression is negative, e.g. at d = {lo + 1}", str(lo + 1)
     # (2) exact root isolation
     num, den = sp.fraction(expr)
     try:

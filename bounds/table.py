@@ -1,6 +1,6 @@
 """CLI: the rate table for a range of dimensions.
 
-    python -m bounds.table --d 1:10 --format markdown|latex|csv|json [--quantity gap|mse] [--ids a,b]
+    python -m bounds.table --d 1:10 --format markdown|latex|csv|json [--quantity gap|mse] [--ids a,b] [--json]
 
 Each row is one registered rate at one d: id, quantity, kind, regime, source, d, the exact exponent
 p(d) (e.g. "1/10") and its float.  Exponents are evaluated by a compiled exact (Fraction) function,
@@ -88,6 +88,7 @@ def main(argv=None) -> int:
     ap = parser("python -m bounds.table", "Exponents p(d) of every registered rate (error ≍ n^-p).")
     ap.add_argument("--d", type=d_range, default=d_range("1:10"), help="dimension D or range A:B (default 1:10)")
     ap.add_argument("--format", choices=FORMATS, default="markdown")
+    ap.add_argument("--json", action="store_true", help="same as --format json")
     ap.add_argument("--quantity", choices=("gap", "mse"), default=None)
     ap.add_argument("--ids", default=None, help="comma-separated rate ids (default: all)")
     args = ap.parse_args(argv)
@@ -99,7 +100,7 @@ def main(argv=None) -> int:
         unknown = [i for i in ids if i not in REGISTRY]
         if unknown or not ids:
             return fail(ap.prog, f"unknown rate id(s) {unknown}; known: {', '.join(REGISTRY)}")
-    print(render(rows(args.d, args.quantity, ids), args.format))
+    print(render(rows(args.d, args.quantity, ids), "json" if args.json else args.format))
     return 0
 
 

@@ -29,6 +29,12 @@ def test_table_json_keys_and_values(capsys):
     assert len(data) == 10 * n_rates + 1  # + univariate_interior_mse at d = 1
 
 
+def test_table_json_flag_equals_format_json(capsys):
+    _, a, _ = _run(table_cli.main, ["--d", "2:3", "--json"], capsys)
+    _, b, _ = _run(table_cli.main, ["--d", "2:3", "--format", "json"], capsys)
+    assert a == b and json.loads(a)
+
+
 def test_table_quantity_filter_and_single_d(capsys):
     rc, out, _ = _run(table_cli.main, ["--d", "5", "--format", "json", "--quantity", "mse"], capsys)
     data = json.loads(out)

@@ -36,6 +36,11 @@ def test_false_claims_are_refuted_with_real_counterexample():
     assert v.status == "refuted"
 
 
+def test_nonstrict_refutation_counterexample_really_violates():
+    v = prove_positive(-(d - 1) / (d + 1), strict=False)  # 0 at d = 1, negative after
+    assert v.status == "refuted" and _value(-(d - 1) / (d + 1), v.counterexample) < 0
+
+
 def test_integer_domain_counterexample_is_integer():
     v = prove_positive(2 / (d + 1) - sp.Rational(1, 4), integer=True)
     assert v.status == "refuted" and Fraction(v.counterexample).denominator == 1
@@ -60,22 +65,26 @@ def test_limits_and_equality():
 ints = st.integers(min_value=-6, max_value=6)
 
 
-@given(ints, ints, st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=6), ints)
-@example(1, -7, 1, 0, 0)    # (d - 7)/d: changes sign at 7
-@example(0, 0, 1, 1, 0)     # identically 0
-def test_verdicts_are_sound_against_brute_force(a, b, c, e, k):
+@given(ints, ints, st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=6), ints, st.booleans())
+@example(1, -7, 1, 0, 0, True)    # (d - 7)/d: changes sign at 7
+@example(0, 0, 1, 1, 0, True)     # identically 0
+@example(0, -1, 1, 1, 1, False)   # (1 - d)/(d + 1): 0 at d = 1, negative after
+@example(1, -6, 1, 0, 9, False)   # (d - 3)^2/d: touches 0
+def test_verdicts_are_sound_against_brute_force(a, b, c, e, k, strict):
     """(a d^2 + b d + k)/(c d + e) with a positive denominator on [1, oo): a 'proved' verdict must agree
     with exact evaluation at many rationals and the sign at infinity; a 'refuted' one must come with a
     point where the claim fails."""
     expr = (a * d ** 2 + b * d + k) / (c * d + e)
-    v = prove_positive(expr)
+    v = prove_positive(expr, strict=strict)
+
     def f(x):  # independent exact evaluation in Fractions
         return (a * x * x + b * x + k) / Fraction(c * x + e)
 
     pts = [Fraction(1) + Fraction(i, 4) for i in range(0, 80)] + [Fraction(10 ** j) for j in range(2, 7)]
     if v.proved:
-        assert all(f(p) > 0 for p in pts)
+        assert all((f(p) > 0) if strict else (f(p) >= 0) for p in pts)
     elif v.status == "refuted":
         assert v.counterexample is not None
         x = sp.sympify(v.counterexample)  # may be an algebraic root of the numerator
-        assert sp.simplify((a * x ** 2 + b * x + k) / (c * x + e)) <= 0
+        val = sp.simplify((a * x ** 2 + b * x + k) / (c * x + e))
+        assert (val <= 0) if strict else (val < 0)
