@@ -20,6 +20,10 @@ To export a new name, add ``"name": "numerics.module"`` to ``_EXPORTS``.
 
 import importlib
 
+# numerics.hessian is both a submodule and a function name: importing the submodule binds the package
+# attribute `hessian` to the module, so load it now and bind the function explicitly (no torch here).
+from numerics.hessian import hessian  # noqa: E402
+
 _EXPORTS = {
     # numerics.network
     "KINDS": "numerics.network", "ReluNetwork": "numerics.network", "Dataset": "numerics.network",

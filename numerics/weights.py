@@ -499,8 +499,13 @@ def _rigorous_lambda_bounds(M: np.ndarray, top_vec: np.ndarray):
     u = _rational_vector(top_vec)
     uu = u @ u
     lo = (u @ (M @ u)) / uu if uu else None
-    hi = max(M[i, i] + sum(abs(M[i, j]) for j in range(M.shape[0]) if j != i) for i in range(M.shape[0]))
-    return lo, hi
+    return lo, _gershgorin(M)
+
+
+def _gershgorin(M: np.ndarray) -> Fraction:
+    """max_i (M_ii + sum_{j != i} |M_ij|) >= lambda_max(M) for a symmetric exact matrix."""
+    diag = M.diagonal()
+    return max(2 * diag - np.abs(diag) + np.abs(M).sum(axis=1))
 
 
 def _float(a) -> np.ndarray:
@@ -522,7 +527,7 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     >>> c = term_a_check(net, data); c.holds, c.certified
     (True, True)
     """
-    from numerics.hessian import jacobian
+    from numerics.hessian import exact_gram, jacobian
 
     if rigorous is None:
         rigorous = net.kind == "exact"
@@ -538,7 +543,7 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     details = {"lambda_max_gn_estimate": lam, "vg_norm": vg.value}
     if rigorous:
         Jq = J if net.kind == "exact" else np.vectorize(to_fraction, otypes=[object])(J)
-        Mq = (Jq @ Jq.T) * Fraction(1, n)
+        Mq = exact_gram(Jq.T, scale=Fraction(1, n))
         llo, lhi = _rigorous_lambda_bounds(Mq, evecs[:, -1])
         lo = llo - 1 - 2 * vg.upper
         hi = lhi - 1 - 2 * vg.lower
@@ -586,7 +591,11 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
     lam_lo = lam_hi = None
     details = {}
     if lambda_max is None:
-        Hf = _float(hessian(net, data)) if net.num_params <= 3000 else None
+        Hq = hessian(net.as_exact(), data.as_exact()) if rigorous and net.num_params <= 400 else None
+        if Hq is not None:
+            Hf = _float(Hq)
+        else:
+            Hf = _float(hessian(net, data)) if net.num_params <= 3000 else None
         if Hf is None:
             from numerics.estimate import lambda_max_estimate
 
@@ -599,10 +608,8 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
             ne, de = net.as_exact(), data.as_exact()
             u = _rational_vector(vec)
             lam_lo = (u @ hvp(ne, de, u)) / (u @ u)
-            if net.num_params <= 400:
-                H = hessian(ne, de)
-                lam_hi = max(H[i, i] + sum(abs(H[i, j]) for j in range(H.shape[0]) if j != i)
-                             for i in range(H.shape[0]))
+            if Hq is not None:
+                lam_hi = _gershgorin(Hq)
     elif isinstance(lambda_max, tuple):
         lam_lo, lam_hi = (to_fraction(x) if x is not None else None for x in lambda_max)
         lam = float(lam_lo if lam_hi is None else (lam_hi if lam_lo is None else (lam_lo + lam_hi) / 2))
