@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="local worker processes (default: 1 for --quick, else 2); 1 runs in-process")
     p.add_argument("--scheduler", default=None, help="dask.distributed scheduler address (e.g. tcp://host:8786)")
     p.add_argument("--epochs", type=int, default=None, help="override the grid's epoch count (not for lr)")
+    p.add_argument("--core", choices=["all", "lambda", "none"], default="all",
+                   help="estimates of each final network in the summary: lambda_max, |f|_Vg and Thm 3.2 "
+                        "margin (all), lambda_max only, or none (default: all)")
     p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -74,7 +77,8 @@ def main(argv=None) -> int:
                 print(f"{name}: {stats.computed} runs computed, {stats.skipped} loaded from {store_path}",
                       file=sys.stderr)
             command = "python -m numerics.reproduce " + " ".join(argv if argv is not None else sys.argv[1:])
-            summaries[name] = summarize(name, configs, store, out / name, command=command, quick=args.quick)
+            summaries[name] = summarize(name, configs, store, out / name, command=command, quick=args.quick,
+                                       core=args.core, progress=not args.quiet)
     except KeyboardInterrupt:
         print("\ninterrupted: finished runs are stored; re-run the same command to resume", file=sys.stderr)
         return 130

@@ -55,6 +55,7 @@ def _shattering(quick, epochs):
     d, n, K, every = (10, 128, 256, 20) if quick else (10, 512, 2048, 100)
     return [{"experiment": "shattering", "group": g, "d": d, "n": n, "width": K, "seed": 0, "sigma": 1.0,
              "epochs": epochs, "track_every": _tracked(epochs, 100), "sharpness_every": every,
+             "vg_every": 10 * every,
              "store_neurons": True, "final_core_metrics": True, **opt}
             for g, opt in SHATTER_CONFIGS.items()]
 

@@ -110,7 +110,7 @@ def plot_shattering(runs, out, stem):
         ax.axvline(1 / cfg["n"], color="k", lw=0.5, ls=":", label="one sample")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("fraction of training inputs on which the neuron is active")
+        ax.set_xlabel("fraction of training inputs where the neuron is active\n(neurons active on none drawn at 1/(2n))")
         ax.set_ylabel("|v_k| * ||w_k||")
         ax.legend(fontsize=7)
         ax.grid(True, which="both", alpha=0.3)

@@ -55,45 +55,21 @@ def bootstrap_slope(samples: dict, reps: int = 2000, level: float = 0.95, seed: 
     return point, float(np.quantile(slopes, a)), float(np.quantile(slopes, 1 - a))
 
 
-def theory_exponents(d: int) -> dict:
-    """Return the MSE exponents p (error ~ n^{-p}) the measured rates are compared with, for dimension d.
+# The three exponents the measured MSE rates are compared with, by their ids in bounds' registry.
+EXPONENT_IDS = {"stable_upper": "mse_upper", "minimax_lower": "minimax_mse_lower", "lownorm": "lownorm_mse"}
 
-    Taken from ``bounds`` when it provides them (see ``_from_bounds``); otherwise from theory.md's table
-    (section 2), marked with source 'theory.md':
-    stable_upper = 1/(2d+4) (Thm 3.6; d=1: 1/6), minimax_lower = 2/(d+1) for d >= 2 and 1/2 for d = 1
-    (Thm 3.7 and the univariate construction H.3),
-    lownorm = (d+3)/(2d+3) (Parhi-Nowak 2023).
+
+def theory_exponents(d: int) -> dict:
+    """Return the MSE exponents p (error ~ n^{-p}) from ``bounds``' registry, as floats, for dimension d.
+
+    stable_upper = bounds 'mse_upper' (Thm 3.6: 1/(2d+4)), minimax_lower = 'minimax_mse_lower' (Thm 3.7:
+    2/(d+1), 1/2 for d = 1), lownorm = 'lownorm_mse' (Parhi-Nowak 2023: (d+3)/(2d+3)).
 
     >>> e = theory_exponents(1); round(e["stable_upper"], 6), round(e["minimax_lower"], 6), round(e["lownorm"], 6)
     (0.166667, 0.5, 0.8)
     """
-    got = _from_bounds(d)
-    if got is not None:
-        return got
-    return {"stable_upper": 1 / (2 * d + 4), "minimax_lower": 0.5 if d == 1 else 2 / (d + 1), "lownorm": (d + 3) / (2 * d + 3),
-            "source": "theory.md"}
+    import bounds
 
-
-def _from_bounds(d: int):
-    """Exponents from the ``bounds`` package if its registry is available, else None."""
-    try:
-        import bounds
-    except ImportError:
-        return None
-    get = getattr(bounds, "get_rate", None)
-    if get is None:
-        return None
-    out = {"source": "bounds"}
-    try:
-        for key, names in (("stable_upper", ("thm3.6", "mse_upper", "stable_minima_mse_upper")),
-                           ("minimax_lower", ("thm3.7", "mse_lower", "minimax_mse_lower")),
-                           ("lownorm", ("lownorm_mse", "low_norm_mse", "parhi_nowak_mse"))):
-            for name in names:
-                try:
-                    out[key] = float(get(name, d))
-                    break
-                except Exception:  # noqa: BLE001 - probing the registry's names
-                    continue
-    except Exception:  # noqa: BLE001
-        return None
-    return out if len(out) == 4 else None
+    out = {key: float(bounds.get_rate(rid).exponent_at(d)) for key, rid in EXPONENT_IDS.items()}
+    out["source"] = "bounds.get_rate(" + ", ".join(EXPONENT_IDS.values()) + ")"
+    return out

@@ -20,6 +20,8 @@ RUN_DEFAULTS = {
     "sigma": 1.0, "activation": "relu", "target": "linear", "n_test": 2000, "clip": 50.0,
     "track_every": 100,       # cheap metrics (loss, MSEs, active neurons) every this many steps
     "sharpness_every": 0,     # lambda_max estimate every this many steps during training (0: never)
+    "vg_every": 0,            # |f|_{V_g} and Thm 3.2 margin every this many steps (a multiple of
+                              # sharpness_every; 0: never during training).  V_g costs seconds at K=2048.
     "final_core_metrics": False,  # lambda_max / V_g / margin of the final network inside the run
     "store_neurons": False,   # per-neuron active fraction and weight norm at init and at the end
     "store_params": True,     # final parameters (lossless) for metrics computed after the sweep
@@ -69,16 +71,20 @@ def run_one(config: dict) -> dict:
 
     def track_sharpness(step):
         W, b, v, beta = p.numpy()
-        m = core_metrics(W, b, v, beta, task.X, task.y, eta)
+        with_vg = bool(v_every) and step % v_every == 0
+        m = core_metrics(W, b, v, beta, task.X, task.y, eta, vg=with_vg)
         sharp["step"].append(step)
         for k in ("lambda_max_estimate", "vg_norm", "thm32_margin"):
             sharp[k].append(m.get(k, math.nan))
 
     t0 = time.perf_counter()
     epochs, every, s_every = int(cfg["epochs"]), int(cfg["track_every"]), int(cfg["sharpness_every"])
+    v_every = int(cfg["vg_every"])
+    if v_every and (not s_every or v_every % s_every):
+        raise ValueError("vg_every must be a multiple of sharpness_every")
     loss = gnorm = math.nan
     for step in range(epochs + 1):
-        if relu and s_every and step % s_every == 0:
+        if relu and s_every and (step % s_every == 0 or step == epochs):
             track_sharpness(step)
         if step == epochs:
             break

@@ -63,11 +63,12 @@ def aggregate(rows, by, metrics):
     return out
 
 
-def _core_for_run(key, cfg, res, store):
+def _core_for_run(key, cfg, res, store, what="all"):
     """lambda_max estimate / V_g / margin of the run's final network (cached in the store)."""
     if "core" in res:
         return res["core"]
-    cached = store.get_derived(key, _CORE_NAME)
+    name = _CORE_NAME if what == "all" else _CORE_NAME + "-lambda"
+    cached = store.get_derived(key, name) or (store.get_derived(key, _CORE_NAME) if what != "all" else None)
     if cached is not None:
         return cached
     if "params" not in res or cfg.get("activation", "relu") != "relu":
@@ -82,14 +83,14 @@ def _core_for_run(key, cfg, res, store):
     task = make_task(c["d"], c["n"], c["sigma"], c["seed"], c["target"], c["n_test"])
     W, b, v, beta = decode_params(res["params"])
     try:
-        value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"])
+        value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"], vg=what == "all")
     except ImportError as exc:  # the numerics core's estimate/weights modules are not there yet
         return {"error": f"numerics core unavailable: {exc}"}
-    store.put_derived(key, _CORE_NAME, value)
+    store.put_derived(key, name, value)
     return value
 
 
-def _run_rows(runs, store, core: bool):
+def _run_rows(runs, store, core: str, progress: bool = True):
     rows = []
     todo = len(runs)
     for i, (key, cfg, res) in enumerate(runs):
@@ -98,16 +99,16 @@ def _run_rows(runs, store, core: bool):
         for m in METRICS:
             row[m] = res.get(m)
         row["diverged"] = res.get("diverged")
-        if core:
-            cm = _core_for_run(key, cfg, res, store)
+        if core != "none":
+            cm = _core_for_run(key, cfg, res, store, core)
             for m in CORE:
                 row[m] = cm.get(m)
             if cm.get("error"):
                 row["core_error"] = cm["error"]
-            if sys.stderr.isatty() or todo > 20:
+            if progress:
                 sys.stderr.write(f"\rcore metrics of final networks: {i + 1}/{todo}")
         rows.append(row)
-    if core and todo > 20:
+    if core != "none" and progress:
         sys.stderr.write("\n")
     return rows
 
@@ -151,16 +152,21 @@ def _grid_text(configs):
     return f"{len(configs)} runs; seeds {vals('seed')}; " + "; ".join(parts)
 
 
-def summarize(name, configs, store, out, command: str = "", quick: bool = False) -> dict:
+def summarize(name, configs, store, out, command: str = "", quick: bool = False, core: str = "all",
+              progress: bool = True) -> dict:
     """Write OUT/summary.{md,csv,json}, OUT/runs.csv and figures for experiment ``name``; return the summary.
 
-    The returned dict has 'text' (a short human summary), 'files' and experiment-specific tables.
+    ``core``: 'all' computes the numerics core's lambda_max estimate, |f|_{V_g} and Thm 3.2 margin of
+    every final ReLU network from its stored parameters (cached in the store); 'lambda' only the
+    lambda_max estimate; 'none' nothing.  The returned dict has 'text' (a short human summary),
+    'files' and experiment-specific tables.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     runs, missing = collect(configs, store)
-    core = name != "gelu"
-    rows = _run_rows(runs, store, core=core)
+    if core not in ("all", "lambda", "none"):
+        raise ValueError(f"core must be 'all', 'lambda' or 'none', not {core!r}")
+    rows = _run_rows(runs, store, core=core if name != "gelu" else "none", progress=progress)
     _write_csv(rows, out / "runs.csv")
     head = [f"# {name}: summary", "", f"Command: `{command}`" if command else "", "",
             f"Grid: {_grid_text(configs)}.", "",

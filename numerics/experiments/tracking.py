@@ -107,7 +107,7 @@ def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bo
         if vg:
             from numerics.weights import theorem_3_2_margin, vg_norm
 
-            out["vg_norm"] = float(vg_norm(net, data.X))
+            out["vg_norm"] = float(vg_norm(net, data.X).value)
             if lam is not None:
                 out["thm32_margin"] = _as_float(theorem_3_2_margin(net, data, lam))
     except (ValueError, ArithmeticError) as exc:  # KinkError is a ValueError

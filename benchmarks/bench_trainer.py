@@ -1,0 +1,95 @@
+"""Benchmark the experiments' trainer (issue 6), printing ratios measured side by side in one run.
+
+1. GD steps per second at the shattering experiment's size (d=10, n=512, width 2048, float64):
+   numerics.experiments.trainer.gd_step (analytic gradient, two matrix products, reused buffers)
+   against a plain nn.Sequential + autograd + clip_grad_norm_ + torch.optim.SGD loop.  Goal >= 1.5x.
+2. Sharpness-tracking overhead at one lambda_max estimate (numerics.estimate, Lanczos on the analytic
+   HVP; an ESTIMATE) per 100 steps: (time of 100 steps + 1 estimate) / (time of 100 steps) - 1.  Goal <= 25%.
+
+Usage: python benchmarks/bench_trainer.py [--threads T] [--steps S] [--repeats R] [--small]
+(--small: d=5, n=128, width 512, for a quick look).  Timings on a shared machine are noisy: the two
+sides of each ratio are interleaved (A B A B ...) and the median of the repeats is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from numerics.experiments.data import make_task
+from numerics.experiments.trainer import Workspace, gd_step, init_params
+
+
+def _autograd_loop(d, K, X, y, eta):
+    net = torch.nn.Sequential(torch.nn.Linear(d, K), torch.nn.ReLU(), torch.nn.Linear(K, 1)).double()
+    opt = torch.optim.SGD(net.parameters(), lr=eta)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = 0.5 * ((net(X).squeeze(1) - y) ** 2).mean()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 50.0)
+        opt.step()
+
+    return step
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (sweep workers use 1)")
+    ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--small", action="store_true")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    d, n, K = (5, 128, 512) if args.small else (10, 512, 2048)
+    eta = 0.9
+    task = make_task(d, n, 1.0, seed=0)
+    X, y = torch.from_numpy(task.X), torch.from_numpy(task.y)
+    p = init_params(d, K, 0)
+    work = Workspace(n, K, d)
+    ours = lambda: gd_step(p, X, y, eta, 0.0, 50.0, "relu", work)  # noqa: E731
+    theirs = _autograd_loop(d, K, X, y, eta)
+    for _ in range(3):  # warm-up: the first optimizer step pays seconds of one-off imports
+        ours()
+        theirs()
+    t_ours, t_theirs = [], []
+    for _ in range(args.repeats):
+        for fn, acc in ((ours, t_ours), (theirs, t_theirs)):
+            s = time.perf_counter()
+            for _ in range(args.steps):
+                fn()
+            acc.append(time.perf_counter() - s)
+    a, b = statistics.median(t_ours), statistics.median(t_theirs)
+    print(f"# size d={d} n={n} width={K} (P={K * (d + 2) + 1}), float64, torch threads={args.threads}")
+    print(f"trainer (analytic gradient)  : {args.steps / a:8.1f} steps/s")
+    print(f"nn.Module + autograd + SGD   : {args.steps / b:8.1f} steps/s")
+    print(f"speed-up ratio               : {b / a:8.2f}x   (goal >= 1.5x)")
+
+    from numerics.estimate import lambda_max_estimate_detail
+    from numerics.network import Dataset, ReluNetwork
+
+    data = Dataset.from_float(task.X, task.y)
+    t_steps, t_est, hvps = [], [], []
+    for _ in range(max(2, args.repeats // 2)):
+        s = time.perf_counter()
+        for _ in range(100):
+            ours()
+        t_steps.append(time.perf_counter() - s)
+        s = time.perf_counter()
+        e = lambda_max_estimate_detail(ReluNetwork.from_float(*p.numpy()), data)
+        t_est.append(time.perf_counter() - s)
+        hvps.append(e.matvecs)
+    s100, est = statistics.median(t_steps), statistics.median(t_est)
+    print(f"100 GD steps                 : {s100:8.3f} s")
+    print(f"one lambda_max estimate      : {est:8.3f} s  (Lanczos, {int(np.median(hvps))} HVPs; ESTIMATE)")
+    print(f"tracking overhead at 1/100   : {100 * est / s100:8.1f} %   (goal <= 25%)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""The reproduce CLI: --quick writes its files, re-runs resume from the store, bad input exits 2."""
+
+import json
+
+import pytest
+
+from numerics.experiments.configs import grid
+from numerics.reproduce import NAMES, main
+
+pytestmark = pytest.mark.torch
+
+
+def test_quick_dimension_writes_summary_and_figures_then_resumes(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["dimension", "--quick", "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert f"{len(grid('dimension', quick=True))} runs computed, 0 loaded" in err
+    for f in ("summary.md", "summary.csv", "summary.json", "runs.csv", "dimension.png", "dimension.pdf"):
+        assert (out / "dimension" / f).stat().st_size > 0, f
+    assert (out / "dimension" / "dimension.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "dimension" / "dimension.pdf").read_bytes()[:4] == b"%PDF"
+    md = (out / "dimension" / "summary.md").read_text()
+    assert "python -m numerics.reproduce dimension --quick" in md and "Quick grid" in md
+
+    assert main(["dimension", "--quick", "--out", str(out), "--quiet", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "0 runs computed, 3 loaded" in captured.err
+    summary = json.loads(captured.out)["dimension"]
+    assert summary["finished"] == summary["total"] == 3
+
+
+def test_no_run_summarises_missing_runs_honestly(tmp_path, capsys):
+    assert main(["lr", "--quick", "--out", str(tmp_path), "--no-run", "--quiet"]) == 0
+    md = (tmp_path / "lr" / "summary.md").read_text()
+    assert "Finished runs: 0 of 3 (3 missing" in md
+
+
+@pytest.mark.parametrize("argv", [
+    ["nosuch"],
+    ["rates", "--workers", "0"],
+    ["rates", "--workers", "two"],
+    ["rates", "--epochs", "-5"],
+    ["rates", "--bogus"],
+])
+def test_bad_arguments_exit_2(argv, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        code = main(argv + ["--out", str(tmp_path)])
+        raise SystemExit(code)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err and "Traceback" not in "\n".join(err)
+
+
+def test_output_folder_that_is_a_file_or_corrupt_store_exits_2(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert main(["rates", "--quick", "--out", str(f)]) == 2
+    bad = tmp_path / "bad.sqlite"
+    bad.write_text("not a database " * 200)
+    assert main(["rates", "--quick", "--out", str(tmp_path / "o"), "--store", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith("error:") for line in err)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "variants"])
+def test_every_quick_experiment_produces_its_files(name, tmp_path):
+    assert main([name, "--quick", "--out", str(tmp_path), "--quiet"]) == 0
+    files = {p.name for p in (tmp_path / name).iterdir()}
+    assert {"summary.md", "summary.csv", "summary.json"} <= files
+    assert any(f.endswith(".png") for f in files) and any(f.endswith(".pdf") for f in files)
