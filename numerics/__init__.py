@@ -20,9 +20,9 @@ To export a new name, add ``"name": "numerics.module"`` to ``_EXPORTS``.
 
 import importlib
 
-# numerics.hessian is both a submodule and a function name: importing the submodule binds the package
-# attribute `hessian` to the module, so load it now and bind the function explicitly (no torch here).
-from numerics.hessian import hessian  # noqa: E402
+# `numerics.hessian` is the SUBMODULE (so `import numerics.hessian as nh` works); the dense-Hessian
+# function is `numerics.hessian.hessian` (`from numerics.hessian import hessian`) and is not exported
+# at package level, where its name would shadow the module.
 
 _EXPORTS = {
     # numerics.network
@@ -35,7 +35,7 @@ _EXPORTS = {
     "residuals": "numerics.hessian", "loss": "numerics.hessian", "gradient": "numerics.hessian",
     "jacobian": "numerics.hessian", "gauss_newton": "numerics.hessian",
     "residual_vectors": "numerics.hessian", "residual_hessian": "numerics.hessian",
-    "hessian": "numerics.hessian", "hvp": "numerics.hessian", "hvp_operator": "numerics.hessian",
+    "hvp": "numerics.hessian", "hvp_operator": "numerics.hessian",
     "find_kinks": "numerics.hessian",
     # numerics.estimate
     "LambdaEstimate": "numerics.estimate", "lambda_max_estimate": "numerics.estimate",
@@ -69,7 +69,12 @@ __all__ = list(_EXPORTS)
 def __getattr__(name):
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'numerics' has no attribute {name!r}")
+        try:  # a submodule, e.g. numerics.hessian before anything imported it
+            return importlib.import_module(f"numerics.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"numerics.{name}":
+                raise
+            raise AttributeError(f"module 'numerics' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
