@@ -505,7 +505,7 @@ def _rigorous_lambda_bounds(M: np.ndarray, top_vec: np.ndarray):
 def _gershgorin(M: np.ndarray) -> Fraction:
     """max_i (M_ii + sum_{j != i} |M_ij|) >= lambda_max(M) for a symmetric exact matrix."""
     diag = M.diagonal()
-    return max(2 * diag - np.abs(diag) + np.abs(M).sum(axis=1))
+    return max(diag - np.abs(diag) + np.abs(M).sum(axis=1))
 
 
 def _float(a) -> np.ndarray:

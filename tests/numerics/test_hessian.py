@@ -75,6 +75,10 @@ def test_exact_float_mpmath_agree(nd):
         Hm = hessian(net.as_mpmath(), data.as_mpmath())
         assert Hm[0, 0].__class__ is mpmath.mpf
         assert np.allclose(fvec(Hm), H, rtol=1e-14, atol=1e-14)
+        u = np.arange(net.num_params) % 3 - 1
+        assert np.allclose(fvec(hvp(net.as_mpmath(), data.as_mpmath(), u)), H @ u, rtol=1e-14, atol=1e-14)
+        assert np.allclose(fvec(gradient(net.as_mpmath(), data.as_mpmath())),
+                           fvec(gradient(net, data)), rtol=1e-14, atol=1e-14)
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -242,3 +242,12 @@ def test_term_a_and_theorem_3_2_random_float_sweep():
         data = Dataset.from_float(X, rng.normal(size=n))
         worst = min(worst, term_a_margin(net, data), theorem_3_2_margin(net, data))
     assert worst >= -1e-9
+
+
+def test_gershgorin_bound_exact():
+    from numerics.weights import _gershgorin
+    M = np.array([[Fraction(2), Fraction(-1), 0], [Fraction(-1), Fraction(-3), Fraction(1, 2)],
+                  [0, Fraction(1, 2), Fraction(1)]], dtype=object)
+    # rows: 2 + 1, -3 + 3/2, 1 + 1/2  -> max 3
+    assert _gershgorin(M) == 3
+    assert _gershgorin(M) >= max(np.linalg.eigvalsh(M.astype(float)))
