@@ -28,9 +28,9 @@ def series(dims, registry=None) -> dict:
     >>> series([1, 2])["minimax_mse_lower"]
     [0.5, 0.6666666666666666]
     """
-    from .registry import REGISTRY
+    from ._rates_data import light_rates
 
-    reg = REGISTRY if registry is None else registry
+    reg = light_rates() if registry is None else registry
     ids = ("gap_upper", "mse_upper", "gap_lower", "minimax_mse_lower", "lownorm_gap", "lownorm_mse",
            "uniform_deviation", "gap_upper_unconstrained")
     return {i: [reg[i].exponent_float(k) for k in dims] for i in ids}

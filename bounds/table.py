@@ -3,8 +3,8 @@
     python -m bounds.table --d 1:10 --format markdown|latex|csv|json [--quantity gap|mse] [--ids a,b] [--json]
 
 Each row is one registered rate at one d: id, quantity, kind, regime, source, d, the exact exponent
-p(d) (e.g. "1/10") and its float.  Exponents are evaluated by a compiled exact (Fraction) function,
-never simplified per row, so d = 1..100 takes milliseconds after import.
+p(d) (e.g. "1/10") and its float.  Exponents are evaluated exactly in Fractions from :mod:`bounds._rates_data` (no sympy import, no
+simplification per row), so d = 1..100 takes milliseconds.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ def rows(dims, quantity=None, ids=None, registry=None) -> list:
     >>> [r["exponent"] for r in rows([3], quantity="gap", ids=["gap_upper", "gap_lower"])]
     ['1/10', '1/2']
     """
-    from .registry import REGISTRY
+    # no sympy on the default path: the same formulas, evaluated in Fractions
+    from ._rates_data import light_rates
 
-    reg = REGISTRY if registry is None else registry
+    reg = light_rates() if registry is None else registry
     chosen = [r for r in reg.values() if (quantity is None or r.quantity == quantity) and (ids is None or r.id in ids)]
     out = []
     for r in chosen:
@@ -92,14 +93,15 @@ def main(argv=None) -> int:
     ap.add_argument("--quantity", choices=("gap", "mse"), default=None)
     ap.add_argument("--ids", default=None, help="comma-separated rate ids (default: all)")
     args = ap.parse_args(argv)
-    from .registry import REGISTRY
+    from ._rates_data import light_rates
 
+    known = light_rates()
     ids = None
     if args.ids is not None:
         ids = [s.strip() for s in args.ids.split(",") if s.strip()]
-        unknown = [i for i in ids if i not in REGISTRY]
+        unknown = [i for i in ids if i not in known]
         if unknown or not ids:
-            return fail(ap.prog, f"unknown rate id(s) {unknown}; known: {', '.join(REGISTRY)}")
+            return fail(ap.prog, f"unknown rate id(s) {unknown}; known: {', '.join(known)}")
     print(render(rows(args.d, args.quantity, ids), "json" if args.json else args.format))
     return 0
 

@@ -96,6 +96,35 @@ def test_plot_bad_input_exits_2_with_one_line(argv, capsys):
     assert len(err.splitlines()) == 1
 
 
+def test_light_rates_match_the_sympy_registry():
+    from bounds._rates_data import light_rates
+
+    light = light_rates()
+    assert list(light) == list(REGISTRY)
+    for rid, r in REGISTRY.items():
+        lr = light[rid]
+        assert (lr.quantity, lr.kind, lr.regime, lr.source, lr.dims) == (r.quantity, r.kind, r.regime, r.source, r.dims)
+        assert all(lr.exponent_at(k) == r.exponent_at(k) for k in range(1, 101))
+
+
+def test_light_formula_parser_rejects_anything_but_arithmetic():
+    from bounds._rates_data import LightRate
+
+    for bad in ("__import__('os')", "d**2", "1.5/d", "x + 1"):
+        with pytest.raises(ValueError):
+            LightRate(dict(id="x", quantity="gap", kind="upper", regime="stable minima", source="", exponent=bad))
+
+
+def test_table_and_plot_do_not_import_sympy():
+    import subprocess
+    import sys
+
+    code = ("import sys; from bounds.table import main; main(['--d', '1:100', '--format', 'csv']); "
+            "from bounds.plot import series; series(range(1, 101)); print('SYMPY', 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert "SYMPY False" in out
+
+
 def test_import_is_light():
     import subprocess
     import sys
