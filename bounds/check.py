@@ -53,6 +53,12 @@ def main(argv=None, registry=None) -> int:
 
     ``registry`` (a {id: Rate} mapping) replaces the built-in registry - the tests use it to show that a
     wrong entry makes the check fail.
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     rc = main([])
+    >>> rc, out.getvalue().splitlines()[-1].startswith("14/14 claims proved")
+    (0, True)
     """
     ap = parser("python -m bounds.check", "Prove every derivation and claim about the registered rates.")
     ap.add_argument("--json", action="store_true", help="machine-readable output")

@@ -76,7 +76,11 @@ class Rate:
             raise ValueError(f"exponent of {self.id} depends on more than d: {self.exponent}")
 
     def applies(self, dim: int) -> bool:
-        """Return True if the rate is stated for dimension ``dim``."""
+        """Return True if the rate is stated for dimension ``dim``.
+
+        >>> Rate("x", "mse", "upper", "univariate interior", 4 / d, dims=(1,)).applies(2)
+        False
+        """
         return self.dims is None or dim in self.dims
 
     @cached_property
@@ -97,7 +101,11 @@ class Rate:
         return str(self.exponent_at(dim))
 
     def sample_exponent(self):
-        """Return 1/p(d): error eps needs n ≍ eps^(-1/p) samples (the sample-complexity exponent)."""
+        """Return 1/p(d): error eps needs n ≍ eps^(-1/p) samples (the sample-complexity exponent).
+
+        >>> Rate("x", "gap", "upper", "stable minima", 1 / (2 * d + 4)).sample_exponent()
+        2*d + 4
+        """
         return sp.piecewise_fold(1 / self.exponent)
 
     def describe(self) -> str:

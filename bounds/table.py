@@ -85,7 +85,14 @@ def render(table_rows, fmt: str) -> str:
 
 
 def main(argv=None) -> int:
-    """Print the rate table; return 0, or 2 on bad input (one-line error on stderr)."""
+    """Print the rate table; return 0, or 2 on bad input (one-line error on stderr).
+
+    >>> main(["--d", "4", "--ids", "gap_upper,minimax_mse_lower", "--format", "csv"])
+    id,quantity,kind,regime,source,d,exponent,exponent_float
+    gap_upper,gap,upper,stable minima,Thm 3.5 (upper),4,1/12,0.08333333333333333
+    minimax_mse_lower,mse,lower,stable minima,Thm 3.7,4,2/5,0.4
+    0
+    """
     ap = parser("python -m bounds.table", "Exponents p(d) of every registered rate (error ≍ n^-p).")
     ap.add_argument("--d", type=d_range, default=d_range("1:10"), help="dimension D or range A:B (default 1:10)")
     ap.add_argument("--format", choices=FORMATS, default="markdown")
