@@ -37,6 +37,7 @@ __all__ = [
     "loss",
     "gradient",
     "jacobian",
+    "jacobian_gram",
     "gauss_newton",
     "residual_hessian",
     "residual_vectors",
@@ -293,6 +294,29 @@ def jacobian(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
     JW = (DV[:, :, None] * X[:, None, :]).reshape(n, K * d)
     ones = _zeros((n, 1), net.kind) + _one(net.kind)
     return np.concatenate([A, JW, -DV, ones], axis=1)
+
+
+def jacobian_gram(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
+    """Return J J^T (n x n), J the Jacobian of :func:`jacobian`, without forming J: O(n^2 K).
+
+    J_i . J_l = (A A^T)_il + (DV DV^T)_il (x_i . x_l + 1) + 1, with A = relu(Z), DV = 1[Z>0] diag(v).
+    (1/n) J J^T has the same nonzero eigenvalues as the Gauss-Newton part (1/n) J^T J (Term-A, Thm 3.2).
+    Exact inputs use python-flint for the products.
+
+    >>> net, X = ReluNetwork.from_float([[1.0]], [0.0], [2.0], 0.0), np.array([[3.0], [-1.0]])
+    >>> jacobian_gram(net, X)
+    array([[50.,  1.],
+           [ 1.,  1.]])
+    """
+    _, A, DV = _parts(net, X)
+    if net.kind == "exact" and A.size:
+        AA, DD, XX = exact_gram(A.T), exact_gram(DV.T), exact_gram(X.T)
+    else:
+        AA, DD, XX = A @ A.T, DV @ DV.T, X @ X.T
+    G = AA + DD * (XX + _one(net.kind)) + _one(net.kind)
+    if net.kind == "float":
+        G = 0.5 * (G + G.T)
+    return G
 
 
 def gradient(net: ReluNetwork, data: Dataset) -> np.ndarray:

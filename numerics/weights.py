@@ -527,14 +527,13 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     >>> c = term_a_check(net, data); c.holds, c.certified
     (True, True)
     """
-    from numerics.hessian import exact_gram, jacobian
+    from numerics.hessian import jacobian_gram
 
     if rigorous is None:
         rigorous = net.kind == "exact"
-    J = jacobian(net, data.X)
     n = data.n
-    Jf = _float(J)
-    Mf = Jf @ Jf.T / n
+    # float64 estimate on the rounded point; the rigorous bounds below use the exact point
+    Mf = jacobian_gram(net.as_float(), data.as_float().X) / n
     evals, evecs = np.linalg.eigh(0.5 * (Mf + Mf.T))
     lam = float(evals[-1])
     vg = vg_norm(net, data.X, R=R, exact=rigorous, weight=weight)
@@ -542,8 +541,7 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     lo = hi = None
     details = {"lambda_max_gn_estimate": lam, "vg_norm": vg.value}
     if rigorous:
-        Jq = J if net.kind == "exact" else np.vectorize(to_fraction, otypes=[object])(J)
-        Mq = exact_gram(Jq.T, scale=Fraction(1, n))
+        Mq = jacobian_gram(net.as_exact(), data.as_exact().X) * Fraction(1, n)
         llo, lhi = _rigorous_lambda_bounds(Mq, evecs[:, -1])
         lo = llo - 1 - 2 * vg.upper
         hi = lhi - 1 - 2 * vg.lower

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, example, given, settings, strategies as st
 
 from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
-                              gradient, hessian, hvp, hvp_operator, jacobian, loss,
+                              gradient, hessian, hvp, hvp_operator, jacobian, jacobian_gram, loss,
                               residual_hessian, residuals)
 from numerics.network import Dataset, ReluNetwork
 from tests.numerics._random import fvec, net_and_data
@@ -57,10 +57,13 @@ def test_exact_hessian_symmetric_and_hvp_matches_dense(nd):
 
 @settings(max_examples=20)
 @given(net_and_data())
-def test_gradient_equals_jt_r(nd):
+def test_gradient_equals_jt_r_and_gram(nd):
     net, data = nd
     J = jacobian(net, data.X)
     assert (gradient(net, data) == J.T @ residuals(net, data) / data.n).all()
+    assert (jacobian_gram(net, data.X) == J @ J.T).all()
+    assert np.allclose(jacobian_gram(net.as_float(), data.as_float().X), fvec(J @ J.T), rtol=1e-12,
+                       atol=1e-12)
 
 
 @settings(max_examples=20)
