@@ -1,0 +1,164 @@
+"""App. I: the packing construction realised by certified stable minima that agree on every sample.
+
+Toolkit's reading (theory.md section 3; statements reconstructed):
+- Prop. I.1 (empty caps): with n samples uniform in B^d_1 and N disjoint caps of mass q each, a cap is
+  empty with probability (1 - q)^n ~ exp(-n q) (Poissonization); with eps = kappa n^{-1/(d+1)}, n q is of
+  order one, so a constant fraction of the N caps is empty with high probability.
+- Prop. I.2 (stable interpolant): with labels y = 0, the network of atoms on empty caps has no neuron
+  active on the data, so f = 0 on the data, L = 0, grad L = 0, and grad^2 L = e_beta e_beta^T (only
+  df/dbeta = 1 survives): lambda_max = 1 exactly, linearly stable for every eta <= 2.
+- Cor. I.3: the zero function (here: the same neurons moved off the ball, b = 2) is also a stable
+  minimum with the same data fit; the two differ by ||f||_{L2(P_X)} = sqrt(K ||Phi||^2) ~ n^{-1/(d+1)}.
+
+Certification goes through the numerics core (numerics.certify.certify_stability when present, else the
+exact dense Hessian of numerics.hessian compared entrywise with e_beta e_beta^T); kinks are excluded by
+numerics.hessian.find_kinks in exact arithmetic. This module writes no Hessian of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import flint
+import numpy as np
+import sympy as sp
+
+from ._integrals import arb_eval
+from .caps import check_eps
+from .sphere import integer_form
+
+__all__ = ["empty_caps", "empty_fraction_prediction", "atom_network", "parked_network", "certify_minimum",
+           "MinimumCertificate"]
+
+
+def empty_caps(directions, X, eps) -> list[int]:
+    """Return the indices of caps containing no sample: u.x_i < 1 - eps^2 for every i (exact, Prop. I.1).
+
+    A sample exactly on the cap boundary counts as occupied (it would sit on the atom's kink).
+
+    >>> empty_caps([[1, 0], [-1, 0]], np.array([[Fraction(9, 10), Fraction(0)]], dtype=object), "1/2")
+    [1]
+    """
+    e = check_eps(eps)
+    a = 1 - e * e
+    if len(directions) == 0:
+        return []
+    A, D = integer_form(directions)
+    Xi, E = integer_form(list(X)) if len(X) else (np.zeros((0, A.shape[1]), dtype=object), np.zeros(0, dtype=object))
+    if len(X) == 0:
+        return list(range(len(directions)))
+    G = flint.fmpz_mat([[int(c) for c in r] for r in A.tolist()]) * flint.fmpz_mat(
+        [[int(c) for c in r] for r in Xi.tolist()]).transpose()
+    r, s = a.numerator, a.denominator
+    out = []
+    Ej = [int(x) for x in E]
+    for i in range(len(directions)):
+        di = int(D[i])
+        if all(s * int(G[i, j]) < r * di * Ej[j] for j in range(len(Ej))):
+            out.append(i)
+    return out
+
+
+def empty_fraction_prediction(n: int, q) -> tuple[float, float]:
+    """Return ((1 - q)^n, exp(-n q)): exact expected empty fraction and its Poissonization (floats
+    from certified arb enclosures of the exact cap mass q).
+
+    >>> [round(p, 12) for p in empty_fraction_prediction(10, sp.Rational(1, 10))]
+    [0.3486784401, 0.367879441171]
+    """
+    qa = arb_eval(sp.sympify(q), 256)
+    return float((1 - qa) ** n), float((-n * qa).exp())
+
+
+def atom_network(directions, eps):
+    """Return the exact numerics.ReluNetwork sum_i Phi_{u_i} (w = u, b = 1 - eps^2, v = eps^{-2}, beta = 0).
+
+    >>> atom_network([[1, 0]], "1/2").K
+    1
+    """
+    from numerics.network import ReluNetwork
+
+    e = check_eps(eps)
+    K = len(directions)
+    d = len(directions[0]) if K else 1
+    W = [[Fraction(c) for c in u] for u in directions] if K else np.zeros((0, d), dtype=object)
+    return ReluNetwork.exact(W, [1 - e * e] * K, [1 / (e * e)] * K, 0)
+
+
+def parked_network(directions, eps):
+    """Return the same neurons with b = 2: each hyperplane misses the unit ball, so the function is 0.
+
+    >>> parked_network([[1, 0]], "1/2").b[0]
+    Fraction(2, 1)
+    """
+    from numerics.network import ReluNetwork
+
+    e = check_eps(eps)
+    K = len(directions)
+    d = len(directions[0]) if K else 1
+    W = [[Fraction(c) for c in u] for u in directions] if K else np.zeros((0, d), dtype=object)
+    return ReluNetwork.exact(W, [Fraction(2)] * K, [1 / (e * e)] * K, 0)
+
+
+@dataclass
+class MinimumCertificate:
+    """Outcome of certify_minimum."""
+
+    passed: bool
+    certified: bool
+    lambda_max: str | None
+    stable: bool | None
+    kinks: int
+    interpolates: bool
+    method: str
+    detail: str
+    extra: dict = field(default_factory=dict)
+
+
+def certify_minimum(net, data, eta) -> MinimumCertificate:
+    """Return a MinimumCertificate: exact zero residuals, no kinks, and lambda_max(grad^2 L) <= 2/eta
+    certified through numerics (Prop. I.2).
+
+    >>> from numerics.network import Dataset
+    >>> X = np.array([[Fraction(0), Fraction(0)]], dtype=object)
+    >>> c = certify_minimum(atom_network([[1, 0]], "1/2"), Dataset.exact(X, [0]), 1)
+    >>> c.passed, c.lambda_max, c.kinks
+    (True, '1', 0)
+    """
+    from numerics.hessian import find_kinks, residuals
+
+    eta = Fraction(eta)
+    kinks = find_kinks(net, data.X)
+    r = residuals(net, data)
+    interp = all(x == 0 for x in r)
+    if kinks:
+        i, k = kinks[0]
+        return MinimumCertificate(False, True, None, None, len(kinks), interp, "find_kinks",
+                                  f"sample {i} lies on the kink of neuron {k}: loss not twice differentiable")
+    try:
+        from numerics.certify import certify_stability
+    except ImportError:
+        certify_stability = None
+    if certify_stability is not None:
+        c = certify_stability(net, data, eta)
+        lo, hi = c.lambda_max_lower, c.lambda_max_upper
+        lam = str(hi) if (hi is not None and lo == hi) else f"[{lo}, {hi}]"
+        ok = bool(c.certified) and c.stable is True and interp
+        return MinimumCertificate(ok, bool(c.certified), lam, c.stable, 0, interp, f"certify_stability/{c.method}",
+                                  c.detail, {"lambda_max_lower": str(lo), "lambda_max_upper": str(hi)})
+    # Fallback (numerics.certify absent): exact dense Hessian from numerics.hessian. If it equals
+    # e_beta e_beta^T entrywise, its spectrum is {0, 1} exactly, so lambda_max = 1.
+    from numerics.hessian import hessian
+
+    H = hessian(net, data)
+    P = H.shape[0]
+    E = np.zeros((P, P), dtype=object)
+    E[:] = Fraction(0)
+    E[P - 1, P - 1] = Fraction(1)
+    rank_one = bool((H == E).all())
+    stable = rank_one and 1 <= 2 / eta
+    return MinimumCertificate(rank_one and interp and stable, rank_one, "1" if rank_one else None,
+                              stable if rank_one else None, 0, interp, "exact Hessian == e_beta e_beta^T",
+                              "numerics.certify absent: exact dense Hessian (numerics.hessian.hessian) compared "
+                              "entrywise with e_beta e_beta^T, whose eigenvalues are exactly {0, 1}")
