@@ -185,6 +185,79 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
     return np.nonzero(absz <= bound)
 
 
+# ---------------------------------------------------------------------------- exact fast path
+# Above this n*K*d, exact first-order quantities (pattern, kinks, forward, loss, gradient, a_k) avoid
+# the (n, K) object arrays: the pattern comes from float64 with a rigorous error bound plus exact
+# rechecks, and every sum over data points is one python-flint matrix product with the 0/1 pattern.
+_FAST_EXACT = 20000
+
+
+def _use_fast_exact(net: ReluNetwork, X: np.ndarray) -> bool:
+    return net.kind == "exact" and X.shape[0] * net.K * max(net.d, 1) >= _FAST_EXACT
+
+
+def _exact_pattern_fast(net: ReluNetwork, X: np.ndarray):
+    """(exact boolean pattern 1[z>0], sorted exact kinks) for exact inputs, without exact Z.
+
+    The rounded inputs x~ = fl(x) etc. carry relative error <= u, so the float64 value of
+    w~.x~ - b~ is within gamma_{d+3} (sum |x~||w~| + |b~|) of the exact z (Higham s.3.1); a factor 2,
+    the Cauchy-Schwarz bound and a relative slack make it safe.  Entries inside the bound are
+    recomputed exactly.  Inputs too small/large for float64 fall back to the exact object path.
+    """
+    f = np.vectorize(float, otypes=[np.float64])
+    Xf, Wf, bf = f(X), f(net.W), f(net.b)
+    for arr in (Xf, Wf, bf):
+        nz = np.abs(arr[arr != 0])
+        if nz.size and (nz.min() < 1e-280 or nz.max() > 1e280):
+            return None
+    Zf = Xf @ Wf.T - bf[None, :]
+    m = net.d + 3
+    u = 2.0 ** -53
+    gamma = 2.0 * m * u / (1.0 - m * u)
+    bound = gamma * (np.linalg.norm(Xf, axis=1)[:, None] * np.linalg.norm(Wf, axis=1)[None, :]
+                     + np.abs(bf)[None, :]) * (1 + 1e-12) + 1e-300
+    mask = Zf > 0
+    kinks = []
+    for i, k in zip(*np.nonzero(np.abs(Zf) <= bound)):
+        z = _exact_z(net, X, int(i), int(k))
+        mask[i, k] = z > 0
+        if z == 0:
+            kinks.append((int(i), int(k)))
+    return mask, sorted(kinks)
+
+
+def _fmpq_mat(M: np.ndarray):
+    import flint
+
+    return flint.fmpq_mat(M.shape[0], M.shape[1], [flint.fmpq(x.numerator, x.denominator) for x in M.flat])
+
+
+def _from_flint(G) -> np.ndarray:
+    out = np.empty((G.nrows(), G.ncols()), dtype=object)
+    out.flat[:] = [_coprime_fraction(int(e.p), int(e.q)) for e in G.entries()]
+    return out
+
+
+def _mask_product(mask: np.ndarray, M: np.ndarray, transpose: bool) -> np.ndarray:
+    """Exact D^T M (transpose) or D M for the 0/1 pattern D and a Fraction matrix M (python-flint)."""
+    import flint
+
+    B = mask.T if transpose else mask
+    F = flint.fmpz_mat(B.shape[0], B.shape[1], B.astype(np.int64).ravel().tolist())
+    return _from_flint(F * _fmpq_mat(M))
+
+
+def _fast_residual_sums(net: ReluNetwork, data: Dataset, mask: np.ndarray):
+    """(r, S) with r the exact residuals and S = D^T [r x_i | -r] (K, d+1) = n a_k."""
+    X = data.X
+    VWb = np.concatenate([net.W * net.v[:, None], -(net.b * net.v)[:, None]], axis=1)
+    T = _mask_product(mask, VWb, transpose=False)               # (n, d+1)
+    f = (T[:, :-1] * X).sum(axis=1) + T[:, -1] + net.beta
+    r = f - data.y
+    S = _mask_product(mask, np.concatenate([X * r[:, None], -r[:, None]], axis=1), transpose=True)
+    return r, S
+
+
 def _pattern(net: ReluNetwork, X: np.ndarray):
     """(Z, exact boolean pattern 1[z>0], sorted exact kinks) in one pass."""
     Z = preactivations(net, X)
@@ -214,6 +287,10 @@ def activation_pattern(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
     >>> activation_pattern(net, np.array([[1.0, 1.0]]))  # ... but the exact value is -2.8e-17
     array([[False]])
     """
+    if _use_fast_exact(net, X):
+        fast = _exact_pattern_fast(net, X)
+        if fast is not None:
+            return fast[0]
     return _pattern(net, X)[1]
 
 
@@ -226,6 +303,11 @@ def find_kinks(net: ReluNetwork, X: np.ndarray) -> list[tuple[int, int]]:
     >>> find_kinks(net, np.array([[Fraction(1, 2), Fraction(0)]], dtype=object))
     [(0, 0)]
     """
+    if _use_fast_exact(net, X):
+        _check(net, X)
+        fast = _exact_pattern_fast(net, X)
+        if fast is not None:
+            return fast[1]
     return _pattern(net, X)[2]
 
 
@@ -256,6 +338,13 @@ def forward(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
     >>> forward(net, np.array([[Fraction(2)], [Fraction(-1)]], dtype=object))
     array([Fraction(13, 2), Fraction(1, 2)], dtype=object)
     """
+    if _use_fast_exact(net, X):
+        _check(net, X)
+        fast = _exact_pattern_fast(net, X)
+        if fast is not None:
+            VWb = np.concatenate([net.W * net.v[:, None], -(net.b * net.v)[:, None]], axis=1)
+            T = _mask_product(fast[0], VWb, transpose=False)
+            return (T[:, :-1] * X).sum(axis=1) + T[:, -1] + net.beta
     _, A, _ = _parts(net, X)
     return A @ net.v + net.beta
 
@@ -326,6 +415,16 @@ def gradient(net: ReluNetwork, data: Dataset) -> np.ndarray:
     ['2', '2', '-1', '1']
     """
     _check_pair(net, data)
+    if _use_fast_exact(net, data.X):
+        fast = _exact_pattern_fast(net, data.X)
+        if fast is not None:
+            r, S = _fast_residual_sums(net, data, fast[0])
+            inv = Fraction(1, data.n)
+            # sum_i r_i relu(z_ik) = w_k . S_k[:d] + b_k S_k[d];  W-part v_k S_k[:d];  b-part v_k S_k[d]
+            gv = ((net.W * S[:, :-1]).sum(axis=1) + net.b * S[:, -1]) * inv
+            gW = (S[:, :-1] * net.v[:, None]).reshape(-1) * inv
+            gb = S[:, -1] * net.v * inv
+            return np.concatenate([gv, gW, gb, np.array([r.sum() * inv], dtype=object)])
     D, A, DV = _parts(net, data.X)
     r = (A @ net.v + net.beta - data.y) * _inv(data.n, net.kind)
     return _jt_times(A, DV, data.X, r)
@@ -377,6 +476,10 @@ def residual_vectors(net: ReluNetwork, data: Dataset) -> np.ndarray:
     array([[Fraction(2, 1), Fraction(-1, 1)]], dtype=object)
     """
     _check_pair(net, data)
+    if _use_fast_exact(net, data.X):
+        fast = _exact_pattern_fast(net, data.X)
+        if fast is not None:
+            return _fast_residual_sums(net, data, fast[0])[1] * Fraction(1, data.n)
     D, A, DV = _parts(net, data.X)
     r = (A @ net.v + net.beta - data.y) * _inv(data.n, net.kind)
     Dr = D * r[:, None]

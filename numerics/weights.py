@@ -32,6 +32,7 @@ from typing import Callable, Sequence
 import mpmath
 import numpy as np
 
+import numerics.hessian as _hessian
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
 __all__ = [
@@ -321,14 +322,16 @@ def vg_norm(net: ReluNetwork, X, R=1, weight: str | Callable = "empirical",
         if exact:
             Xq = _exact_X(X)
             _check_radius(Xq, Rq)
-            terms = []
-            for atom in atoms:
-                if atom.coef == 0:
-                    continue
-                g = empirical_weight(atom.w, atom.b, Xq)
-                # |a| g = |coef| ||w|| * c sqrt(r / ||w||^2) = |coef| c sqrt(r)
-                nrm2 = sum((c * c for c in atom.w), Fraction(0))
-                terms += [(abs(atom.coef) * c, r * nrm2) for c, r in g.terms]
+            live = [a for a in atoms if a.coef != 0]
+            if live and Xq.shape[0] * len(live) * Xq.shape[1] >= _hessian._FAST_EXACT:
+                terms = _vg_terms_fast(live, Xq)
+            else:
+                terms = []
+                for atom in live:
+                    g = empirical_weight(atom.w, atom.b, Xq)
+                    # |a| g = |coef| ||w|| * c sqrt(r / ||w||^2) = |coef| c sqrt(r)
+                    nrm2 = sum((c * c for c in atom.w), Fraction(0))
+                    terms += [(abs(atom.coef) * c, r * nrm2) for c, r in g.terms]
             s = SqrtSum(tuple(terms))
             lo, hi = s.bounds(bits)
             return VgNorm(float(s), lo, hi, s, True, name, len(atoms), dropped)
@@ -356,6 +359,50 @@ def vg_norm(net: ReluNetwork, X, R=1, weight: str | Callable = "empirical",
         raise ValueError(f"data lie outside the ball of radius R={Rq}; pass a larger R")
     value = math.fsum(abs(a.a) * gfun(a.u, a.t) for a in atoms)
     return VgNorm(value, None, None, None, False, name, len(atoms), dropped)
+
+
+def _vg_terms_fast(atoms: list[Atom], X: np.ndarray) -> list:
+    """Exact SqrtSum terms of sum_j |a_j| g(u_j, t_j) with every data sum one flint product.
+
+    For an atom (w, b) and side S = {z > 0} (resp. {z < 0}): m = |S|, s = sum_S x_i, and
+    sum_S z_i = s.w - m b, so the 0/1 patterns and D^T [X | 1] are all that is needed.
+    """
+    n = X.shape[0]
+    K = len(atoms)
+    W = np.array([list(a.w) for a in atoms], dtype=object).reshape(K, X.shape[1])
+    b = np.array([a.b for a in atoms], dtype=object)
+    probe = ReluNetwork(W, b, np.array([Fraction(1)] * K, dtype=object), Fraction(0), "exact")
+    fast = _hessian._exact_pattern_fast(probe, X)
+    if fast is None:
+        mask, kinks = _hessian._pattern(probe, X)[1:]
+    else:
+        mask, kinks = fast
+    neg = ~mask
+    for i, k in kinks:
+        neg[i, k] = False
+    ones = np.empty((n, 1), dtype=object)
+    ones.fill(Fraction(1))
+    XA = np.concatenate([X, ones], axis=1)
+    Spos = _hessian._mask_product(mask, XA, transpose=True)
+    Sneg = _hessian._mask_product(neg, XA, transpose=True)
+    terms = []
+    n2 = n * n
+    for k, atom in enumerate(atoms):
+        sides = []
+        for S, sign in ((Spos, 1), (Sneg, -1)):
+            m = int(S[k, -1])
+            if m == 0:
+                sides.append((Fraction(0), Fraction(0)))
+                continue
+            sx = S[k, :-1]
+            sz = sign * (sum((sx[j] * atom.w[j] for j in range(len(atom.w))), Fraction(0)) - m * atom.b)
+            sides.append((Fraction(m, n2) * sz, 1 + sum((c * c for c in sx), Fraction(0)) / (m * m)))
+        (cp, rp), (cm, rm) = sides
+        c, r = (cp, rp) if _cmp_csqrt(cp, rp, cm, rm) <= 0 else (cm, rm)
+        if c:
+            # unnormalised (w, b): |a| g = |coef| ||w|| * c sqrt(r) / ||w|| = |coef| c sqrt(r)
+            terms.append((abs(atom.coef) * c, r))
+    return terms
 
 
 def _vg_empirical_float(atoms: list[Atom], X: np.ndarray, R: float) -> float:

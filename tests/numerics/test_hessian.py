@@ -203,3 +203,42 @@ def test_no_neuron_active_gives_rank_one_hessian(seed):
     nz = [(p, q) for p in range(net.num_params) for q in range(net.num_params) if H[p, q] != 0]
     assert nz == [(net.num_params - 1, net.num_params - 1)]
     assert H[-1, -1] == 1
+
+
+@settings(max_examples=20)
+@given(net_and_data())
+def test_fast_exact_path_equals_object_path(nd):
+    # the flint path (float pattern + exact rechecks + flint products) against the plain object path
+    import numerics.hessian as nh
+    net, data = nd
+    slow = (forward(net, data.X), find_kinks(net, data.X), activation_pattern(net, data.X))
+    smooth = not slow[1]
+    if smooth:
+        slow += (gradient(net, data), nh.residual_vectors(net, data))
+    old = nh._FAST_EXACT
+    nh._FAST_EXACT = 0
+    try:
+        fast = (forward(net, data.X), find_kinks(net, data.X), activation_pattern(net, data.X))
+        if smooth:
+            fast += (gradient(net, data), nh.residual_vectors(net, data))
+    finally:
+        nh._FAST_EXACT = old
+    assert fast[0].tolist() == slow[0].tolist() and fast[1] == slow[1]
+    assert (fast[2] == slow[2]).all()
+    if smooth:
+        assert fast[3].tolist() == slow[3].tolist() and fast[4].tolist() == slow[4].tolist()
+
+
+def test_fast_exact_path_finds_kinks_hidden_by_rounding():
+    import numerics.hessian as nh
+    # z = 1/3 + 1/6 - 1/2 = 0 exactly, while the float64 evaluation gives a tiny nonzero or zero
+    net = ReluNetwork.exact([[Fraction(1, 3), Fraction(1, 6)], [1, 1]], [Fraction(1, 2), 5], [1, 1], 0)
+    X = np.array([[Fraction(1), Fraction(1)], [Fraction(1, 10), Fraction(1, 5)]], dtype=object)
+    old = nh._FAST_EXACT
+    nh._FAST_EXACT = 0
+    try:
+        assert find_kinks(net, X) == [(0, 0)]
+        with pytest.raises(KinkError, match="i=0"):
+            hessian(net, Dataset.exact(X, [0, 0]))
+    finally:
+        nh._FAST_EXACT = old

@@ -251,3 +251,19 @@ def test_gershgorin_bound_exact():
     # rows: 2 + 1, -3 + 3/2, 1 + 1/2  -> max 3
     assert _gershgorin(M) == 3
     assert _gershgorin(M) >= max(np.linalg.eigvalsh(M.astype(float)))
+
+
+@settings(max_examples=20)
+@given(net_and_data())
+def test_vg_fast_exact_path_equals_plain_path(nd):
+    import numerics.hessian as nh
+    net, data = nd
+    slow = vg_norm(net, data.X)
+    old = nh._FAST_EXACT
+    nh._FAST_EXACT = 0
+    try:
+        fast = vg_norm(net, data.X)
+    finally:
+        nh._FAST_EXACT = old
+    assert [c * c * r for c, r in fast.exact.terms] == [c * c * r for c, r in slow.exact.terms]
+    assert fast.lower == slow.lower and fast.upper == slow.upper
