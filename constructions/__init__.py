@@ -1,1 +1,34 @@
-"""constructions package (being built)."""
+"""constructions: the paper's lower-bound construction (App. H, I), built exactly and verified.
+
+* :mod:`constructions.sphere`   -- exact rational points on S^{d-1} (inverse stereographic projection);
+* :mod:`constructions.caps`     -- caps C(u), exact disjointness verifier, surface-area bounds (Lemma H.2);
+* :mod:`constructions.packing`  -- large exact cap packings (polygon for d = 2, greedy + energy for d >= 3);
+* :mod:`constructions.atoms`    -- atoms Phi_u: sup norm, exact L2 norm, cap mass, V_g costs (Lemma H.1);
+* :mod:`constructions.varshamov_gilbert` -- sign-vector sets with verified minimum distance (Constr. H.4);
+* :mod:`constructions.fano`     -- Fano minimax lower bound and its exponent (Prop. H.5, Thm 3.7);
+* :mod:`constructions.univariate` -- the d = 1 bump construction (Lemma H.3);
+* :mod:`constructions.stable_minima` -- App. I: empty caps, certified stable minima (Props. I.1-I.2, Cor. I.3);
+* :mod:`constructions.verify`   -- the CLI ``python -m constructions.verify`` running every check.
+
+>>> from constructions import sphere_point, verify_packing
+>>> verify_packing([sphere_point([0]), sphere_point([1])], "1/2").passed
+True
+"""
+
+from .atoms import atom_l2_sq, atom_neuron, atom_sup_norm, canonical_cost, cap_mass, population_cost
+from .caps import area_upper_bound, cap_threshold, caps_disjoint, maximal_packing_lower_bound, verify_packing
+from .fano import fano_bound, fitted_exponent, minimax_lower_bound
+from .packing import cap_packing
+from .sphere import is_unit, sphere_point, sphere_point_near
+from .univariate import univariate_family
+from .varshamov_gilbert import verify_code, vg_code
+
+__all__ = [
+    "sphere_point", "sphere_point_near", "is_unit",
+    "cap_threshold", "caps_disjoint", "verify_packing", "area_upper_bound", "maximal_packing_lower_bound",
+    "cap_packing",
+    "atom_neuron", "atom_sup_norm", "cap_mass", "atom_l2_sq", "canonical_cost", "population_cost",
+    "vg_code", "verify_code",
+    "fano_bound", "minimax_lower_bound", "fitted_exponent",
+    "univariate_family",
+]
