@@ -44,6 +44,7 @@ __all__ = [
     "hessian",
     "hvp",
     "hvp_operator",
+    "quadratic_form",
     "find_kinks",
     "exact_gram",
 ]
@@ -525,6 +526,42 @@ def hessian(net: ReluNetwork, data: Dataset) -> np.ndarray:
         H[k, cols] = H[k, cols] + a[k]
         H[cols, k] = H[cols, k] + a[k]
     return H
+
+
+def quadratic_form(net: ReluNetwork, data: Dataset, vec):
+    """Return u^T grad^2 L u (so u^T H u / u^T u is a Rayleigh quotient, a LOWER bound on lambda_max).
+
+    u^T H u = (1/n) ||J u||^2 + 2 sum_k u_{v_k} a_k . (u_{w_k}, u_{b_k}).  For large exact inputs J u is
+    one python-flint product with the 0/1 pattern: (J u)_i = sum_k D_ik [v_k (x_i.u_{w_k} - u_{b_k})
+    + u_{v_k} (x_i.w_k - b_k)] + u_beta.  Raises KinkError at a kink.
+
+    >>> net, data = ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1])
+    >>> u = np.array([Fraction(1), 0, 0, 0], dtype=object)
+    >>> quadratic_form(net, data, u) == (u @ hessian(net, data) @ u)
+    True
+    """
+    _check_pair(net, data)
+    if _use_fast_exact(net, data.X):
+        fast = _exact_pattern_fast(net, data.X)
+        if fast is not None:
+            mask, kinks = fast
+            if kinks:
+                raise KinkError(kinks)
+            K, d, X = net.K, net.d, data.X
+            u = np.array([x if isinstance(x, Fraction) else to_fraction(x) for x in np.asarray(vec).ravel()],
+                         dtype=object)
+            if u.shape != (net.num_params,):
+                raise ValueError(f"vector has shape {u.shape}, expected ({net.num_params},)")
+            uv, uW, ub, ubeta = u[:K], u[K:K + K * d].reshape(K, d), u[K + K * d:K * (d + 2)], u[-1]
+            M = np.concatenate([uW * net.v[:, None] + net.W * uv[:, None],
+                                -(ub * net.v + net.b * uv)[:, None]], axis=1)
+            T = _mask_product(mask, M, transpose=False)
+            Ju = (T[:, :-1] * X).sum(axis=1) + T[:, -1] + ubeta
+            _, S = _fast_residual_sums(net, data, mask)
+            cross = ((S[:, :-1] * uW).sum(axis=1) + S[:, -1] * ub) @ uv
+            return ((Ju @ Ju) + 2 * cross) * Fraction(1, data.n)
+    u = np.asarray(vec)
+    return u @ hvp(net, data, u)
 
 
 def hvp(net: ReluNetwork, data: Dataset, vec) -> np.ndarray:

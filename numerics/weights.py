@@ -625,7 +625,7 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
     >>> c = theorem_3_2_check(net, Dataset.exact([[1], [0]], [0, 0])); c.holds
     True
     """
-    from numerics.hessian import hessian, hvp, loss
+    from numerics.hessian import hessian, loss, quadratic_form
 
     if rigorous is None:
         rigorous = net.kind == "exact"
@@ -652,7 +652,7 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
         if rigorous:
             ne, de = net.as_exact(), data.as_exact()
             u = _rational_vector(vec)
-            lam_lo = (u @ hvp(ne, de, u)) / (u @ u)
+            lam_lo = quadratic_form(ne, de, u) / (u @ u)
             if Hq is not None:
                 lam_hi = _gershgorin(Hq)
     elif isinstance(lambda_max, tuple):

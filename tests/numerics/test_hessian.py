@@ -242,3 +242,21 @@ def test_fast_exact_path_finds_kinks_hidden_by_rounding():
             hessian(net, Dataset.exact(X, [0, 0]))
     finally:
         nh._FAST_EXACT = old
+
+
+@settings(max_examples=20)
+@given(net_and_data(), st.lists(st.integers(-5, 5), min_size=40, max_size=40))
+def test_quadratic_form_fast_and_plain_equal_dense(nd, coeffs):
+    import numerics.hessian as nh
+    from numerics.hessian import quadratic_form
+    net, data = nd
+    assume(not find_kinks(net, data.X))
+    u = np.array([Fraction(c, 3) for c in coeffs[:net.num_params]], dtype=object)
+    ref = u @ hessian(net, data) @ u
+    assert quadratic_form(net, data, u) == ref
+    old = nh._FAST_EXACT
+    nh._FAST_EXACT = 0
+    try:
+        assert quadratic_form(net, data, u) == ref
+    finally:
+        nh._FAST_EXACT = old
