@@ -37,7 +37,7 @@ _EXPORTS = {
     "exact_gram": "numerics.hessian", "gauss_newton": "numerics.hessian",
     "residual_vectors": "numerics.hessian", "residual_hessian": "numerics.hessian",
     "hvp": "numerics.hessian", "hvp_operator": "numerics.hessian",
-    "quadratic_form": "numerics.hessian",
+    "quadratic_form": "numerics.hessian", "gram_quadratic_form": "numerics.hessian",
     "find_kinks": "numerics.hessian",
     # numerics.estimate
     "LambdaEstimate": "numerics.estimate", "lambda_max_estimate": "numerics.estimate",

@@ -45,6 +45,7 @@ __all__ = [
     "hvp",
     "hvp_operator",
     "quadratic_form",
+    "gram_quadratic_form",
     "find_kinks",
     "exact_gram",
 ]
@@ -526,6 +527,33 @@ def hessian(net: ReluNetwork, data: Dataset) -> np.ndarray:
         H[k, cols] = H[k, cols] + a[k]
         H[cols, k] = H[cols, k] + a[k]
     return H
+
+
+def gram_quadratic_form(net: ReluNetwork, X: np.ndarray, s):
+    """Return ||J^T s||^2 = s^T (J J^T) s for s in R^n (exactly for exact inputs; flint fast path at scale).
+
+    (J^T s) has v-part w_k.S_k + b_k S_k[d], W-part v_k S_k[:d], b-part v_k S_k[d], beta-part sum s,
+    with S = D^T [s x_i | -s] (one product with the 0/1 pattern).  Divided by n ||s||^2 it is a Rayleigh
+    quotient of J J^T / n: a LOWER bound on lambda_max of the Gauss-Newton part (Term-A).
+
+    >>> net, X = ReluNetwork.exact([[1]], [0], [2], 0), np.array([[Fraction(3)], [Fraction(-1)]], dtype=object)
+    >>> gram_quadratic_form(net, X, np.array([Fraction(1), Fraction(0)], dtype=object))
+    Fraction(50, 1)
+    """
+    _check(net, X)
+    s = np.asarray(s)
+    if _use_fast_exact(net, X):
+        fast = _exact_pattern_fast(net, X)
+        if fast is not None:
+            sq = np.array([x if isinstance(x, Fraction) else to_fraction(x) for x in s.ravel()], dtype=object)
+            S = _mask_product(fast[0], np.concatenate([X * sq[:, None], -sq[:, None]], axis=1), transpose=True)
+            gv = (net.W * S[:, :-1]).sum(axis=1) + net.b * S[:, -1]
+            gW = S[:, :-1] * net.v[:, None]
+            gb = S[:, -1] * net.v
+            return gv @ gv + (gW * gW).sum() + gb @ gb + sq.sum() ** 2
+    _, A, DV = _parts(net, X)
+    g = _jt_times(A, DV, X, s)
+    return g @ g
 
 
 def quadratic_form(net: ReluNetwork, data: Dataset, vec):

@@ -588,10 +588,16 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     lo = hi = None
     details = {"lambda_max_gn_estimate": lam, "vg_norm": vg.value}
     if rigorous:
-        Mq = jacobian_gram(net.as_exact(), data.as_exact().X) * Fraction(1, n)
-        llo, lhi = _rigorous_lambda_bounds(Mq, evecs[:, -1])
+        ne, Xq = net.as_exact(), data.as_exact().X
+        if n <= 300 and not _hessian._use_fast_exact(ne, Xq):
+            Mq = jacobian_gram(ne, Xq) * Fraction(1, n)
+            llo, lhi = _rigorous_lambda_bounds(Mq, evecs[:, -1])
+        else:
+            # large: exact Rayleigh quotient ||J^T s||^2 / (n ||s||^2) below; no cheap upper bound
+            s_vec = _rational_vector(evecs[:, -1])
+            llo, lhi = _hessian.gram_quadratic_form(ne, Xq, s_vec) / (n * (s_vec @ s_vec)), None
         lo = llo - 1 - 2 * vg.upper
-        hi = lhi - 1 - 2 * vg.lower
+        hi = None if lhi is None else lhi - 1 - 2 * vg.lower
         details.update(lambda_max_gn_lower=llo, lambda_max_gn_upper=lhi)
     return InequalityCheck("term_a", 1 + 2 * vg.value, lam, lam - 1 - 2 * vg.value, lo, hi,
                            _verdict(lo, hi), rigorous,

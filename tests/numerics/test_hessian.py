@@ -260,3 +260,21 @@ def test_quadratic_form_fast_and_plain_equal_dense(nd, coeffs):
         assert quadratic_form(net, data, u) == ref
     finally:
         nh._FAST_EXACT = old
+
+
+@settings(max_examples=20)
+@given(net_and_data(), st.lists(st.integers(-5, 5), min_size=5, max_size=5))
+def test_gram_quadratic_form_fast_and_plain(nd, coeffs):
+    import numerics.hessian as nh
+    from numerics.hessian import gram_quadratic_form
+    net, data = nd
+    s = np.array([Fraction(c, 2) for c in coeffs[:data.n]], dtype=object)
+    J = jacobian(net, data.X)
+    ref = s @ (J @ J.T) @ s
+    assert gram_quadratic_form(net, data.X, s) == ref
+    old = nh._FAST_EXACT
+    nh._FAST_EXACT = 0
+    try:
+        assert gram_quadratic_form(net, data.X, s) == ref
+    finally:
+        nh._FAST_EXACT = old
