@@ -145,7 +145,8 @@ def _md_table(rows, cols, header=None):
 
 def _grid_text(configs):
     def vals(k):
-        return sorted({c.get(k) for c in configs if c.get(k) is not None}, key=str)
+        got = {c.get(k) for c in configs if c.get(k) is not None}
+        return sorted(got) if all(isinstance(x, (int, float)) for x in got) else sorted(got, key=str)
 
     parts = [f"{k} in {vals(k)}" for k in ("group", "d", "n", "width", "eta", "weight_decay", "epochs", "sigma",
                                             "activation", "target") if vals(k)]

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.torch
 
 def test_quick_dimension_writes_summary_and_figures_then_resumes(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["dimension", "--quick", "--out", str(out), "--quiet"]) == 0
+    fast = ["--epochs", "50", "--core", "none"]  # the default run stays fast; the slow test below is the full --quick
+    assert main(["dimension", "--quick", "--out", str(out), "--quiet", *fast]) == 0
     err = capsys.readouterr().err
     assert f"{len(grid('dimension', quick=True))} runs computed, 0 loaded" in err
     for f in ("summary.md", "summary.csv", "summary.json", "runs.csv", "dimension.png", "dimension.pdf"):
@@ -21,8 +22,9 @@ def test_quick_dimension_writes_summary_and_figures_then_resumes(tmp_path, capsy
     assert (out / "dimension" / "dimension.pdf").read_bytes()[:4] == b"%PDF"
     md = (out / "dimension" / "summary.md").read_text()
     assert "python -m numerics.reproduce dimension --quick" in md and "Quick grid" in md
+    assert "Finished runs: 3 of 3." in md
 
-    assert main(["dimension", "--quick", "--out", str(out), "--quiet", "--json"]) == 0
+    assert main(["dimension", "--quick", "--out", str(out), "--quiet", "--json", *fast]) == 0
     captured = capsys.readouterr()
     assert "0 runs computed, 3 loaded" in captured.err
     summary = json.loads(captured.out)["dimension"]

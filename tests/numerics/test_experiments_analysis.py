@@ -1,0 +1,101 @@
+"""Rates analysis (slopes, bootstrap, exponents from bounds) and the core metrics recorded by runs."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from numerics.experiments.rates import bootstrap_slope, loglog_slope, theory_exponents
+from numerics.experiments.summary import aggregate
+
+
+@given(p=st.fractions(min_value=Fraction(1, 20), max_value=3), c=st.fractions(min_value=Fraction(1, 10), max_value=10))
+def test_slope_of_an_exact_power_law_is_its_exponent(p, c):
+    ns = [32, 64, 128, 256, 512]
+    vals = [float(c) * n ** (-float(p)) for n in ns]
+    assert math.isclose(loglog_slope(ns, vals), -float(p), rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_bootstrap_interval_contains_the_point_and_widens_with_noise():
+    rng = np.random.default_rng(1)
+    ns = [32, 64, 128, 256, 512]
+    tight = {n: list(n ** -0.5 * np.exp(0.01 * rng.standard_normal(5))) for n in ns}
+    loose = {n: list(n ** -0.5 * np.exp(0.5 * rng.standard_normal(5))) for n in ns}
+    s, lo, hi = bootstrap_slope(tight)
+    assert lo <= s <= hi and abs(s + 0.5) < 0.02 and hi - lo < 0.05
+    s2, lo2, hi2 = bootstrap_slope(loose)
+    assert lo2 <= s2 <= hi2 and (hi2 - lo2) > 5 * (hi - lo)
+
+
+def test_slope_refuses_degenerate_input():
+    assert math.isnan(loglog_slope([32], [0.1]))
+    assert math.isnan(loglog_slope([32, 64], [0.1, 0.0]))  # log of 0: no slope, not -inf
+    assert all(math.isnan(x) for x in bootstrap_slope({32: [0.1, 0.2]}))
+
+
+def test_theory_exponents_are_those_of_theory_md_section_2():
+    for d in range(1, 6):
+        e = theory_exponents(d)
+        assert math.isclose(e["stable_upper"], 1 / (2 * d + 4))
+        assert math.isclose(e["minimax_lower"], 0.5 if d == 1 else 2 / (d + 1))
+        assert math.isclose(e["lownorm"], (d + 3) / (2 * d + 3))
+        assert e["source"].startswith("bounds")
+
+
+def test_aggregate_median_min_max_skip_missing_values():
+    rows = [{"g": "a", "m": 1.0}, {"g": "a", "m": None}, {"g": "a", "m": 5.0}, {"g": "b", "m": float("nan")}]
+    a, b = aggregate(rows, ["g"], ["m"])
+    assert (a["m_median"], a["m_min"], a["m_max"], a["seeds"]) == (3.0, 1.0, 5.0, 3)
+    assert b["m_median"] is None
+
+
+@pytest.mark.slow
+@pytest.mark.torch
+def test_run_records_the_core_estimates_of_its_final_network():
+    """The tracked lambda_max is numerics.estimate's value and a lower bound on the dense eigvalsh one;
+    V_g is numerics.weights.vg_norm; all on the network the run ends with."""
+    pytest.importorskip("torch")
+    from numerics.estimate import lambda_max_estimate
+    from numerics.experiments.data import make_task
+    from numerics.experiments.run import run_one
+    from numerics.experiments.tracking import decode_params
+    from numerics.hessian import hessian
+    from numerics.network import Dataset, ReluNetwork
+    from numerics.weights import vg_norm
+
+    cfg = {"d": 2, "n": 12, "width": 6, "epochs": 40, "eta": 0.5, "sharpness_every": 20, "vg_every": 40,
+           "track_every": 10, "final_core_metrics": True}
+    r = run_one(cfg)
+    assert r["sharpness"]["step"] == [0, 20, 40]
+    net = ReluNetwork.from_float(*decode_params(r["params"]))
+    t = make_task(2, 12, 1.0, 0)
+    data = Dataset.from_float(t.X, t.y)
+    lam = lambda_max_estimate(net, data)
+    dense = float(np.linalg.eigvalsh(hessian(net, data).astype(float))[-1])
+    assert math.isclose(r["sharpness"]["lambda_max_estimate"][-1], lam, rel_tol=1e-8)
+    assert math.isclose(r["core"]["lambda_max_estimate"], dense, rel_tol=1e-6)
+    assert math.isclose(r["core"]["vg_norm"], vg_norm(net, data.X).value, rel_tol=1e-12)
+    assert r["sharpness"]["vg_norm"][1] is None and r["sharpness"]["vg_norm"][2] is not None  # cadence
+    assert r["two_over_eta"] == 4.0
+
+
+@pytest.mark.torch
+def test_run_rejects_unknown_fields_and_bad_cadence():
+    from numerics.experiments.run import run_one
+
+    with pytest.raises(ValueError, match="unknown config fields"):
+        run_one({"d": 1, "n": 4, "width": 2, "epochs": 1, "learning_rate": 0.1})
+    with pytest.raises(ValueError, match="multiple"):
+        run_one({"d": 1, "n": 4, "width": 2, "epochs": 1, "sharpness_every": 3, "vg_every": 4})
+
+
+@pytest.mark.torch
+def test_divergent_run_is_marked_not_hidden():
+    from numerics.experiments.run import run_one
+
+    r = run_one({"d": 2, "n": 16, "width": 64, "epochs": 200, "eta": 50.0, "clip": None, "track_every": 1,
+                 "store_params": False, "n_test": 10})
+    assert r["diverged"] is True and r["steps_done"] < 200
