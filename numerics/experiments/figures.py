@@ -45,6 +45,10 @@ def plot_rates(table, groups, ds, metric, out, stem, title):
             line, = ax.loglog(n, [r[f"{metric}_median"] for r in rows], "o-", label=f"d={d}")
             ax.fill_between(n, [r[f"{metric}_min"] for r in rows], [r[f"{metric}_max"] for r in rows],
                             color=line.get_color(), alpha=0.15)
+        ns = sorted({r["n"] for r in table})
+        ax.set_xticks(ns)
+        ax.set_xticklabels([str(n) for n in ns])
+        ax.xaxis.set_minor_formatter(_plt().NullFormatter())
         ax.set_xlabel("n (training samples)")
         ax.set_ylabel(f"{metric.replace('_', ' ')} vs f0 (median over seeds)")
         ax.set_title(f"{title}: config {g}")
