@@ -69,7 +69,7 @@ def _dist_to_all(packed: np.ndarray, row: np.ndarray) -> np.ndarray:
     return np.bitwise_count(np.bitwise_xor(packed, row)).sum(axis=-1, dtype=np.int64)
 
 
-def vg_code(N: int, seed: int = 0, max_size: int = 1 << 14, max_draws: int | None = None) -> np.ndarray:
+def vg_code(N: int, seed: int = 0, max_size: int = 10000, max_draws: int | None = None) -> np.ndarray:
     """Return a greedy code: an (M, N) uint8 0/1 array with pairwise Hamming distance >= ceil(N/8).
 
     M = min(guaranteed_size(N), max_size) unless the draws run out first (the verifier then reports it).

@@ -10,9 +10,10 @@ detail}``, collected in :data:`CHECKS`; to add one, append a function to CHECKS 
 :func:`run`). Exit status: 0 iff every check passed, 1 if any failed, 2 for bad input.
 
 Coupling of eps and n (App. I, eps = kappa n^{-1/(d+1)}): if only eps is given (default 1/8), n is the
-largest sample size for which the Fano KL budget uses half of log|Xi|:
-n = floor(sigma^2 log 2 / (32 ||Phi||^2_{L2(P_X)})). If only n is given, eps is the rational
-(denominator <= 256) maximising the Fano bound for that n.
+largest sample size whose Fano KL budget 2 n N ||Phi||^2 / sigma^2 is half of log M - log 2 (M: the
+Varshamov-Gilbert family, or the full cube when N is small); in d = 1, half an expected
+sample per end cap, i.e. n = floor(1/eps^2)). If only n is given, eps is the rational (denominator <= 256) maximising the Fano
+bound for that n.
 """
 
 from __future__ import annotations
@@ -327,14 +328,21 @@ def check_code(ctx: Context) -> list[dict]:
 def check_fano(ctx: Context) -> list[dict]:
     """Fano's bound for the built family (certified) and its exponent vs bounds' 2/(d+1) (Prop. H.5)."""
     out = []
-    if _packing_ok(ctx) and ctx.N >= 8 and ctx.code_report.passed:
-        rep = ctx.code_report
-        M = rep.size if rep.full_size_built else rep.guaranteed_size
-        lo, hi = _fano.fano_bound_certified(ctx.n, ctx.sigma, ctx.N, ctx.phi_sq_uniform, rep.min_hamming, M)
+    if _packing_ok(ctx) and ctx.N >= 1:
+        # two hypothesis families: the verified Varshamov-Gilbert set (N >= 8) and the full cube
+        # {-1,+1}^N (M = 2^N, minimum distance 1, no verification needed); Fano holds for each
+        cands = [(*_fano.fano_bound_certified(ctx.n, ctx.sigma, ctx.N, ctx.phi_sq_uniform, 1, 2 ** ctx.N),
+                  f"full cube M=2^{ctx.N}, D=1")]
+        if ctx.N >= 8 and ctx.code_report.passed:
+            rep = ctx.code_report
+            M = rep.size if rep.full_size_built else rep.guaranteed_size
+            cands.append((*_fano.fano_bound_certified(ctx.n, ctx.sigma, ctx.N, ctx.phi_sq_uniform,
+                                                      rep.min_hamming, M), f"VG set M={M}, D={rep.min_hamming}"))
+        lo, hi, fam = max(cands)
         ctx.values["fano_lower_bound"] = lo
         out.append(_res("fano_bound", lo > 0, True,
                         f"n={ctx.n}, sigma={ctx.sigma}: minimax E||f_hat - f||^2_L2(P_X) >= {lo:.4g} (arb-certified "
-                        f"value of Fano's bound with M={M}, D={rep.min_hamming}, N={ctx.N})"))
+                        f"Fano bound, {fam}, N={ctx.N}; positive iff the KL budget fits in log M)"))
     else:
         out.append(_skip("fano_bound", "no valid family"))
     p_fit, _ = _fano.fitted_exponent(ctx.d, float(ctx.sigma))
@@ -438,9 +446,16 @@ def _int_arg(lo):
     return f
 
 
-def _coupled_n(d: int, eps: Fraction, sigma: Fraction) -> int:
-    phi = _uni.bump_l2_sq(eps, measure="uniform") if d == 1 else _atoms.atom_l2_sq(d, eps, "uniform")
-    return max(1, floor(float(sigma) ** 2 * log(2) / (32 * _atoms.certified_value(phi)[0])))
+def _coupled_n(d: int, eps: Fraction, sigma: Fraction, N: int) -> int:
+    """Default n for a given eps. d = 1: n = floor(1 / eps^2), half an expected sample per end cap (App. I).
+    d >= 2: the largest n whose Fano KL budget 2 n N ||Phi||^2 / sigma^2 is half of log M - log 2, for
+    the Varshamov-Gilbert family when it has >= 3 words, else for the full cube."""
+    if d == 1:
+        return max(1, floor(1 / eps ** 2))
+    phi = _atoms.certified_value(_atoms.atom_l2_sq(d, eps, "uniform"))[0]
+    M = _vg.guaranteed_size(N) if N >= 8 else 0
+    logm = log(M) if M >= 3 else N * log(2)
+    return max(1, floor(float(sigma) ** 2 * (logm - log(2)) / (4 * N * phi)))
 
 
 def _coupled_eps(d: int, n: int, sigma: Fraction) -> Fraction:
@@ -488,9 +503,12 @@ def _context(p, a) -> Context:
     n = a.n
     if eps is None:
         eps = Fraction(1, 8) if n is None else _coupled_eps(d, n, a.sigma)
-    if n is None:
-        n = _coupled_n(d, eps, a.sigma) if 0 < eps <= Fraction(1, 2) else 1000
-    return Context(d=d, eps=eps, n=n, eta=a.eta, sigma=a.sigma, seed=a.seed, user_directions=user)
+    if n is None and not 0 < eps <= Fraction(1, 2):
+        n = 1000
+    ctx = Context(d=d, eps=eps, n=n or 1, eta=a.eta, sigma=a.sigma, seed=a.seed, user_directions=user)
+    if n is None and 0 < eps <= Fraction(1, 2):
+        ctx.n = _coupled_n(d, eps, a.sigma, ctx.N)
+    return ctx
 
 
 def _print_human(ctx: Context, results: list[dict], secs: float) -> None:
