@@ -61,6 +61,8 @@ _EXPORTS = {
     "sqrt_bounds": "numerics.weights",
     # numerics.gd
     "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
+    # numerics.certify (helper N2)
+    "StabilityCertificate": "numerics.certify", "certify_stability": "numerics.certify",
     # numerics.stability
     "stability_experiment": "numerics.stability", "stability_check": "numerics.stability",
 }

@@ -1,0 +1,174 @@
+"""Structured certificate of lambda_max(grad^2 L) <= c at scale (Schur complement; rigorous rounding).
+
+H = (1/n) J^T J + B, B block diagonal with one block [[0, a_k^T], [a_k, 0]] per neuron on
+(v_k; w_k, b_k), a_k = (1/n) sum_i r_i 1[z_ik>0] (x_i, -1) (theory.md section 1).  With M = cI - B:
+
+(i)  if ||a_k|| > c for some k, lambda_max(H) >= ||a_k|| > c (certified refutation);
+(ii) if M > 0 (c > max ||a_k||): cI - H >= 0  <=>  S = I_n - (1/n) J M^{-1} J^T >= 0.
+     M^{-1} is blockwise closed form (s_k = c - ||a_k||^2 / c):
+       M_k^{-1} = [[1/s, a^T/(c s)], [a/(c s), I/c + a a^T/(c^2 s)]],  M^{-1} = 1/c on beta,
+     which gives, with xi_i = (x_i, -1), q_k[i] = 1[z_ik>0](z_ik + v_k xi_i.a_k / c):
+       J M^{-1} J^T = Q diag(1/s) Q^T + (1/c) (Xi Xi^T) o (D diag(v^2) D^T) + (1/c) 1 1^T.
+Proofs: proofs_notes/stability_certificates.md.  Arithmetic: float64 balls of numerics._rigorous
+(assumptions stated there); the activation pattern is decided exactly (exact rationals wherever the
+ball of z_ik contains 0); an exact zero is a kink and raises KinkError.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from numerics._rigorous import U, Ball, _up, verified_psd
+
+
+def _balls(net, data):
+    X = Ball.from_fractions(data.X)
+    return (X, Ball.from_fractions(net.W), Ball.from_fractions(net.b), Ball.from_fractions(net.v),
+            Ball.from_fractions(np.array([net.beta], dtype=object)), Ball.from_fractions(data.y))
+
+
+def _ones_col(n):
+    return np.ones((n, 1))
+
+
+def exact_pattern(net, data, Z: Ball) -> np.ndarray:
+    """Boolean (n, K) 1[z_ik > 0] decided exactly; raises KinkError on an exact zero."""
+    from numerics.hessian import KinkError
+
+    pos = Z.lower() > 0
+    neg = Z.upper() < 0
+    unsure = np.argwhere(~(pos | neg))
+    kinks = []
+    for i, k in unsure:
+        z = sum((Fraction(data.X[i, j]) * Fraction(net.W[k, j]) for j in range(net.d)), Fraction(0)) \
+            - Fraction(net.b[k])
+        pos[i, k] = z > 0
+        if z == 0:
+            kinks.append((int(i), int(k)))
+    if kinks:
+        raise KinkError(sorted(kinks))
+    return pos
+
+
+class StructuredParts:
+    """Ball enclosures of the per-point / per-neuron factors of H (computed once)."""
+
+    def __init__(self, net, data):
+        X, W, b, v, beta, y = _balls(net, data)
+        n, K, d = data.n, net.K, net.d
+        self.n, self.K, self.d = n, K, d
+        Z = X @ W.T - Ball(b.mid[None, :], b.rad[None, :])
+        mask = exact_pattern(net, data, Z)
+        D = mask.astype(np.float64)
+        self.mask, self.D = mask, D
+        self.Z = Ball(Z.mid * D, Z.rad * D)  # relu(z) (exact zero where inactive)
+        f = self.Z @ Ball(v.mid[:, None], v.rad[:, None])
+        f = f + Ball(np.full((n, 1), beta.mid[0]), np.full((n, 1), beta.rad[0]))
+        r = f - Ball(y.mid[:, None], y.rad[:, None])  # (n, 1)
+        self.Xi = Ball(np.hstack([X.mid, -np.ones((n, 1))]), np.hstack([X.rad, np.zeros((n, 1))]))
+        inv_n = Ball.from_fractions([Fraction(1, n)])
+        self.a = (Ball(D.T) @ (self.Xi * r)) * Ball(inv_n.mid[None, :], inv_n.rad[None, :])  # (K, d+1)
+        self.na2 = self.a.sum_sq(axis=1)  # ||a_k||^2
+        self.v, self.X, self.inv_n = v, X, inv_n
+
+    def jz(self, z: np.ndarray) -> Ball:
+        """Enclosure of J z (n,) for an exact float vector z in the layout [v | W | b | beta]."""
+        K, d = self.K, self.d
+        zv, zwb = z[:K], np.hstack([z[K:K + K * d].reshape(K, d), z[K + K * d:K * (d + 2), None]])
+        Dv = Ball(self.D * self.v.mid[None, :], self.D * self.v.rad[None, :])
+        T = (Dv @ Ball(zwb)) * self.Xi  # (n, d+1)
+        out = self.Z @ Ball(zv[:, None]) + T @ Ball(np.ones((d + 1, 1)))
+        return out + Ball(np.full((self.n, 1), z[-1]))
+
+    def quad(self, z: np.ndarray) -> Ball:
+        """Enclosure of z^T H z = (1/n)|Jz|^2 + 2 sum_k z_{v_k} a_k.(z_{w_k}, z_{b_k})."""
+        K, d = self.K, self.d
+        jz = self.jz(z)
+        g = jz.sum_sq(axis=0) * self.inv_n
+        zwb = np.hstack([z[K:K + K * d].reshape(K, d), z[K + K * d:K * (d + 2), None]])
+        res = ((self.a * Ball(zwb)) @ Ball(np.ones((d + 1, 1)))).T @ Ball(2.0 * z[:K, None])
+        return Ball(g.mid.reshape(()) + res.mid.reshape(()), _up(g.rad.reshape(()) + res.rad.reshape(())
+                    + U * abs(g.mid.reshape(()) + res.mid.reshape(())), 3))
+
+
+def rayleigh_lower(parts: StructuredParts, z: np.ndarray) -> Fraction | None:
+    """Rigorous lower bound (a Fraction) of z^T H z / z^T z for the exact float vector z."""
+    z = np.asarray(z, dtype=np.float64)
+    q = parts.quad(z)
+    qlo = float(q.lower())
+    zz = float(_up(float(z @ z), z.size + 2))  # upper bound of the exact z.z
+    if not qlo > 0 or zz <= 0:
+        return None
+    ratio = qlo / zz
+    return Fraction(ratio * (1 - 4 * U))  # qlo/zz rounded: relative error <= u
+
+
+def structured_certificate(net, data, c: Fraction, progress=None) -> dict:
+    """Decide lambda_max(H) <= c via (i)/(ii) above; returns a dict (see certify.py for the fields)."""
+    say = progress or (lambda msg: None)
+    say("structured: factors and exact activation pattern")
+    parts = StructuredParts(net, data)
+    n, K = parts.n, parts.K
+    cB = Ball.from_fractions([c])
+    c2 = cB * cB
+    na2_lo, na2_hi = parts.na2.lower(), parts.na2.upper()
+    k_bad = int(np.argmax(na2_lo))
+    if na2_lo[k_bad] > float(c2.upper()[0]):
+        lo = Fraction(math.sqrt(float(na2_lo[k_bad])) * (1 - 4 * U))
+        return dict(stable=False, certified=True, lower=lo, upper=None, parts=parts,
+                    detail=f"||a_k|| > 2/eta for neuron k={k_bad} (rank-2 residual block; fact (i)); "
+                           "rigorously rounded")
+    if np.any(na2_hi >= float(c2.lower()[0])):
+        return dict(stable=None, certified=False, lower=None, upper=None, parts=parts,
+                    detail="M = cI - B not certified positive definite (some ||a_k|| too close to 2/eta)")
+    say("structured: Schur complement S (n x n)")
+    cinv = cB.reciprocal()
+    s = Ball(np.full(K, cB.mid[0]), np.full(K, cB.rad[0])) - parts.na2 * Ball(np.full(K, cinv.mid[0]),
+                                                                              np.full(K, cinv.rad[0]))
+    inv_s = s.reciprocal()
+    p = parts.Xi @ parts.a.T  # (n, K): xi_i . a_k
+    vc = parts.v * Ball(np.full(K, cinv.mid[0]), np.full(K, cinv.rad[0]))
+    Q = parts.Z + p * Ball(vc.mid[None, :], vc.rad[None, :])
+    Q = Ball(Q.mid * parts.D, Q.rad * parts.D)
+    T1 = (Q * Ball(inv_s.mid[None, :], inv_s.rad[None, :])) @ Q.T
+    v2 = parts.v * parts.v
+    Dv2 = Ball(parts.D * v2.mid[None, :], parts.D * v2.rad[None, :])
+    gram = parts.X @ parts.X.T + Ball(np.ones((n, n)))
+    T2 = (Dv2 @ Ball(parts.D.T)) * gram + Ball(np.ones((n, n)))
+    T2 = T2 * Ball(np.full((1, 1), cinv.mid[0]), np.full((1, 1), cinv.rad[0]))
+    S = Ball(np.eye(n)) - (T1 + T2) * Ball(parts.inv_n.mid[None, :], parts.inv_n.rad[None, :])
+    say("structured: verified Cholesky of S")
+    ok, lower = verified_psd(S)
+    if ok:
+        return dict(stable=True, certified=True, lower=None, upper=c, parts=parts, S=S,
+                    detail=f"M = cI - B > 0 and S = I - J M^-1 J^T/n >= 0 by verified Cholesky "
+                           f"(lambda_min(S) >= {lower:.3e}); rigorously rounded float64")
+    # candidate refutation: z = M^{-1} J^T u for u the bottom eigenvector of S (proof in the note)
+    Ssym = 0.5 * (S.mid + S.mid.T)
+    w, V = np.linalg.eigh(Ssym)
+    z = _schur_vector(parts, V[:, 0], float(cB.mid[0]), inv_s.mid, vc.mid)
+    lo = rayleigh_lower(parts, z)
+    if lo is not None and lo > c:
+        return dict(stable=False, certified=True, lower=lo, upper=None, parts=parts,
+                    detail=f"rigorous Rayleigh quotient of H at z = M^-1 J^T u (u: bottom eigenvector of "
+                           f"S, float lambda_min(S) ~ {w[0]:.3e}) exceeds 2/eta; rigorously rounded")
+    return dict(stable=None, certified=False, lower=lo, upper=None, parts=parts,
+                detail=f"undecided: S not certified PSD (float lambda_min(S) ~ {w[0]:.3e}) and no "
+                       "certified refuting vector")
+
+
+def _schur_vector(parts, u, c, inv_s, vc):
+    """Float z = M^{-1} J^T u (block formula of the module doc); only a candidate, checked rigorously."""
+    K, d = parts.K, parts.d
+    D, A = parts.D, parts.Z.mid
+    v = parts.v.mid
+    alpha = A.T @ u  # (K,)
+    zeta = v[:, None] * (D.T @ (u[:, None] * parts.Xi.mid))  # (K, d+1)
+    a = parts.a.mid
+    t = (alpha + (a * zeta).sum(axis=1) / c) * inv_s  # (K,)
+    zv = t
+    zwb = zeta / c + a * (t / c)[:, None]
+    return np.concatenate([zv, zwb[:, :d].reshape(-1), zwb[:, d], [u.sum() / c]])

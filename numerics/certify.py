@@ -1,0 +1,253 @@
+"""Certificates of linear stability lambda_max(grad^2 L) <= 2/eta (Prop. 2.1, theory.md section 1).
+
+Two certificate methods, each result labelled ``certified`` (exact or rigorously rounded) or not:
+
+* ``dense`` (small P): exact rational Hessian, exact integer characteristic polynomial, the sign
+  pattern of det(xI - (cI - H)) (weak alternation <=> PSD), and a certified enclosure of lambda_max with
+  its multiplicity by exact Descartes root counting (numerics._charpoly_cert);
+* ``structured`` (large P): H = (1/n) J^T J + B with rank-2 residual blocks; refutation when some
+  ||a_k|| > c, otherwise the n x n Schur complement S = I - J (cI - B)^{-1} J^T / n, checked by a
+  verified Cholesky in rigorously rounded float64 (numerics._structured_cert, numerics._rigorous).
+
+Float estimates (Lanczos, numerics.estimate) are reported as estimates only.  Proofs and assumptions:
+proofs_notes/stability_certificates.md.
+
+CLI::
+
+    python -m numerics.certify --network NET --data DATA --eta ETA [--json] [--method auto|dense|structured]
+
+exit 0 certified stable, 1 certified not stable, 2 bad input / not twice differentiable, 3 undecided.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from numerics.hessian import KinkError
+from numerics.network import Dataset, ReluNetwork, to_fraction
+
+__all__ = ["StabilityCertificate", "certify_stability", "main"]
+
+DENSE_LIMIT = 200  # auto: exact charpoly up to this many parameters, structured above
+
+
+@dataclass
+class StabilityCertificate:
+    """Outcome of :func:`certify_stability`.
+
+    lambda_max_lower / lambda_max_upper: certified bounds (Fractions) or None; lambda_max lies in
+    (lower, upper] for the dense method.  stable: True/False when certified, None when undecided.
+    """
+
+    lambda_max_lower: Fraction | None
+    lambda_max_upper: Fraction | None
+    two_over_eta: Fraction
+    stable: bool | None
+    certified: bool
+    method: str
+    detail: str
+    num_params: int = 0
+    multiplicity: int | None = None
+    count_in_enclosure: int | None = None
+    estimate: float | None = None  # float64 ESTIMATE of lambda_max (a lower bound up to rounding)
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def _exact_eta(eta) -> Fraction:
+    try:
+        q = to_fraction(eta)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"eta must be a positive number (decimal or fraction string), got {eta!r}") from exc
+    if q <= 0:
+        raise ValueError(f"eta must be positive, got {eta!r}")
+    return q
+
+
+def _dense(net: ReluNetwork, data: Dataset, c: Fraction, bits: int) -> StabilityCertificate:
+    from numerics._charpoly_cert import (charpoly, enclose_lambda_max, exact_hessian_scaled,
+                                         multiplicity_of_max, psd_from_charpoly)
+
+    Hs, den = exact_hessian_scaled(net, data)  # raises KinkError
+    P = net.num_params
+    Hf = np.array([[float(x) for x in row] for row in Hs.tolist()]) / float(den)
+    est = float(np.linalg.eigvalsh(0.5 * (Hf + Hf.T))[-1])
+    p = charpoly(Hs)  # det(xI - den H)
+    psd, pd = psd_from_charpoly(p, c * den, P)
+    lo, hi, count = enclose_lambda_max(p, est * den, bits)
+    mult = multiplicity_of_max(p, lo, hi) if P <= 120 else None
+    lo, hi = lo / den, hi / den
+    if psd:
+        hi = min(hi, c)
+    verdict = "cI - H is PSD" + (" (positive definite)" if pd else " and singular: lambda_max = 2/eta")
+    if not psd:
+        verdict = "cI - H is NOT PSD"
+    return StabilityCertificate(
+        lo, hi, c, psd, True, "dense-exact-charpoly",
+        f"exact charpoly sign pattern: {verdict}; lambda_max in ({float(lo):.17g}, {float(hi):.17g}] "
+        f"holding {count} eigenvalue(s) with multiplicity (exact Descartes counts)",
+        P, mult, count, est)
+
+
+def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress) -> StabilityCertificate:
+    from numerics._structured_cert import rayleigh_lower, structured_certificate
+
+    r = structured_certificate(net, data, c, progress=progress)
+    lower, detail = r["lower"], r["detail"]
+    est = None
+    if r["stable"] is not False:
+        # a certified LOWER bound from the Lanczos vector (rigorous Rayleigh quotient); also the estimate
+        from numerics.estimate import lambda_max_estimate
+
+        if progress:
+            progress("structured: Lanczos estimate (lower bound only)")
+        try:
+            est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
+            lo2 = rayleigh_lower(r["parts"], np.asarray(vec, dtype=np.float64))
+            if lo2 is not None and (lower is None or lo2 > lower):
+                lower = lo2
+            if r["stable"] is None and lo2 is not None and lo2 > c:
+                r = dict(r, stable=False, certified=True)
+                detail = "rigorous Rayleigh quotient of the Lanczos vector exceeds 2/eta (rigorously rounded)"
+        except Exception as exc:  # the estimate is optional; the certificate stands without it
+            detail += f"; Lanczos estimate failed: {exc}"
+    return StabilityCertificate(lower, r["upper"], c, r["stable"], r["certified"],
+                                "structured-schur-rigorous", detail, net.num_params, None, None, est)
+
+
+def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto", bits: int = 40,
+                      progress=None) -> StabilityCertificate:
+    """Return a StabilityCertificate deciding lambda_max(grad^2 L(theta)) <= 2/eta (Prop. 2.1).
+
+    The network and data are converted exactly to rationals (a float is its dyadic value), so the
+    certificate speaks about the very point given.  Methods: "dense" (exact charpoly; P up to a few
+    hundred), "structured" (Schur complement, rigorous float64; any P), "auto" (dense if
+    P <= DENSE_LIMIT, else structured).  Raises KinkError if a data point lies on a kink (no Hessian).
+
+    Args:
+        net, data: any number kind (converted exactly); eta: step size (number or "p/q" / decimal string).
+        method: "auto" | "dense" | "structured".  bits: width of the dense lambda_max enclosure.
+        progress: optional callable(str) for progress messages.
+
+    >>> net = ReluNetwork.exact([[1]], [5], [1], 0)          # neuron never active on x = 1
+    >>> data = Dataset.exact([[1]], [0])
+    >>> cert = certify_stability(net, data, 2)                # 2/eta = 1 = lambda_max exactly
+    >>> cert.stable, cert.certified, cert.lambda_max_upper
+    (True, True, Fraction(1, 1))
+    >>> certify_stability(net, data, "2.0000000001").stable
+    False
+    """
+    t0 = time.perf_counter()
+    eta_q = _exact_eta(eta)
+    c = 2 / eta_q
+    if method not in ("auto", "dense", "structured"):
+        raise ValueError(f"unknown method {method!r}")
+    ne, nd = net.as_exact(), data.as_exact()
+    if ne.d != nd.d:
+        raise ValueError(f"network expects inputs of dimension {ne.d}, data have {nd.d}")
+    if method == "auto":
+        method = "dense" if ne.num_params <= DENSE_LIMIT else "structured"
+    if method == "dense":
+        cert = _dense(ne, nd, c, bits)
+    else:
+        cert = _structured(ne, nd, c, progress)
+    cert.seconds = time.perf_counter() - t0
+    return cert
+
+
+# ---------------------------------------------------------------------------- CLI
+def _q(x):
+    return None if x is None else str(Fraction(x))
+
+
+def _f(x):
+    return None if x is None else float(x)
+
+
+def _report(cert: StabilityCertificate, net, data) -> dict:
+    out = {
+        "lambda_max_lower": _q(cert.lambda_max_lower), "lambda_max_lower_float": _f(cert.lambda_max_lower),
+        "lambda_max_upper": _q(cert.lambda_max_upper), "lambda_max_upper_float": _f(cert.lambda_max_upper),
+        "two_over_eta": _q(cert.two_over_eta), "two_over_eta_float": float(cert.two_over_eta),
+        "stable": cert.stable, "certified": cert.certified, "method": cert.method, "detail": cert.detail,
+        "num_params": cert.num_params, "multiplicity": cert.multiplicity,
+        "lambda_max_estimate": cert.estimate, "seconds": round(cert.seconds, 3),
+    }
+    # weighted-variation quantities: float64 ESTIMATES from numerics.weights
+    from numerics.weights import term_a_margin, theorem_3_2_margin, vg_norm
+
+    nf, df = net.as_float(), data.as_float()
+    lam = cert.estimate if cert.estimate is not None else _f(cert.lambda_max_upper)
+    for key, fun in (("vg_norm", lambda: vg_norm(nf, df.X, exact=False).value),
+                     ("term_a_margin", lambda: term_a_margin(nf, df)),
+                     ("theorem_3_2_margin", lambda: theorem_3_2_margin(nf, df, lambda_max=lam))):
+        try:
+            out[key] = float(fun())
+        except Exception as exc:  # e.g. data outside the unit ball: reported, not fatal
+            out[key] = None
+            out[key + "_error"] = str(exc)
+    out["estimates_note"] = ("vg_norm, term_a_margin, theorem_3_2_margin and lambda_max_estimate are float64 "
+                             "ESTIMATES (not certified)")
+    return out
+
+
+def main(argv=None) -> int:
+    """CLI: certify lambda_max(grad^2 L) <= 2/eta for a network and data file (exit codes in module doc)."""
+    ap = argparse.ArgumentParser(prog="python -m numerics.certify", description=__doc__.splitlines()[0])
+    ap.add_argument("--network", required=True, help="network file (.json, .npz, .pt)")
+    ap.add_argument("--data", required=True, help="data file (.json, .npz)")
+    ap.add_argument("--eta", required=True, help="step size, e.g. 0.9 or 9/10 (read exactly)")
+    ap.add_argument("--method", default="auto", choices=["auto", "dense", "structured"])
+    ap.add_argument("--json", action="store_true", help="machine-readable output")
+    ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = ap.parse_args(argv)
+    from numerics.io import InputError, load_data, load_network
+
+    def progress(msg):
+        if not args.quiet:
+            print(f"[certify] {msg}", file=sys.stderr, flush=True)
+
+    try:
+        eta = _exact_eta(args.eta)
+        net = load_network(args.network)
+        data = load_data(args.data)
+        if net.d != data.d:
+            raise ValueError(f"network expects inputs of dimension {net.d}, data have {data.d}")
+        cert = certify_stability(net, data, eta, method=args.method, progress=progress)
+    except KinkError as exc:
+        print(f"error: not twice differentiable: {exc}", file=sys.stderr)
+        return 2
+    except (InputError, ValueError, OSError) as exc:
+        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        return 2
+    rep = _report(cert, net, data)
+    if args.json:
+        print(json.dumps(rep, indent=2))
+    else:
+        status = {True: "STABLE", False: "NOT STABLE", None: "UNDECIDED"}[cert.stable]
+        tag = "certified" if cert.certified else "not certified"
+        print(f"{status} ({tag}, method {cert.method}, P = {cert.num_params}, {cert.seconds:.2f} s)")
+        print(f"  2/eta            = {rep['two_over_eta']} ~ {rep['two_over_eta_float']:.17g}")
+        print(f"  lambda_max lower = {rep['lambda_max_lower_float']}  (certified)" if cert.lambda_max_lower
+              is not None else "  lambda_max lower = n/a")
+        print(f"  lambda_max upper = {rep['lambda_max_upper_float']}  (certified)" if cert.lambda_max_upper
+              is not None else "  lambda_max upper = n/a")
+        if cert.multiplicity is not None:
+            print(f"  multiplicity of lambda_max = {cert.multiplicity} (exact)")
+        if cert.estimate is not None:
+            print(f"  lambda_max estimate = {cert.estimate:.12g}  (ESTIMATE)")
+        for key in ("vg_norm", "term_a_margin", "theorem_3_2_margin"):
+            print(f"  {key} = {rep[key]}  (ESTIMATE)")
+        print(f"  {cert.detail}")
+    return {True: 0, False: 1, None: 3}[cert.stable]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
