@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from .data import make_task
-from .tracking import core_metrics, encode_params, mse_vs_target, neuron_stats
+from .tracking import SharpnessTracker, core_metrics, encode_params, mse_vs_target, neuron_stats
 from .trainer import Workspace, forward, gd_step, init_params
 
 __all__ = ["RUN_DEFAULTS", "run_one"]
@@ -20,6 +20,7 @@ RUN_DEFAULTS = {
     "sigma": 1.0, "activation": "relu", "target": "linear", "n_test": 2000, "clip": 50.0,
     "track_every": 100,       # cheap metrics (loss, MSEs, active neurons) every this many steps
     "sharpness_every": 0,     # lambda_max estimate every this many steps during training (0: never)
+    "sharpness_method": "lanczos",  # 'lanczos' (cold, every time) or 'warm' (tracking.SharpnessTracker)
     "vg_every": 0,            # |f|_{V_g} and Thm 3.2 margin every this many steps (a multiple of
                               # sharpness_every; 0: never during training).  V_g costs seconds at K=2048.
     "final_core_metrics": False,  # lambda_max / V_g / margin of the final network inside the run
@@ -72,11 +73,12 @@ def run_one(config: dict) -> dict:
     def track_sharpness(step):
         W, b, v, beta = p.numpy()
         with_vg = bool(v_every) and step % v_every == 0
-        m = core_metrics(W, b, v, beta, task.X, task.y, eta, vg=with_vg)
+        m = core_metrics(W, b, v, beta, task.X, task.y, eta, vg=with_vg, tracker=tracker)
         sharp["step"].append(step)
         for k in ("lambda_max_estimate", "vg_norm", "thm32_margin"):
             sharp[k].append(m.get(k, math.nan))
 
+    tracker = SharpnessTracker(cfg["sharpness_method"])
     t0 = time.perf_counter()
     epochs, every, s_every = int(cfg["epochs"]), int(cfg["track_every"]), int(cfg["sharpness_every"])
     v_every = int(cfg["vg_every"])
@@ -108,6 +110,7 @@ def run_one(config: dict) -> dict:
         "history": hist,
     })
     if relu and s_every:
+        sharp["method"] = tracker.methods
         result["sharpness"] = sharp
     if cfg["store_neurons"]:
         result["neurons_final"] = {"active_fraction": frac.tolist(), "weight_norm": norm.tolist()}

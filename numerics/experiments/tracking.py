@@ -26,7 +26,7 @@ import torch
 from .trainer import Params, forward
 
 __all__ = ["neuron_stats", "mse_vs_target", "encode_params", "decode_params", "core_metrics",
-           "relu_network"]
+           "relu_network", "SharpnessTracker"]
 
 
 def neuron_stats(p: Params, X: torch.Tensor):
@@ -85,7 +85,53 @@ def relu_network(W, b, v, beta):
     return ReluNetwork.from_float(W, b, v, beta)
 
 
-def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bool = True) -> dict:
+class SharpnessTracker:
+    """lambda_max ESTIMATES along training, optionally warm-started (both are lower bounds).
+
+    method 'lanczos': every call is ``numerics.estimate.lambda_max_estimate`` (eigsh, which='LA', random
+    start; ~22 HVPs).  method 'warm': the first call and every ``cold_every``-th are Lanczos; the others
+    run ``numerics.estimate.power_lambda_max`` on ``numerics.estimate.hessian_operator`` started from the
+    previous top eigenvector (a few HVPs when the top eigenvector moves slowly, as between nearby GD
+    iterates).  The returned value is always a Rayleigh quotient, hence a lower bound on lambda_max; a
+    warm start can miss a NEW sharper direction until the next cold call.
+
+    >>> from numerics.network import Dataset
+    >>> tr = SharpnessTracker("warm", cold_every=3)
+    >>> net = relu_network(np.array([[1.0]]), np.array([0.0]), np.array([1.0]), 0.0)
+    >>> data = Dataset.from_float(np.array([[0.5], [-0.5]]), np.array([0.0, 1.0]))
+    >>> a = tr.estimate(net, data); b = tr.estimate(net, data); abs(a - b) < 1e-6, tr.methods
+    (True, ['lanczos', 'power (warm start)'])
+    """
+
+    def __init__(self, method: str = "lanczos", cold_every: int = 10, tol: float = 1e-4, maxiter: int = 60):
+        if method not in ("lanczos", "warm"):
+            raise ValueError(f"sharpness method must be 'lanczos' or 'warm', not {method!r}")
+        self.method, self.cold_every, self.tol, self.maxiter = method, cold_every, tol, maxiter
+        self.vector = None
+        self.calls = 0
+        self.methods = []
+
+    def estimate(self, net, data) -> float:
+        """Return a lambda_max estimate (lower bound) at (net, data)."""
+        from numerics.estimate import hessian_operator, lambda_max_estimate, power_lambda_max
+
+        cold = self.method == "lanczos" or self.vector is None or self.calls % self.cold_every == 0
+        self.calls += 1
+        if not cold:
+            A = hessian_operator(net, data)
+            value, vec, converged = power_lambda_max(A.matvec, self.vector, tol=self.tol, maxiter=self.maxiter)
+            if converged:
+                self.vector = vec
+                self.methods.append("power (warm start)")
+                return float(value)
+        value, vec = lambda_max_estimate(net, data, return_vector=True)
+        self.vector = vec
+        self.methods.append("lanczos")
+        return float(value)
+
+
+def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bool = True,
+                 tracker: SharpnessTracker | None = None) -> dict:
     """Return the numerics core's estimates for a ReLU network on (X, y).
 
     Keys: lambda_max_estimate (Lanczos lower bound on lambda_max(grad^2 L)), two_over_eta, vg_norm
@@ -100,9 +146,12 @@ def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bo
     try:
         lam = None
         if sharpness:
-            from numerics.estimate import lambda_max_estimate
+            if tracker is not None:
+                lam = tracker.estimate(net, data)
+            else:
+                from numerics.estimate import lambda_max_estimate
 
-            lam = float(lambda_max_estimate(net, data))
+                lam = float(lambda_max_estimate(net, data))
             out["lambda_max_estimate"] = lam
         if vg:
             from numerics.weights import theorem_3_2_margin, vg_norm
