@@ -116,9 +116,18 @@ class MinimumCertificate:
     extra: dict = field(default_factory=dict)
 
 
-def certify_minimum(net, data, eta) -> MinimumCertificate:
+def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> MinimumCertificate:
     """Return a MinimumCertificate: exact zero residuals, no kinks, and lambda_max(grad^2 L) <= 2/eta
     certified through numerics (Prop. I.2).
+
+    Stability is decided by numerics.certify.certify_stability. The value lambda_max = 1 exactly is
+    established by ``exact_lambda``:
+      "structure": no neuron active on any sample (numerics.hessian.activation_pattern, exact) and all
+        residuals exactly 0 give, by the formulas of theory.md section 1, grad f(x_i) = e_beta and no
+        residual term, so grad^2 L = e_beta e_beta^T, whose eigenvalues are exactly {0, 1};
+      "hessian": the exact dense Hessian of numerics.hessian.hessian is compared entrywise with
+        e_beta e_beta^T (slower; used when numerics.certify is absent and in the tests);
+      None: only the certify_stability enclosure is reported.
 
     >>> from numerics.network import Dataset
     >>> X = np.array([[Fraction(0), Fraction(0)]], dtype=object)
@@ -140,25 +149,54 @@ def certify_minimum(net, data, eta) -> MinimumCertificate:
         from numerics.certify import certify_stability
     except ImportError:
         certify_stability = None
+    stable, certified, lam, methods, details, extra = None, False, None, [], [], {}
     if certify_stability is not None:
         c = certify_stability(net, data, eta)
         lo, hi = c.lambda_max_lower, c.lambda_max_upper
-        lam = str(hi) if (hi is not None and lo == hi) else f"[{lo}, {hi}]"
-        ok = bool(c.certified) and c.stable is True and interp
-        return MinimumCertificate(ok, bool(c.certified), lam, c.stable, 0, interp, f"certify_stability/{c.method}",
-                                  c.detail, {"lambda_max_lower": str(lo), "lambda_max_upper": str(hi)})
-    # Fallback (numerics.certify absent): exact dense Hessian from numerics.hessian. If it equals
-    # e_beta e_beta^T entrywise, its spectrum is {0, 1} exactly, so lambda_max = 1.
-    from numerics.hessian import hessian
+        lam = str(hi) if (hi is not None and lo == hi) else f"[{_short(lo)}, {_short(hi)}]"
+        stable, certified = c.stable, bool(c.certified)
+        methods.append(f"certify_stability/{c.method}")
+        details.append(c.detail)
+        extra.update(lambda_max_lower=str(lo), lambda_max_upper=str(hi))
+    if exact_lambda == "structure" and certify_stability is not None:
+        from numerics.hessian import activation_pattern
 
-    H = hessian(net, data)
-    P = H.shape[0]
-    E = np.zeros((P, P), dtype=object)
-    E[:] = Fraction(0)
-    E[P - 1, P - 1] = Fraction(1)
-    rank_one = bool((H == E).all())
-    stable = rank_one and 1 <= 2 / eta
-    return MinimumCertificate(rank_one and interp and stable, rank_one, "1" if rank_one else None,
-                              stable if rank_one else None, 0, interp, "exact Hessian == e_beta e_beta^T",
-                              "numerics.certify absent: exact dense Hessian (numerics.hessian.hessian) compared "
-                              "entrywise with e_beta e_beta^T, whose eigenvalues are exactly {0, 1}")
+        silent = not bool(np.asarray(activation_pattern(net, data.X)).any())
+        extra["hessian_is_e_beta_e_beta_T"] = silent and interp
+        methods.append("exact: no active neuron and zero residuals => Hessian = e_beta e_beta^T"
+                       if silent and interp else "exact structure argument does not apply")
+        if silent and interp:
+            lam = "1"
+    elif exact_lambda is not None or certify_stability is None:
+        # exact dense Hessian (numerics.hessian); equal to e_beta e_beta^T => spectrum exactly {0, 1}
+        from numerics.hessian import hessian
+
+        H = hessian(net, data)
+        P = H.shape[0]
+        E = np.zeros((P, P), dtype=object)
+        E[:] = Fraction(0)
+        E[P - 1, P - 1] = Fraction(1)
+        rank_one = bool((H == E).all())
+        methods.append("exact Hessian == e_beta e_beta^T" if rank_one else "exact Hessian != e_beta e_beta^T")
+        extra["hessian_is_e_beta_e_beta_T"] = rank_one
+        if rank_one:
+            lam = "1"
+            exact_stable = 1 <= 2 / eta
+            if certify_stability is None:
+                stable, certified = exact_stable, True
+                details.append("numerics.certify absent: exact dense Hessian compared entrywise with e_beta e_beta^T")
+            elif stable is not None and stable != exact_stable:
+                details.append("certify_stability disagrees with the exact Hessian")
+                stable = None
+        elif certify_stability is None:
+            details.append("exact Hessian is not e_beta e_beta^T and no certifier is available")
+    ok = interp and certified and stable is True and (exact_lambda is None or extra.get("hessian_is_e_beta_e_beta_T", False))
+    return MinimumCertificate(ok, certified, lam, stable, 0, interp, " + ".join(methods), " | ".join(details), extra)
+
+
+def _short(x) -> str:
+    if x is None:
+        return "None"
+    x = Fraction(x)
+    s = str(x)
+    return s if len(s) <= 20 else f"{float(x):.15g}"

@@ -65,8 +65,12 @@ def _pack(bits: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(b).view(np.uint64)
 
 
-def _dist_to_all(packed: np.ndarray, row: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(np.bitwise_xor(packed, row)).sum(axis=-1, dtype=np.int64)
+def _pair_dist(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Hamming distances between the packed rows of A and of B, shape (len(A), len(B))."""
+    out = np.zeros((len(A), len(B)), dtype=np.int64)
+    for w in range(A.shape[1]):  # one 64-bit word at a time: no (len(A), len(B), words) temporary
+        out += np.bitwise_count(np.bitwise_xor(A[:, w, None], B[None, :, w]))
+    return out
 
 
 def vg_code(N: int, seed: int = 0, max_size: int = 10000, max_draws: int | None = None) -> np.ndarray:
@@ -87,15 +91,23 @@ def vg_code(N: int, seed: int = 0, max_size: int = 10000, max_draws: int | None 
     packed = np.zeros((target, (N + 63) // 64), dtype=np.uint64)
     m, draws = 0, 0
     while m < target and draws < max_draws:
-        block = rng.integers(0, 2, size=(min(4096, max_draws - draws), N), dtype=np.uint8)
+        block = rng.integers(0, 2, size=(min(512, max_draws - draws), N), dtype=np.uint8)
         draws += len(block)
-        for cand in block:
-            pc = _pack(cand)
-            if m == 0 or _dist_to_all(packed[:m], pc).min() >= D:
-                out[m], packed[m] = cand, pc
-                m += 1
-                if m == target:
+        pblock = _pack(block)
+        # distances to the accepted words and inside the block, then the sequential greedy rule
+        far = _pair_dist(pblock, packed[:m]).min(axis=1) >= D if m else np.ones(len(block), dtype=bool)
+        inner = _pair_dist(pblock, pblock)
+        taken: list[int] = []
+        mask = np.zeros(len(block), dtype=bool)
+        for i in np.flatnonzero(far):
+            if not (inner[i, mask] < D).any():
+                taken.append(int(i))
+                mask[i] = True
+                if m + len(taken) == target:
                     break
+        k = len(taken)
+        out[m:m + k], packed[m:m + k] = block[taken], pblock[taken]
+        m += k
     return out[:m]
 
 
@@ -150,14 +162,13 @@ def verify_code(code, N: int | None = None, block: int = 512) -> CodeReport:
     dmin, arg = None, None
     for s in range(0, M, block):
         # rows s..s+block against rows s..M-1 only: each pair once
-        X = np.bitwise_count(np.bitwise_xor(P[s:s + block, None, :], P[None, s:, :])).sum(-1, dtype=np.int64)
-        r = np.arange(X.shape[0])
-        X[np.tril(np.ones((X.shape[0], X.shape[1]), dtype=bool))] = N + 1  # diagonal and pairs seen before
+        X = _pair_dist(P[s:s + block], P[s:])
+        b = X.shape[0]
+        X[:, :b][np.tril(np.ones((b, b), dtype=bool))] = N + 1  # diagonal and pairs inside the block seen twice
         if X.size:
             j = np.unravel_index(np.argmin(X), X.shape)
             if dmin is None or X[j] < dmin:
                 dmin, arg = int(X[j]), (s + int(j[0]), s + int(j[1]))
-        del r
     if M < 2:
         dmin = None
     elif dmin < D:

@@ -45,8 +45,11 @@ class InputError(ValueError):
     """Bad user input (exit code 2)."""
 
 
+_T0 = time.time()
+
+
 def _progress(msg: str) -> None:
-    print(f"[constructions.verify] {msg}", file=sys.stderr, flush=True)
+    print(f"[constructions.verify {time.time() - _T0:5.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
 def load_direction_file(path: str) -> tuple[int, Fraction, list[list[Fraction]]]:
@@ -240,6 +243,7 @@ def check_atoms(ctx: Context) -> list[dict]:
     else:
         s = _uni.bump_sup_norm()
         out.append(_res("bump_sup_norm", s <= 1, True, f"sup |bump| = {s} <= 1"))
+    _progress("exact atom norms, cap mass, quadrature and Monte Carlo references")
     cm = _atoms.cap_mass(d, e)
     l2 = _atoms.atom_l2_sq(d, e)
     ctx.values["cap_mass"] = fmt(cm)
@@ -345,6 +349,7 @@ def check_fano(ctx: Context) -> list[dict]:
                         f"Fano bound, {fam}, N={ctx.N}; positive iff the KL budget fits in log M)"))
     else:
         out.append(_skip("fano_bound", "no valid family"))
+    _progress("fitting the exponent of the optimised Fano bound")
     p_fit, _ = _fano.fitted_exponent(ctx.d, float(ctx.sigma))
     p = _fano.paper_exponent(ctx.d)
     ok = abs(p_fit - float(p)) <= 0.1 * float(p)
@@ -374,9 +379,10 @@ def check_app_i(ctx: Context) -> list[dict]:
                 f"exp(-nq) = {poisson_p:.3f} (n q = {ctx.n * _atoms.certified_value(q)[0]:.3f}); tolerance {tol:.3f}")]
     if not E:
         return out + [_skip("stable_minimum", "no empty cap")]
-    _progress(f"certifying the two minima (K={len(E)} neurons, n={ctx.n}) through numerics")
+    _progress(f"certifying the atom network (K={len(E)} neurons, n={ctx.n}) through numerics")
     empty_dirs = [dirs[i] for i in E]
     c1 = certify_minimum(atom_network(empty_dirs, ctx.eps), ctx.data, ctx.eta)
+    _progress("certifying the zero-function network")
     c2 = certify_minimum(parked_network(empty_dirs, ctx.eps), ctx.data, ctx.eta)
     ctx.values["lambda_max"] = c1.lambda_max
     out.append(_res("stable_minimum_atoms", c1.passed, c1.certified,
