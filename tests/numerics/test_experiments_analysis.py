@@ -99,3 +99,30 @@ def test_divergent_run_is_marked_not_hidden():
     r = run_one({"d": 2, "n": 16, "width": 64, "epochs": 200, "eta": 50.0, "clip": None, "track_every": 1,
                  "store_params": False, "n_test": 10})
     assert r["diverged"] is True and r["steps_done"] < 200
+
+
+def test_warm_started_sharpness_matches_lanczos_and_dense_along_gd():
+    """SharpnessTracker('warm') returns Rayleigh quotients: never above the dense lambda_max, and equal to
+    it (to tolerance) when the top eigenvector moves little between GD iterates."""
+    torch = pytest.importorskip("torch")
+    from numerics.experiments.data import make_task
+    from numerics.experiments.tracking import SharpnessTracker, relu_network
+    from numerics.experiments.trainer import gd_step, init_params
+    from numerics.hessian import hessian
+    from numerics.network import Dataset
+
+    t = make_task(2, 20, 1.0, seed=3)
+    X, y = torch.from_numpy(t.X), torch.from_numpy(t.y)
+    p = init_params(2, 8, 3)
+    data = Dataset.from_float(t.X, t.y)
+    warm = SharpnessTracker("warm", cold_every=100, tol=1e-10, maxiter=5000)
+    for _ in range(4):
+        for _ in range(5):
+            gd_step(p, X, y, 0.05)
+        net = relu_network(*p.numpy())
+        dense = float(np.linalg.eigvalsh(hessian(net, data).astype(float))[-1])
+        got = warm.estimate(net, data)
+        assert got <= dense * (1 + 1e-9) and math.isclose(got, dense, rel_tol=1e-4)
+    assert warm.methods[0] == "lanczos" and "power (warm start)" in warm.methods
+    with pytest.raises(ValueError):
+        SharpnessTracker("arnoldi")
