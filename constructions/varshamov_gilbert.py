@@ -126,7 +126,7 @@ class CodeReport:
     problems: list[str] = field(default_factory=list)
 
 
-def verify_code(code, N: int | None = None, block: int = 512) -> CodeReport:
+def verify_code(code, N: int | None = None, block: int = 512, min_subset: int = 1024) -> CodeReport:
     """Return a CodeReport: exhaustive minimum pairwise Hamming distance of a 0/1 (or +-1) code and the
     Varshamov-Gilbert requirements (distance >= ceil(N/8); size >= 2^{N/8}, either built or, when only a
     subset is built, by the exact counting bound).
@@ -134,6 +134,8 @@ def verify_code(code, N: int | None = None, block: int = 512) -> CodeReport:
     Args:
         code: (M, N) array of 0/1 bits or of -1/+1 signs.
         N: expected length (default: number of columns).
+        min_subset: when fewer than 2^{N/8} words are given, at least min(2^{N/8}, min_subset) must be
+            (a verified subset of a set whose size is guaranteed by the counting bound).
 
     >>> verify_code(np.array([[0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1]])).passed
     True
@@ -180,4 +182,6 @@ def verify_code(code, N: int | None = None, block: int = 512) -> CodeReport:
         problems.append(f"Varshamov-Gilbert needs N >= 8, got N = {N}")
     if not full and not cb:
         problems.append(f"only {M} < 2^(N/8) codewords and the counting bound does not hold")
+    if not full and M < min(G, min_subset):
+        problems.append(f"only {M} codewords: need 2^(N/8) -> {G}, or a verified subset of >= {min(G, min_subset)}")
     return CodeReport(not problems, M, N, dmin, D, G, full, cb, problems)
