@@ -31,9 +31,6 @@ _M4 = [_t ** 3 / 6,
        (-3 * _t ** 3 + 12 * _t ** 2 - 12 * _t + 4) / 6,
        (3 * _t ** 3 - 24 * _t ** 2 + 60 * _t - 44) / 6,
        (4 - _t) ** 3 / 6]
-# intervals of constant sign of M4'' (breakpoints 4/3 and 8/3)
-_SIGN_PIECES = [(0, 1, 0), (1, sp.Rational(4, 3), 1), (sp.Rational(4, 3), 2, 1), (2, sp.Rational(8, 3), 2),
-                (sp.Rational(8, 3), 3, 2), (3, 4, 3)]
 
 
 def _q(x) -> sp.Rational:
@@ -52,25 +49,45 @@ def bump_positions(eps) -> list[Fraction]:
     return [1 - e + j * e * e for j in range(K)]
 
 
+# M4'' on [k, k+1] as (constant, slope): t, 4 - 3t, 3t - 8, 4 - t
+_M4PP = [(0, 1), (4, -3), (-8, 3), (4, -1)]
+_SIGN_CUTS = [(Fraction(0), Fraction(1), 0), (Fraction(1), Fraction(4, 3), 1), (Fraction(4, 3), Fraction(2), 1),
+              (Fraction(2), Fraction(8, 3), 2), (Fraction(8, 3), Fraction(3), 2), (Fraction(3), Fraction(4), 3)]
+
+
+def _poly_mul(p, q):
+    out = [Fraction(0)] * (len(p) + len(q) - 1)
+    for i, a in enumerate(p):
+        for j, b in enumerate(q):
+            out[i + j] += a * b
+    return out
+
+
+def _poly_int(p, lo, hi):
+    return sum(c * (hi ** (k + 1) - lo ** (k + 1)) / (k + 1) for k, c in enumerate(p))
+
+
 def bump_vg_cost(x0, eps, height=BUMP_HEIGHT) -> sp.Rational:
     """Return int |phi''(x)| (1 - |x|)^3 dx for the bump on [x0, x0 + eps^2], exactly (Lemma H.3).
 
-    Requires x0 >= 0 (the bumps sit near x = 1, so |x| = x).
+    phi''(x) = h (3/2) s^2 M4''(t) with t = s (x - x0), s = 4 / eps^2; on each interval where M4'' has
+    one sign the integrand is a polynomial in t (exact Fraction arithmetic). Requires x0 >= 0 (|x| = x).
 
     >>> bump_vg_cost(Fraction(3, 4), "1/4") <= Fraction(1, 4)
     True
     """
-    e, x0, h = _q(check_eps(eps)), _q(x0), _q(height)
+    e, x0, h = check_eps(eps), Fraction(x0), Fraction(height)
     if x0 < 0:
         raise ValueError("x0 must be >= 0")
-    scale = 4 / e ** 2  # t = scale (x - x0)
-    total = sp.Integer(0)
-    for lo, hi, k in _SIGN_PIECES:
-        d2 = sp.diff(_M4[k], _t, 2)
-        # phi''(x) = h (3/2) scale^2 M4''(t);  dx = dt / scale
-        integrand = h * sp.Rational(3, 2) * scale * d2 * (1 - (x0 + _t / scale)) ** 3
-        total += sp.Abs(sp.integrate(sp.expand(integrand), (_t, lo, hi)))
-    return sp.nsimplify(total)
+    s = 4 / (e * e)
+    lin = [1 - x0, -1 / s]  # 1 - x as a polynomial in t
+    cube = _poly_mul(_poly_mul(lin, lin), lin)
+    total = Fraction(0)
+    for lo, hi, k in _SIGN_CUTS:
+        c0, c1 = _M4PP[k]
+        # dx = dt / s, so the factor is h (3/2) s
+        total += abs(h * Fraction(3, 2) * s * _poly_int(_poly_mul([Fraction(c0), Fraction(c1)], cube), lo, hi))
+    return sp.Rational(total.numerator, total.denominator)
 
 
 def bump_l2_sq(eps, height=BUMP_HEIGHT, measure: str = "lebesgue") -> sp.Rational:
