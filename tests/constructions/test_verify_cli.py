@@ -1,0 +1,111 @@
+"""python -m constructions.verify: exit codes (0 pass, 1 a check failed, 2 bad input), JSON keys, rejects."""
+
+import json
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from constructions.verify import CHECKS, Context, check_eps, main, run
+
+KEYS = {"d", "eps", "num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
+        "fano_lower_bound", "empty_caps", "lambda_max", "checks"}
+
+
+def _json(capsys, argv):
+    rc = main(argv + ["--json"])
+    out = json.loads(capsys.readouterr().out)
+    return rc, out
+
+
+def test_small_run_passes_with_all_json_keys(capsys):
+    rc, out = _json(capsys, ["--d", "2", "--eps", "1/4"])
+    assert rc == 0 and out["passed"] is True
+    assert KEYS <= set(out)
+    assert out["eps"] == "1/4" and out["lambda_max"] == "1" and out["num_caps"] == 8
+    assert all({"name", "passed", "certified", "detail"} <= set(c) for c in out["checks"])
+    assert any(not c["certified"] for c in out["checks"])  # estimates are labelled as such
+
+
+def test_d1_run(capsys):
+    rc, out = _json(capsys, ["--d", "1", "--eps", "1/8"])
+    assert rc == 0, [c for c in out["checks"] if not c["passed"]]
+    assert out["num_caps"] == 8
+
+
+def _write(tmp_path, obj, name="dirs.json"):
+    p = tmp_path / name
+    p.write_text(obj if isinstance(obj, str) else json.dumps(obj))
+    return str(p)
+
+
+def test_user_directions_pass_and_fail(tmp_path, capsys):
+    # 8 directions near multiples of 45 degrees; JSON decimals are read exactly (-1.0 is -1, 0.0 is 0)
+    square = [[1, 0], [0, 1], [-1.0, 0.0], [0, -1], ["20/29", "21/29"], ["-20/29", "-21/29"], ["21/29", "-20/29"],
+              ["-21/29", "20/29"]]
+    ok = _write(tmp_path, {"d": 2, "eps": "1/4", "directions": square})
+    rc, out = _json(capsys, ["--directions", ok])
+    assert rc == 0 and out["num_caps"] == 8
+    overlap = _write(tmp_path, {"d": 2, "eps": "1/4", "directions": square[:4] + [["3/5", "4/5"]]}, "o.json")
+    rc, out = _json(capsys, ["--directions", overlap])
+    assert rc == 1 and "overlap" in out["checks"][1]["detail"]
+    off = _write(tmp_path, {"d": 2, "eps": "1/8", "directions": [[1, 0], ["1/2", "1/2"]]}, "off.json")
+    rc, out = _json(capsys, ["--directions", off])
+    assert rc == 1 and "not on the unit sphere" in out["checks"][1]["detail"]
+
+
+def test_too_large_eps_fails_verification(tmp_path, capsys):
+    rc, out = _json(capsys, ["--d", "2", "--eps", "3/4"])
+    assert rc == 1 and out["checks"][0]["name"] == "eps_range" and not out["checks"][0]["passed"]
+    f = _write(tmp_path, {"d": 2, "eps": "3/4", "directions": [[1, 0], [-1, 0]]})
+    assert main(["--directions", f]) == 1
+
+
+@pytest.mark.parametrize("argv", [["--eps", "abc"], ["--eps", "0"], ["--eps", "2"], ["--d", "0"], ["--n", "-3"],
+                                  ["--eta", "0"], ["--sigma", "-1"], ["--bogus"], ["--d", "99"]])
+def test_bad_flags_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "error" in err[0]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"d": 2, "eps": "1/8"}', '{"d": 2, "eps": "x", "directions": [[1, 0]]}',
+                                     '{"d": 0, "eps": "1/8", "directions": [[1]]}', '[1, 2]',
+                                     '{"d": 2, "eps": "1/8", "directions": [["a", 0]]}'])
+def test_malformed_direction_files_exit_2(tmp_path, content, capsys):
+    f = _write(tmp_path, content)
+    assert main(["--directions", f]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert main(["--directions", str(tmp_path / "missing.json")]) == 2
+
+
+def test_conflicting_d_exits_2(tmp_path):
+    f = _write(tmp_path, {"d": 2, "eps": "1/4", "directions": [[1, 0], [-1, 0]]})
+    assert main(["--directions", f, "--d", "3"]) == 2
+
+
+def test_subprocess_bad_input_no_traceback():
+    r = subprocess.run([sys.executable, "-m", "constructions.verify", "--eps", "1/x"], capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_checks_list_is_extensible_and_crashes_are_failures():
+    def check_extra(ctx):
+        return {"name": "extra", "passed": ctx.d == 2, "certified": True, "detail": "d == 2"}
+
+    def check_boom(ctx):
+        raise RuntimeError("boom")
+
+    res = run(Context(d=2, eps=Fraction(1, 4), n=10), [check_eps, check_extra, check_boom])
+    assert [r["passed"] for r in res] == [True, True, False] and "boom" in res[2]["detail"]
+    assert check_eps in CHECKS
+
+
+@pytest.mark.slow
+def test_default_run_passes():
+    r = subprocess.run([sys.executable, "-m", "constructions.verify", "--json"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:]
+    out = json.loads(r.stdout)
+    assert out["d"] == 3 and out["eps"] == "1/8" and out["lambda_max"] == "1"
