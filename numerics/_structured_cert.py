@@ -172,3 +172,60 @@ def _schur_vector(parts, u, c, inv_s, vc):
     zv = t
     zwb = zeta / c + a * (t / c)[:, None]
     return np.concatenate([zv, zwb[:, :d].reshape(-1), zwb[:, d], [u.sum() / c]])
+
+
+# ---------------------------------------------------------------------------- exact variant (small n K)
+def exact_schur_certificate(net, data, c: Fraction):
+    """Exact-rational version of (i)/(ii): returns (stable, lower_bound_or_None, detail), or None when
+    M = cI - B is singular (some ||a_k|| = c exactly; the caller falls back to the dense charpoly).
+
+    Cost O(n^2 K + n^2 d) Fraction operations plus an exact n x n charpoly: for small n K only.
+    """
+    import flint
+
+    from numerics._charpoly_cert import psd_from_charpoly
+    from numerics.hessian import KinkError, find_kinks, preactivations, residual_vectors
+    from numerics.weights import sqrt_bounds
+
+    kinks = find_kinks(net, data.X)
+    if kinks:
+        raise KinkError(kinks)
+    n, K = data.n, net.K
+    a = residual_vectors(net, data)
+    na2 = [sum((x * x for x in a[k]), Fraction(0)) for k in range(K)]
+    c2 = c * c
+    k_bad = max(range(K), key=lambda k: na2[k])
+    if na2[k_bad] > c2:
+        lo = sqrt_bounds(na2[k_bad], 64)[0]
+        return False, lo, f"||a_k|| > 2/eta for neuron k={k_bad} (fact (i)); exact"
+    if na2[k_bad] == c2:
+        return None
+    Z = preactivations(net, data.X)
+    mask = np.asarray(Z > 0, dtype=bool)
+    Xi = np.concatenate([data.X, np.full((n, 1), Fraction(-1), dtype=object)], axis=1)
+    gram = Xi @ Xi.T
+    S = np.empty((n, n), dtype=object)
+    S.fill(Fraction(0))
+    for k in range(K):
+        act = np.nonzero(mask[:, k])[0]
+        if act.size == 0:
+            continue
+        s_k = c - na2[k] / c
+        v = Fraction(net.v[k])
+        q = [Z[i, k] + v * sum((Xi[i, j] * a[k, j] for j in range(a.shape[1])), Fraction(0)) / c for i in act]
+        v2c = v * v / c
+        for ii, i in enumerate(act):
+            for jj, j in enumerate(act):
+                S[i, j] += q[ii] * q[jj] / s_k + v2c * gram[i, j]
+    S = S + Fraction(1) / c
+    S = -S / n
+    for i in range(n):
+        S[i, i] += 1
+    den = 1
+    for x in S.ravel():
+        den = math.lcm(den, x.denominator)
+    # psd_from_charpoly(p, 0, n) tests 0 I - A >= 0 for A with charpoly p; take A = -den S
+    M = -flint.fmpz_mat([[int(x * den) for x in row] for row in S])
+    psd, _ = psd_from_charpoly(flint.fmpq_poly(M.charpoly()), Fraction(0), n)
+    return psd, None, ("M = cI - B > 0 and the exact Schur complement S = I - J M^-1 J^T/n is "
+                       + ("PSD" if psd else "NOT PSD") + " (exact charpoly of the n x n matrix S)")

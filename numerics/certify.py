@@ -5,6 +5,7 @@ Two certificate methods, each result labelled ``certified`` (exact or rigorously
 * ``dense`` (small P): exact rational Hessian, exact integer characteristic polynomial, the sign
   pattern of det(xI - (cI - H)) (weak alternation <=> PSD), and a certified enclosure of lambda_max with
   its multiplicity by exact Descartes root counting (numerics._charpoly_cert);
+* ``schur`` (moderate n K): the same reduction as ``structured`` in exact rationals, an exact decision;
 * ``structured`` (large P): H = (1/n) J^T J + B with rank-2 residual blocks; refutation when some
   ||a_k|| > c, otherwise the n x n Schur complement S = I - J (cI - B)^{-1} J^T / n, checked by a
   verified Cholesky in rigorously rounded float64 (numerics._structured_cert, numerics._rigorous).
@@ -14,7 +15,7 @@ proofs_notes/stability_certificates.md.
 
 CLI::
 
-    python -m numerics.certify --network NET --data DATA --eta ETA [--json] [--method auto|dense|structured]
+    python -m numerics.certify --network NET --data DATA --eta ETA [--json] [--method auto|dense|schur|structured]
 
 exit 0 certified stable, 1 certified not stable, 2 bad input / not twice differentiable, 3 undecided.
 """
@@ -35,7 +36,9 @@ from numerics.network import Dataset, ReluNetwork, to_fraction
 
 __all__ = ["StabilityCertificate", "certify_stability", "main"]
 
-DENSE_LIMIT = 200  # auto: exact charpoly up to this many parameters, structured above
+METHODS = ("auto", "dense", "schur", "structured")
+DENSE_LIMIT = 120  # auto: exact charpoly up to this many parameters (P = 161 takes ~7 s, P = 301 ~2 min)
+SCHUR_LIMIT = 10 ** 6  # auto: exact Schur complement when n^2 K <= this, rigorous structured above
 
 
 @dataclass
@@ -122,14 +125,42 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress) -> Stabi
                                 "structured-schur-rigorous", detail, net.num_params, None, None, est)
 
 
+def _exact_rayleigh(net, data, vec) -> Fraction:
+    """Exact Rayleigh quotient u^T H u / u^T u at the float vector vec read exactly as rationals (N1's hvp)."""
+    from numerics.hessian import hvp
+
+    u = np.array([Fraction(float(x)) for x in vec], dtype=object)
+    return (u @ hvp(net, data, u)) / (u @ u)
+
+
+def _schur(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress) -> StabilityCertificate:
+    from numerics._structured_cert import exact_schur_certificate
+    from numerics.estimate import lambda_max_estimate
+
+    r = exact_schur_certificate(net, data, c)
+    if r is None:  # M singular: only the dense charpoly decides
+        if progress:
+            progress("schur: some ||a_k|| = 2/eta exactly; falling back to the dense charpoly")
+        return _dense(net, data, c, bits)
+    stable, lower, detail = r
+    est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
+    rq = _exact_rayleigh(net, data, vec)  # certified lower bound (exact)
+    if lower is None or rq > lower:
+        lower = rq
+    return StabilityCertificate(lower, c if stable else None, c, stable, True, "schur-exact",
+                                detail + "; lower bound: exact Rayleigh quotient of the rationalised "
+                                "Lanczos vector", net.num_params, None, None, est)
+
+
 def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto", bits: int = 40,
                       progress=None) -> StabilityCertificate:
     """Return a StabilityCertificate deciding lambda_max(grad^2 L(theta)) <= 2/eta (Prop. 2.1).
 
     The network and data are converted exactly to rationals (a float is its dyadic value), so the
-    certificate speaks about the very point given.  Methods: "dense" (exact charpoly; P up to a few
-    hundred), "structured" (Schur complement, rigorous float64; any P), "auto" (dense if
-    P <= DENSE_LIMIT, else structured).  Raises KinkError if a data point lies on a kink (no Hessian).
+    certificate speaks about the very point given.  Methods: "dense" (exact charpoly with a certified
+    enclosure and multiplicity of lambda_max; P up to ~150), "schur" (exact n x n Schur complement, exact
+    decision; small n^2 K), "structured" (same reduction in rigorously rounded float64; any size), "auto"
+    (dense if P <= DENSE_LIMIT, else schur if n^2 K <= SCHUR_LIMIT, else structured).  Raises KinkError if a data point lies on a kink (no Hessian).
 
     Args:
         net, data: any number kind (converted exactly); eta: step size (number or "p/q" / decimal string).
@@ -147,15 +178,20 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     t0 = time.perf_counter()
     eta_q = _exact_eta(eta)
     c = 2 / eta_q
-    if method not in ("auto", "dense", "structured"):
+    if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     ne, nd = net.as_exact(), data.as_exact()
     if ne.d != nd.d:
         raise ValueError(f"network expects inputs of dimension {ne.d}, data have {nd.d}")
     if method == "auto":
-        method = "dense" if ne.num_params <= DENSE_LIMIT else "structured"
+        if ne.num_params <= DENSE_LIMIT:
+            method = "dense"
+        else:
+            method = "schur" if nd.n ** 2 * ne.K <= SCHUR_LIMIT else "structured"
     if method == "dense":
         cert = _dense(ne, nd, c, bits)
+    elif method == "schur":
+        cert = _schur(ne, nd, c, bits, progress)
     else:
         cert = _structured(ne, nd, c, progress)
     cert.seconds = time.perf_counter() - t0
@@ -204,7 +240,7 @@ def main(argv=None) -> int:
     ap.add_argument("--network", required=True, help="network file (.json, .npz, .pt)")
     ap.add_argument("--data", required=True, help="data file (.json, .npz)")
     ap.add_argument("--eta", required=True, help="step size, e.g. 0.9 or 9/10 (read exactly)")
-    ap.add_argument("--method", default="auto", choices=["auto", "dense", "structured"])
+    ap.add_argument("--method", default="auto", choices=list(METHODS))
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
