@@ -41,7 +41,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes only")
     args = ap.parse_args(argv)
     print("exact certificates, d = 3, n = 20: dense charpoly (+ enclosure, multiplicity) vs exact Schur")
-    print(f"{'K':>4} {'P':>5} {'dense_s':>8} {'schur_s':>8} {'ratio':>6} {'stable':>7} {'dense enclosure width':>22}")
+    print(f"{'K':>4} {'P':>5} {'dense_s':>8} {'d/s':>6} {'schur_s':>8} {'stable':>7} {'dense enclosure width':>22}")
     Ks = [2, 4, 8, 16] if args.quick else [4, 8, 16, 32, 48, 60]
     for K in Ks:
         net, data = random_case(20, 3, K, K)

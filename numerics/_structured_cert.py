@@ -202,30 +202,29 @@ def exact_schur_certificate(net, data, c: Fraction):
         return None
     Z = preactivations(net, data.X)
     mask = np.asarray(Z > 0, dtype=bool)
-    Xi = np.concatenate([data.X, np.full((n, 1), Fraction(-1), dtype=object)], axis=1)
-    gram = Xi @ Xi.T
-    S = np.empty((n, n), dtype=object)
-    S.fill(Fraction(0))
+    # python-flint fmpq arithmetic (C) instead of Fraction: the s_k have unrelated denominators
+    q_ = lambda x: flint.fmpq(x.numerator, x.denominator)  # noqa: E731
+    cq, nq = q_(c), flint.fmpq(n)
+    Xi = [[q_(x) for x in row] + [flint.fmpq(-1)] for row in data.X]
+    dd = len(Xi[0])
+    gram = [[sum((Xi[i][j] * Xi[l][j] for j in range(dd)), flint.fmpq(0)) for l in range(n)] for i in range(n)]
+    S = [[flint.fmpq(0)] * n for _ in range(n)]
     for k in range(K):
         act = np.nonzero(mask[:, k])[0]
         if act.size == 0:
             continue
-        s_k = c - na2[k] / c
-        v = Fraction(net.v[k])
-        q = [Z[i, k] + v * sum((Xi[i, j] * a[k, j] for j in range(a.shape[1])), Fraction(0)) / c for i in act]
-        v2c = v * v / c
+        ak = [q_(x) for x in a[k]]
+        inv_s = 1 / (cq - q_(na2[k]) / cq)
+        v = q_(Fraction(net.v[k]))
+        q = [q_(Z[i, k]) + v * sum((Xi[i][j] * ak[j] for j in range(dd)), flint.fmpq(0)) / cq for i in act]
+        v2c = v * v / cq
         for ii, i in enumerate(act):
+            qi = q[ii] * inv_s
+            row = S[i]
             for jj, j in enumerate(act):
-                S[i, j] += q[ii] * q[jj] / s_k + v2c * gram[i, j]
-    S = S + Fraction(1) / c
-    S = -S / n
-    for i in range(n):
-        S[i, i] += 1
-    den = 1
-    for x in S.ravel():
-        den = math.lcm(den, x.denominator)
-    # psd_from_charpoly(p, 0, n) tests 0 I - A >= 0 for A with charpoly p; take A = -den S
-    M = -flint.fmpz_mat([[int(x * den) for x in row] for row in S])
-    psd, _ = psd_from_charpoly(flint.fmpq_poly(M.charpoly()), Fraction(0), n)
+                row[j] += qi * q[jj] + v2c * gram[i][j]
+    Sm = flint.fmpq_mat([[(x + 1 / cq) / nq for x in row] for row in S])  # = (1/n) J M^-1 J^T
+    # S = I - Sm >= 0  <=>  1*I - Sm >= 0: the alternation criterion with c = 1 on A = Sm
+    psd, _ = psd_from_charpoly(flint.fmpq_poly(Sm.charpoly()), Fraction(1), n)
     return psd, None, ("M = cI - B > 0 and the exact Schur complement S = I - J M^-1 J^T/n is "
                        + ("PSD" if psd else "NOT PSD") + " (exact charpoly of the n x n matrix S)")
