@@ -497,6 +497,9 @@ def stability_experiment(
     eta_cert = _exact_eta(user_eta if user_eta is not None else eta_k)
     out["certificate"] = _certificate(net, data, eta_cert) if certify else {"certified": False, "detail": "not requested"}
     out["certified"] = out["certificate"]["certified"]
+    cert_stable = out["certificate"].get("stable") if out["certified"] else None
+    # The point of issue 5: the certified verdict and the observed dynamics must agree.
+    out["certificate_agrees_with_dynamics"] = None if cert_stable is None else bool(cert_stable) == out["stable_observed"]
     return out
 
 
@@ -509,13 +512,16 @@ def stability_check(
     factors=(Fraction(9, 10), Fraction(11, 10)),
     rate_tol: float = 1e-6,
     grad_tol: float = 1e-20,
+    certify: bool = True,
 ) -> dict:
     """Return {name, passed, certified, detail}: GD at ``dps`` digits agrees with linear stability.
 
     Passes iff theta* is a critical point (||grad L|| <= grad_tol, exactly zero for exact input),
     the Hessian has no negative eigenvalue beyond rounding, and for each factor c the runs from a
     1e-12 perturbation (top eigenvector and random) stay when c * 2/lambda_max < 2/lambda_max and
-    escape when above, with the observed rate equal to |1 - 2c| to ``rate_tol`` relative.  Meant
+    escape when above, with the observed rate equal to |1 - 2c| to ``rate_tol`` relative, and
+    (when numerics.certify is available and ``certify``) its certified verdict for each step agrees
+    with what GD did.  Meant
     for constructions.verify's list of checks at small size.  ``certified`` is always False: this
     is a numerical cross-check of the certificate, not a certificate.
 
@@ -538,7 +544,10 @@ def stability_check(
     problems, parts = [], []
     for c in factors:
         r = stability_experiment(net, data, eta_factor=c, dps=dps, steps=steps, sizes=("1e-12",),
-                                 certify=False, analysis=analysis)
+                                 certify=certify, analysis=analysis)
+        if r["certificate_agrees_with_dynamics"] is False:
+            problems.append(f"c={c}: certificate says stable={r['certificate'].get('stable')} "
+                            f"but GD {'stayed' if r['stable_observed'] else 'escaped'}")
         expect_stay = c < 1
         for run in r["runs"]:
             if run["stayed"] != expect_stay:
@@ -546,8 +555,10 @@ def stability_check(
         obs, pred = r["observed_rate"], r["predicted_rate"]
         if obs is None or abs(obs - pred) > rate_tol * pred:
             problems.append(f"c={c}: observed rate {obs} vs predicted {pred:.12g}")
+        cert = ("" if not r["certified"] else
+                f", certificate: {'stable' if r['certificate'].get('stable') else 'unstable'}")
         parts.append(f"eta={float(c)}*2/lam: rate {obs if obs is None else f'{obs:.12g}'} "
-                     f"(pred {pred:.12g}), {'stayed' if r['stable_observed'] else 'escaped'}")
+                     f"(pred {pred:.12g}), {'stayed' if r['stable_observed'] else 'escaped'}{cert}")
     detail = (f"lambda_max~{float(analysis.lambda_max):.12g} (estimate, {analysis.eig_method}); "
               + "; ".join(parts) + ("" if not problems else " | FAIL: " + "; ".join(problems)))
     return {"name": name, "passed": not problems, "certified": False, "detail": detail}

@@ -321,3 +321,11 @@ def test_cli_polish_and_non_critical_warning(tmp_path, capsys):
     r = json.loads(capsys.readouterr().out)
     assert r["critical_point"] is True and r["gradient_norm"] < 1e-15
     assert main(["--construction", "--eta", "1", "--polish"]) == 2
+
+
+def test_check_fails_when_certificate_and_dynamics_disagree(monkeypatch):
+    # A certificate claiming "stable" at 1.1 x 2/lambda_max contradicts the escaping GD run.
+    net, data = construction_case(n=6)
+    monkeypatch.setattr(stab, "_certificate", lambda n, d, e: {"certified": True, "stable": True, "detail": "fake"})
+    res = stability_check(net, data, steps=60)
+    assert not res["passed"] and "certificate says stable=True but GD escaped" in res["detail"]
