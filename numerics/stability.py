@@ -808,6 +808,8 @@ def _human(r: dict, label: str) -> str:
                      f"{obs:<16}  {err:<9}  {lpe:<12}  {md:<10}  {out}")
     lines.append(f"  observed rate (top direction, smallest size) = {r['observed_rate']}; "
                  f"stable observed: {r['stable_observed']}")
+    if r["certificate_agrees_with_dynamics"] is not None:
+        lines.append(f"  certified verdict agrees with the GD dynamics: {r['certificate_agrees_with_dynamics']}")
     return "\n".join(lines)
 
 
