@@ -237,3 +237,35 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(f)  # missing --eta: argparse exits 2
     assert e.value.code == 2
+
+
+def _random_exact_case(seed, K=3, d=2, n=6):
+    rng = np.random.default_rng(seed)
+    net = ReluNetwork.from_float(rng.standard_normal((K, d)), rng.standard_normal(K), rng.standard_normal(K), 0.3)
+    data = Dataset.from_float(rng.standard_normal((n, d)) / 3, rng.standard_normal(n))
+    return net.as_exact(), data.as_exact()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_rigorous_rayleigh_quotient_is_a_tight_lower_bound_of_the_exact_one(seed):
+    from numerics._structured_cert import StructuredParts, rayleigh_lower
+
+    net, data = _random_exact_case(seed)
+    H = hessian(net, data)
+    z = np.random.default_rng(seed + 10).standard_normal(net.num_params)
+    zq = np.array([Fraction(x) for x in z], dtype=object)
+    exact = (zq @ (H @ zq)) / (zq @ zq)
+    lo = rayleigh_lower(StructuredParts(net, data), z)
+    if exact > 0:
+        assert lo is not None and lo <= exact and float(exact - lo) <= 1e-9 * max(1.0, float(exact))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_structured_refutes_just_below_and_certifies_just_above(seed):
+    net, data = _random_exact_case(seed)
+    Hf = np.array(hessian(net, data), dtype=float)
+    lam = float(np.linalg.eigvalsh(Hf)[-1])
+    below = certify_stability(net, data, Fraction(2) / Fraction(lam * (1 - 1e-6)), method="structured")
+    above = certify_stability(net, data, Fraction(2) / Fraction(lam * (1 + 1e-6)), method="structured")
+    assert below.stable is False and below.certified and below.lambda_max_lower <= Fraction(lam) * (1 + Fraction(1, 10 ** 9))
+    assert above.stable is True and above.certified
