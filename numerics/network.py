@@ -61,8 +61,10 @@ def to_fraction(x: Any) -> Fraction:
     if isinstance(x, mpmath.mpf):
         if not mpmath.isfinite(x):
             raise ValueError(f"non-finite number {x!r}")
-        man, exp = x.man_exp
-        return Fraction(int(man)) * (Fraction(2) ** int(exp))
+        # mpf.man_exp drops the sign; the raw tuple (sign, man, exp, bc) keeps it.
+        sign, man, exp, _ = x._mpf_
+        value = Fraction(int(man)) * (Fraction(2) ** int(exp))
+        return -value if sign else value
     # python-flint fmpq / fmpz and anything else rational-like
     if hasattr(x, "p") and hasattr(x, "q"):  # python-flint fmpq
         return Fraction(int(x.p), int(x.q))
