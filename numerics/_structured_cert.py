@@ -106,25 +106,10 @@ def rayleigh_lower(parts: StructuredParts, z: np.ndarray) -> Fraction | None:
     return Fraction(ratio * (1 - 4 * U))  # qlo/zz rounded: relative error <= u
 
 
-def structured_certificate(net, data, c: Fraction, progress=None) -> dict:
-    """Decide lambda_max(H) <= c via (i)/(ii) above; returns a dict (see certify.py for the fields)."""
-    say = progress or (lambda msg: None)
-    say("structured: factors and exact activation pattern")
-    parts = StructuredParts(net, data)
+def _schur_matrix(parts: StructuredParts, c: Fraction):
+    """Ball enclosure of S = I - J M^{-1} J^T / n for M = cI - B (requires certified M > 0)."""
     n, K = parts.n, parts.K
     cB = Ball.from_fractions([c])
-    c2 = cB * cB
-    na2_lo, na2_hi = parts.na2.lower(), parts.na2.upper()
-    k_bad = int(np.argmax(na2_lo))
-    if na2_lo[k_bad] > float(c2.upper()[0]):
-        lo = Fraction(math.sqrt(float(na2_lo[k_bad])) * (1 - 4 * U))
-        return dict(stable=False, certified=True, lower=lo, upper=None, parts=parts,
-                    detail=f"||a_k|| > 2/eta for neuron k={k_bad} (rank-2 residual block; fact (i)); "
-                           "rigorously rounded")
-    if np.any(na2_hi >= float(c2.lower()[0])):
-        return dict(stable=None, certified=False, lower=None, upper=None, parts=parts,
-                    detail="M = cI - B not certified positive definite (some ||a_k|| too close to 2/eta)")
-    say("structured: Schur complement S (n x n)")
     cinv = cB.reciprocal()
     s = Ball(np.full(K, cB.mid[0]), np.full(K, cB.rad[0])) - parts.na2 * Ball(np.full(K, cinv.mid[0]),
                                                                               np.full(K, cinv.rad[0]))
@@ -134,12 +119,48 @@ def structured_certificate(net, data, c: Fraction, progress=None) -> dict:
     Q = parts.Z + p * Ball(vc.mid[None, :], vc.rad[None, :])
     Q = Ball(Q.mid * parts.D, Q.rad * parts.D)
     T1 = (Q * Ball(inv_s.mid[None, :], inv_s.rad[None, :])) @ Q.T
-    v2 = parts.v * parts.v
-    Dv2 = Ball(parts.D * v2.mid[None, :], parts.D * v2.rad[None, :])
-    gram = parts.X @ parts.X.T + Ball(np.ones((n, n)))
-    T2 = (Dv2 @ Ball(parts.D.T)) * gram + Ball(np.ones((n, n)))
-    T2 = T2 * Ball(np.full((1, 1), cinv.mid[0]), np.full((1, 1), cinv.rad[0]))
+    if not hasattr(parts, "_T2"):
+        v2 = parts.v * parts.v
+        Dv2 = Ball(parts.D * v2.mid[None, :], parts.D * v2.rad[None, :])
+        gram = parts.X @ parts.X.T + Ball(np.ones((n, n)))
+        parts._T2 = (Dv2 @ Ball(parts.D.T)) * gram + Ball(np.ones((n, n)))  # c-independent part
+    T2 = parts._T2 * Ball(np.full((1, 1), cinv.mid[0]), np.full((1, 1), cinv.rad[0]))
     S = Ball(np.eye(n)) - (T1 + T2) * Ball(parts.inv_n.mid[None, :], parts.inv_n.rad[None, :])
+    return S, inv_s.mid
+
+
+def _m_positive(parts: StructuredParts, c: Fraction) -> bool:
+    cB = Ball.from_fractions([c])
+    return bool(np.all(parts.na2.upper() < float((cB * cB).lower()[0])))
+
+
+def certified_upper(parts: StructuredParts, t: Fraction) -> bool:
+    """True if lambda_max(H) <= t is certified (M(t) > 0 and S(t) >= 0, rigorously rounded)."""
+    if not _m_positive(parts, t):
+        return False
+    S, _ = _schur_matrix(parts, t)
+    return verified_psd(S)[0]
+
+
+def structured_certificate(net, data, c: Fraction, progress=None, parts=None) -> dict:
+    """Decide lambda_max(H) <= c via (i)/(ii) above; returns a dict (see certify.py for the fields)."""
+    say = progress or (lambda msg: None)
+    say("structured: factors and exact activation pattern")
+    parts = parts or StructuredParts(net, data)
+    cB = Ball.from_fractions([c])
+    c2 = cB * cB
+    na2_lo = parts.na2.lower()
+    k_bad = int(np.argmax(na2_lo))
+    if na2_lo[k_bad] > float(c2.upper()[0]):
+        lo = Fraction(math.sqrt(float(na2_lo[k_bad])) * (1 - 4 * U))
+        return dict(stable=False, certified=True, lower=lo, upper=None, parts=parts,
+                    detail=f"||a_k|| > 2/eta for neuron k={k_bad} (rank-2 residual block; fact (i)); "
+                           "rigorously rounded")
+    if not _m_positive(parts, c):
+        return dict(stable=None, certified=False, lower=None, upper=None, parts=parts,
+                    detail="M = cI - B not certified positive definite (some ||a_k|| too close to 2/eta)")
+    say("structured: Schur complement S (n x n)")
+    S, inv_s = _schur_matrix(parts, c)
     say("structured: verified Cholesky of S")
     ok, lower = verified_psd(S)
     if ok:
@@ -149,7 +170,7 @@ def structured_certificate(net, data, c: Fraction, progress=None) -> dict:
     # candidate refutation: z = M^{-1} J^T u for u the bottom eigenvector of S (proof in the note)
     Ssym = 0.5 * (S.mid + S.mid.T)
     w, V = np.linalg.eigh(Ssym)
-    z = _schur_vector(parts, V[:, 0], float(cB.mid[0]), inv_s.mid, vc.mid)
+    z = _schur_vector(parts, V[:, 0], float(cB.mid[0]), inv_s, None)
     lo = rayleigh_lower(parts, z)
     if lo is not None and lo > c:
         return dict(stable=False, certified=True, lower=lo, upper=None, parts=parts,

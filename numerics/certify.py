@@ -99,7 +99,8 @@ def _dense(net: ReluNetwork, data: Dataset, c: Fraction, bits: int) -> Stability
         P, mult, count, est)
 
 
-def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress) -> StabilityCertificate:
+def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
+                refine_steps: int = 0) -> StabilityCertificate:
     from numerics._structured_cert import rayleigh_lower, structured_certificate
 
     r = structured_certificate(net, data, c, progress=progress)
@@ -121,7 +122,26 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress) -> Stabi
                 detail = "rigorous Rayleigh quotient of the Lanczos vector exceeds 2/eta (rigorously rounded)"
         except Exception as exc:  # the estimate is optional; the certificate stands without it
             detail += f"; Lanczos estimate failed: {exc}"
-    return StabilityCertificate(lower, r["upper"], c, r["stable"], r["certified"],
+    upper = r["upper"]
+    if r["stable"] is True and lower is not None and refine_steps:
+        # bisection on t in [lower, c]: lambda_max <= t certified by the same reduction at t
+        from numerics._structured_cert import certified_upper
+
+        lo_t, hi_t = lower, c
+        for step in range(refine_steps):
+            if progress:
+                progress(f"structured: refining the upper bound ({step + 1}/{refine_steps})")
+            t = lo_t + (hi_t - lo_t) / 2
+            t = Fraction(float(t))  # short dyadic
+            if not lo_t < t < hi_t:
+                break
+            if certified_upper(r["parts"], t):
+                hi_t = t
+            else:
+                lo_t = t
+        upper = hi_t
+        detail += f"; upper bound refined by {refine_steps}-step bisection (same certificate at t)"
+    return StabilityCertificate(lower, upper, c, r["stable"], r["certified"],
                                 "structured-schur-rigorous", detail, net.num_params, None, None, est)
 
 
@@ -153,7 +173,7 @@ def _schur(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress) ->
 
 
 def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto", bits: int = 40,
-                      progress=None) -> StabilityCertificate:
+                      progress=None, refine_steps: int = 0) -> StabilityCertificate:
     """Return a StabilityCertificate deciding lambda_max(grad^2 L(theta)) <= 2/eta (Prop. 2.1).
 
     The network and data are converted exactly to rationals (a float is its dyadic value), so the
@@ -164,7 +184,9 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
 
     Args:
         net, data: any number kind (converted exactly); eta: step size (number or "p/q" / decimal string).
-        method: "auto" | "dense" | "structured".  bits: width of the dense lambda_max enclosure.
+        method: "auto" | "dense" | "schur" | "structured".  bits: width of the dense lambda_max enclosure.
+        refine_steps: structured method only: bisection steps tightening lambda_max_upper below 2/eta
+            (each repeats the n x n certificate at a smaller t).
         progress: optional callable(str) for progress messages.
 
     >>> net = ReluNetwork.exact([[1]], [5], [1], 0)          # neuron never active on x = 1
@@ -193,7 +215,7 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     elif method == "schur":
         cert = _schur(ne, nd, c, bits, progress)
     else:
-        cert = _structured(ne, nd, c, progress)
+        cert = _structured(ne, nd, c, progress, refine_steps)
     cert.seconds = time.perf_counter() - t0
     return cert
 
@@ -241,6 +263,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", required=True, help="data file (.json, .npz)")
     ap.add_argument("--eta", required=True, help="step size, e.g. 0.9 or 9/10 (read exactly)")
     ap.add_argument("--method", default="auto", choices=list(METHODS))
+    ap.add_argument("--refine", type=int, default=0, metavar="STEPS",
+                    help="structured method: bisection steps tightening the certified upper bound")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
@@ -256,7 +280,10 @@ def main(argv=None) -> int:
         data = load_data(args.data)
         if net.d != data.d:
             raise ValueError(f"network expects inputs of dimension {net.d}, data have {data.d}")
-        cert = certify_stability(net, data, eta, method=args.method, progress=progress)
+        if args.refine < 0:
+            raise ValueError("--refine must be >= 0")
+        cert = certify_stability(net, data, eta, method=args.method, progress=progress,
+                                 refine_steps=args.refine)
     except KinkError as exc:
         print(f"error: not twice differentiable: {exc}", file=sys.stderr)
         return 2

@@ -269,3 +269,14 @@ def test_structured_refutes_just_below_and_certifies_just_above(seed):
     above = certify_stability(net, data, Fraction(2) / Fraction(lam * (1 + 1e-6)), method="structured")
     assert below.stable is False and below.certified and below.lambda_max_lower <= Fraction(lam) * (1 + Fraction(1, 10 ** 9))
     assert above.stable is True and above.certified
+
+
+def test_structured_refined_upper_bound_encloses_lambda_max():
+    net, data = _random_exact_case(5)
+    dense = certify_stability(net, data, Fraction(1, 100), method="dense")  # 2/eta = 200, far above
+    c = 2 * dense.lambda_max_upper
+    cert = certify_stability(net, data, 2 / c, method="structured", refine_steps=12)
+    assert cert.stable is True and cert.certified
+    assert dense.lambda_max_lower < cert.lambda_max_upper < c  # refined, and never below lambda_max
+    assert cert.lambda_max_lower <= dense.lambda_max_upper
+    assert float(cert.lambda_max_upper - cert.lambda_max_lower) < 1e-3 * float(c)
