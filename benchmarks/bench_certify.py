@@ -69,7 +69,7 @@ def main(argv=None):
             width = f"{float(cert.lambda_max_upper - cert.lambda_max_lower):22.3e}"
             dense = f"{td:8.2f} {td / ts:6.1f}"
         else:
-            dense, width = f"{'skipped':>8} {'':>6}", f"{'(P=241: 26 s, P=301: 122 s)':>22}"
+            dense, width = f"{'skipped':>8} {'':>6}", "  (not run; an earlier run took 26 s at P=241, 122 s at P=301)"
         print(f"{K:>4} {net.num_params:>5} {dense} {ts:8.2f} {str(sch.stable):>7} {width}", flush=True)
     n, d, K = (64, 5, 256) if args.quick else (512, 10, 2048)
     from numerics.estimate import lambda_max_estimate
