@@ -186,14 +186,14 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
         body, extra, files = _shattering_summary(runs, rows, out)
     else:
         body, extra, files = _vs_summary(name, rows, out)
+    text = extra.pop("_text", f"{name}: {len(runs)}/{len(configs)} runs; summary in {out / 'summary.md'}")
     summary.update(extra)
     md = "\n".join(head + body) + "\n"
     (out / "summary.md").write_text(md)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     files = [str(p) for p in files] + [str(out / f) for f in ("summary.md", "summary.csv", "summary.json", "runs.csv")]
     summary["files"] = files
-    summary["text"] = extra.pop("_text", f"{name}: {len(runs)}/{len(configs)} runs; summary in {out / 'summary.md'}")
-    summary.pop("_text", None)
+    summary["text"] = text
     return summary
 
 
