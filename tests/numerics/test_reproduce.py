@@ -10,6 +10,7 @@ from numerics.reproduce import NAMES, main
 pytestmark = pytest.mark.torch
 
 
+@pytest.mark.slow  # ~10 s: imports torch and matplotlib and draws the figures
 def test_quick_dimension_writes_summary_and_figures_then_resumes(tmp_path, capsys):
     out = tmp_path / "out"
     fast = ["--epochs", "50", "--core", "none"]  # the default run stays fast; the slow test below is the full --quick
