@@ -164,4 +164,6 @@ def cap_packing(d: int, eps, seed: int = 0) -> tuple[list[tuple], str]:
         return [(Fraction(1),), (Fraction(-1),)], "d=1: the two end caps"
     if d == 2:
         return polygon_packing(e), "polygon: rational points near the regular N-gon, N = floor(pi/acos(1-eps^2))"
-    return greedy_packing(d, e, seed), "greedy: contact greedy + Riesz-energy bisection, exact rational rounding"
+    if area_upper_bound(d, e) > 400:  # greedy_packing's default max_riesz
+        return greedy_packing(d, e, seed), "contact greedy (energy search skipped: area bound > 400), exact rational rounding"
+    return greedy_packing(d, e, seed), "contact greedy + Riesz-energy bisection, exact rational rounding"

@@ -13,7 +13,7 @@ Vectors are stored as 0/1 bits (bit 1 <-> xi_i = -1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import comb
+from math import comb, isqrt
 
 import numpy as np
 
@@ -36,12 +36,9 @@ def guaranteed_size(N: int) -> int:
     >>> guaranteed_size(8), guaranteed_size(105)
     (2, 8934)
     """
-    M = max(1, int(round(2 ** (N / 8))) - 2)
-    while M ** 8 < 2 ** N:
-        M += 1
-    while M > 1 and (M - 1) ** 8 >= 2 ** N:
-        M -= 1
-    return M
+    x = 2 ** N
+    r = isqrt(isqrt(isqrt(x)))  # floor(x^(1/8)) exactly: nested integer square roots
+    return r if r ** 8 >= x else r + 1
 
 
 def gv_counting_bound_holds(N: int) -> bool:

@@ -12,7 +12,8 @@ detail}``, collected in :data:`CHECKS`; to add one, append a function to CHECKS 
 Coupling of eps and n (App. I, eps = kappa n^{-1/(d+1)}): if only eps is given (default 1/8), n is the
 largest sample size whose Fano KL budget 2 n N ||Phi||^2 / sigma^2 is half of log M - log 2 (M: the
 Varshamov-Gilbert family, or the full cube when N is small); in d = 1, half an expected
-sample per end cap, i.e. n = floor(1/eps^2)). If only n is given, eps is the rational (denominator <= 256) maximising the Fano
+sample per end cap, i.e. n = floor(1/eps^2)); the coupled n is capped at N_MAX_DEFAULT = 2000 and the
+certified App. I network uses at most K_MAX_CERTIFY = 200 empty caps (certification cost; the output says so). If only n is given, eps is the rational (denominator <= 256) maximising the Fano
 bound for that n.
 """
 
@@ -39,6 +40,10 @@ from . import varshamov_gilbert as _vg
 from ._rational import fmt, to_fraction
 
 __all__ = ["Context", "CHECKS", "run", "main", "load_direction_file"]
+
+
+N_MAX_DEFAULT = 2000  # cap on the coupled default n (App. I certifies a network on n exact samples)
+K_MAX_CERTIFY = 200  # at most this many empty-cap atoms go into the certified App. I network
 
 
 class InputError(ValueError):
@@ -134,8 +139,11 @@ class Context:
 
     @cached_property
     def code(self):
-        _progress(f"building a Varshamov-Gilbert set for N={self.N}")
-        return _vg.vg_code(self.N, self.seed)
+        # all-pairs verification costs ~ M^2 N / 128 word operations: cap M for large N (>= 1024 words,
+        # the size verify_code requires of a subset)
+        cap = min(10000, max(1024, int(sqrt(2e10 / max(self.N, 1)))))
+        _progress(f"building a Varshamov-Gilbert set for N={self.N} (at most {cap} words)")
+        return _vg.vg_code(self.N, self.seed, max_size=cap)
 
     @cached_property
     def code_report(self):
@@ -219,6 +227,11 @@ def check_packing(ctx: Context) -> list[dict]:
         what = f"N = {N} <= surface-area bound {ub} (maximal packings have >= {lb})"
     out.append(_res("packing_size", ok, True, f"{what}; N/bound = {N / ub:.3f}, N eps^(d-1) = {scale:.3g}"))
     return out
+
+
+def _big(m: int) -> str:
+    s = str(m)
+    return s if len(s) <= 12 else f"~2^{m.bit_length() - 1} ({len(s)} digits)"
 
 
 def _short(x) -> str:
@@ -319,7 +332,7 @@ def check_code(ctx: Context) -> list[dict]:
     how = ("full set built" if rep.full_size_built else
            f"subset of {rep.size} built; size >= 2^(N/8) by the exact GV counting bound: {rep.counting_bound}")
     out = [_res("varshamov_gilbert", rep.passed, True,
-                f"{rep.size} sign vectors (need >= 2^(N/8) -> {rep.guaranteed_size}), min Hamming "
+                f"{rep.size} sign vectors (need >= 2^(N/8) -> {_big(rep.guaranteed_size)}), min Hamming "
                 f"{rep.min_hamming} >= ceil(N/8) = {rep.required_distance} (all pairs, exact); {how}"
                 if rep.passed else "; ".join(rep.problems))]
     sep = 4 * (rep.min_hamming or 0) * ctx.phi_sq_uniform
@@ -341,7 +354,7 @@ def check_fano(ctx: Context) -> list[dict]:
             rep = ctx.code_report
             M = rep.size if rep.full_size_built else rep.guaranteed_size
             cands.append((*_fano.fano_bound_certified(ctx.n, ctx.sigma, ctx.N, ctx.phi_sq_uniform,
-                                                      rep.min_hamming, M), f"VG set M={M}, D={rep.min_hamming}"))
+                                                      rep.min_hamming, M), f"VG set M={_big(M)}, D={rep.min_hamming}"))
         lo, hi, fam = max(cands)
         ctx.values["fano_lower_bound"] = lo
         out.append(_res("fano_bound", lo > 0, True,
@@ -379,26 +392,28 @@ def check_app_i(ctx: Context) -> list[dict]:
                 f"exp(-nq) = {poisson_p:.3f} (n q = {ctx.n * _atoms.certified_value(q)[0]:.3f}); tolerance {tol:.3f}")]
     if not E:
         return out + [_skip("stable_minimum", "no empty cap")]
-    _progress(f"certifying the atom network (K={len(E)} neurons, n={ctx.n}) through numerics")
-    empty_dirs = [dirs[i] for i in E]
+    _progress(f"certifying the atom network (K={min(len(E), K_MAX_CERTIFY)} neurons, n={ctx.n}) through numerics")
+    empty_dirs = [dirs[i] for i in E][:K_MAX_CERTIFY]
     c1 = certify_minimum(atom_network(empty_dirs, ctx.eps), ctx.data, ctx.eta)
     _progress("certifying the zero-function network")
     c2 = certify_minimum(parked_network(empty_dirs, ctx.eps), ctx.data, ctx.eta)
     ctx.values["lambda_max"] = c1.lambda_max
+    used = f"{len(empty_dirs)} empty caps" + (f" (first {K_MAX_CERTIFY} of {len(E)}, certification cost cap)"
+                                               if len(E) > K_MAX_CERTIFY else "")
     out.append(_res("stable_minimum_atoms", c1.passed, c1.certified,
-                    f"atoms on the {len(E)} empty caps, labels 0: residuals all 0: {c1.interpolates}, kinks: {c1.kinks}, "
+                    f"atoms on the {used}, labels 0: residuals all 0: {c1.interpolates}, kinks: {c1.kinks}, "
                     f"lambda_max = {c1.lambda_max} <= 2/eta = {2 / ctx.eta} ({c1.method})"))
     out.append(_res("stable_minimum_zero", c2.passed, c2.certified,
                     f"same neurons with b = 2 (f = 0 on the ball): residuals all 0: {c2.interpolates}, "
                     f"lambda_max = {c2.lambda_max} ({c2.method})"))
     phi = _atoms.atom_l2_sq(ctx.d, ctx.eps, "uniform")
-    gap_sq = len(E) * phi
+    gap_sq = len(empty_dirs) * phi
     gap = sqrt(_atoms.certified_value(gap_sq)[0])
     rate = ctx.n ** (-1 / (ctx.d + 1))
     ctx.values["minima_l2_gap_sq"] = fmt(gap_sq)
     out.append(_res("minima_l2_gap", c1.passed and c2.passed and gap > 0, True,
                     f"two certified stable minima agree on all {ctx.n} samples, ||f_1 - f_2||_L2(P_X) = "
-                    f"sqrt({len(E)} ||Phi||^2) = {gap:.4g} = {gap / rate:.3f} n^(-1/(d+1)); sup |f_1 - f_2| = 1"))
+                    f"sqrt({len(empty_dirs)} ||Phi||^2) = {gap:.4g} = {gap / rate:.3f} n^(-1/(d+1)); sup |f_1 - f_2| = 1"))
     return out
 
 
@@ -457,11 +472,11 @@ def _coupled_n(d: int, eps: Fraction, sigma: Fraction, N: int) -> int:
     d >= 2: the largest n whose Fano KL budget 2 n N ||Phi||^2 / sigma^2 is half of log M - log 2, for
     the Varshamov-Gilbert family when it has >= 3 words, else for the full cube."""
     if d == 1:
-        return max(1, floor(1 / eps ** 2))
+        return max(1, min(N_MAX_DEFAULT, floor(1 / eps ** 2)))
     phi = _atoms.certified_value(_atoms.atom_l2_sq(d, eps, "uniform"))[0]
     M = _vg.guaranteed_size(N) if N >= 8 else 0
     logm = log(M) if M >= 3 else N * log(2)
-    return max(1, floor(float(sigma) ** 2 * (logm - log(2)) / (4 * N * phi)))
+    return max(1, min(N_MAX_DEFAULT, floor(float(sigma) ** 2 * (logm - log(2)) / (4 * N * phi))))
 
 
 def _coupled_eps(d: int, n: int, sigma: Fraction) -> Fraction:
