@@ -17,7 +17,7 @@ the exponent 2/(d+1) (1/2 for d = 1, where the bumps of Lemma H.3 replace the ca
 from __future__ import annotations
 
 from fractions import Fraction
-from math import ceil, gamma, log, pi
+from math import gamma, log, pi
 
 import flint
 import numpy as np

@@ -29,8 +29,6 @@ from functools import cached_property
 from math import floor, log, sqrt
 from typing import Callable
 
-import numpy as np
-import sympy as sp
 
 from . import atoms as _atoms
 from . import caps as _caps

@@ -3,7 +3,6 @@
 from fractions import Fraction
 
 import numpy as np
-import pytest
 
 from constructions.packing import cap_packing
 from constructions.stable_minima import (atom_network, certify_minimum, empty_caps, empty_fraction_prediction,
