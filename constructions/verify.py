@@ -415,8 +415,37 @@ def check_app_i(ctx: Context) -> list[dict]:
     return out
 
 
+#: App. I minimum handed to the high-precision GD cross-check: a few atoms and samples keep it fast.
+GD_CHECK_ATOMS, GD_CHECK_SAMPLES = 3, 12
+
+
+def check_gd_dynamics(ctx: Context) -> dict:
+    """GD at 30 digits from the App. I minimum behaves as linear stability predicts (Prop. 2.1, issue 5).
+
+    A small sub-instance (the first GD_CHECK_ATOMS empty-cap atoms, the first GD_CHECK_SAMPLES samples:
+    still no sample on an atom's cap, labels 0) is perturbed and run at 0.9 and 1.1 times 2/lambda_max;
+    it must stay / escape at the rate |1 - eta lambda_max|, in agreement with numerics.certify. This is
+    numerical evidence, so the result is never marked certified.
+    """
+    if not ctx.eps_ok or (ctx.d >= 2 and not ctx.packing_report.passed) or not ctx.empty:
+        return _skip("gd_dynamics", "no App. I minimum to perturb")
+    from numerics.network import Dataset
+    from numerics.stability import stability_check
+
+    from .stable_minima import atom_network
+
+    dirs = [ctx.app_i_directions[i] for i in ctx.empty][:GD_CHECK_ATOMS]
+    m = min(GD_CHECK_SAMPLES, ctx.data.n)
+    data = Dataset.exact(ctx.data.X[:m].tolist(), ctx.data.y[:m].tolist())
+    _progress(f"GD at 30 digits around a {len(dirs)}-atom, {m}-sample App. I minimum")
+    r = stability_check(atom_network(dirs, ctx.eps), data, dps=30, steps=80)
+    return _res("gd_dynamics", r["passed"], False,
+                f"{len(dirs)} atoms, {m} samples: {r['detail']}")
+
+
 CHECKS: list[Callable[[Context], dict | list[dict]]] = [
     check_eps, check_packing, check_atoms, check_costs, check_code, check_fano, check_app_i,
+    check_gd_dynamics,
 ]
 
 

@@ -109,3 +109,28 @@ def test_default_run_passes():
     assert r.returncode == 0, r.stdout[-2000:]
     out = json.loads(r.stdout)
     assert out["d"] == 3 and out["eps"] == "1/8" and out["lambda_max"] == "1"
+
+
+def test_gd_dynamics_check_passes_on_the_app_i_minimum():
+    from constructions.verify import check_gd_dynamics
+
+    ctx = Context(d=2, eps=Fraction(1, 4), n=20)
+    r = check_gd_dynamics(ctx)
+    assert r["name"] == "gd_dynamics" and r["passed"], r["detail"]
+    assert r["certified"] is False  # GD dynamics are evidence, never a certificate
+    assert check_gd_dynamics in CHECKS
+
+
+def test_gd_dynamics_check_rejects_a_sample_inside_an_atom_cap():
+    """A sample moved into the first atom's cap makes that neuron active with label 0: not a minimum."""
+    from numerics.network import Dataset
+
+    from constructions.verify import check_gd_dynamics
+
+    ctx = Context(d=2, eps=Fraction(1, 4), n=20)
+    u = ctx.app_i_directions[ctx.empty[0]]  # cached: the check still believes this cap is empty
+    X = ctx.data.X.tolist()
+    X[0] = [Fraction(99, 100) * c for c in u]
+    ctx.data = Dataset.exact(X, [0] * len(X))
+    r = check_gd_dynamics(ctx)
+    assert not r["passed"] and "critical point" in r["detail"]
