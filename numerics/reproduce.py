@@ -24,8 +24,15 @@ VARIANTS = ["gelu", "underparam", "lownoise", "holder"]
 NAMES = ["rates", "shattering", "dimension", "lr", *VARIANTS, "variants"]
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit 2 (no usage block)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m numerics.reproduce", description=__doc__.split("\n")[0])
+    p = _OneLineParser(prog="python -m numerics.reproduce", description=__doc__.split("\n")[0])
     p.add_argument("name", choices=NAMES, help="experiment to run")
     p.add_argument("--quick", action="store_true", help="reduced grid for CI (under two minutes)")
     p.add_argument("--out", default="reproduce_out", help="output folder (holds runs.sqlite and NAME/)")

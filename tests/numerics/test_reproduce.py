@@ -51,7 +51,7 @@ def test_bad_arguments_exit_2(argv, tmp_path, capsys):
         raise SystemExit(code)
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err and "Traceback" not in "\n".join(err)
+    assert len(err) == 1 and "error" in err[0] and "Traceback" not in err[0]
 
 
 def test_output_folder_that_is_a_file_or_corrupt_store_exits_2(tmp_path, capsys):
