@@ -92,8 +92,13 @@ class SharpnessTracker:
     start; ~22 HVPs).  method 'warm': the first call and every ``cold_every``-th are Lanczos; the others
     run ``numerics.estimate.power_lambda_max`` on ``numerics.estimate.hessian_operator`` started from the
     previous top eigenvector (a few HVPs when the top eigenvector moves slowly, as between nearby GD
-    iterates).  The returned value is always a Rayleigh quotient, hence a lower bound on lambda_max; a
-    warm start can miss a NEW sharper direction until the next cold call.
+    iterates).  method 'warm-lanczos': as 'warm', but the warm calls are Lanczos (eigsh, which='LA')
+    started from the previous top eigenvector with a small basis (``ncv``, default 6) via
+    ``lambda_max_estimate(..., v0=previous, ncv=ncv, tol=tol)`` (power iteration when P <= ncv, where
+    eigsh cannot run): its Krylov space contains the power
+    iterates, and it targets the algebraically largest eigenvalue directly.  The returned value is
+    always a Rayleigh quotient, hence a lower bound on lambda_max; a warm start can miss a NEW sharper
+    direction until the next cold call.
 
     >>> from numerics.network import Dataset
     >>> tr = SharpnessTracker("warm", cold_every=3)
@@ -103,21 +108,31 @@ class SharpnessTracker:
     (True, ['lanczos', 'power (warm start)'])
     """
 
-    def __init__(self, method: str = "lanczos", cold_every: int = 10, tol: float = 1e-4, maxiter: int = 60):
-        if method not in ("lanczos", "warm"):
-            raise ValueError(f"sharpness method must be 'lanczos' or 'warm', not {method!r}")
+    def __init__(self, method: str = "lanczos", cold_every: int = 10, tol: float = 1e-4, maxiter: int = 60,
+                 ncv: int = 6):
+        if method not in ("lanczos", "warm", "warm-lanczos"):
+            raise ValueError(f"sharpness method must be 'lanczos', 'warm' or 'warm-lanczos', not {method!r}")
         self.method, self.cold_every, self.tol, self.maxiter = method, cold_every, tol, maxiter
+        self.ncv = ncv
         self.vector = None
         self.calls = 0
         self.methods = []
 
     def estimate(self, net, data) -> float:
         """Return a lambda_max estimate (lower bound) at (net, data)."""
-        from numerics.estimate import hessian_operator, lambda_max_estimate, power_lambda_max
+        from numerics.estimate import (hessian_operator, lambda_max_estimate, lambda_max_estimate_detail,
+                                       power_lambda_max)
 
         cold = self.method == "lanczos" or self.vector is None or self.calls % self.cold_every == 0
         self.calls += 1
-        if not cold:
+        if not cold and self.method == "warm-lanczos" and net.num_params > self.ncv:
+            e = lambda_max_estimate_detail(net, data, v0=self.vector, ncv=self.ncv, tol=self.tol,
+                                           maxiter=self.maxiter)
+            if e.converged:
+                self.vector = e.vector
+                self.methods.append("lanczos (warm start)")
+                return float(e.value)
+        elif not cold:
             A = hessian_operator(net, data)
             value, vec, converged = power_lambda_max(A.matvec, self.vector, tol=self.tol, maxiter=self.maxiter)
             if converged:

@@ -126,3 +126,32 @@ def test_warm_started_sharpness_matches_lanczos_and_dense_along_gd():
     assert warm.methods[0] == "lanczos" and "power (warm start)" in warm.methods
     with pytest.raises(ValueError):
         SharpnessTracker("arnoldi")
+
+
+def test_warm_lanczos_sharpness_matches_dense_along_gd():
+    """SharpnessTracker('warm-lanczos'): warm calls are eigsh from the previous eigenvector; every value
+    is below the dense lambda_max (Rayleigh quotient) and equal to it to tolerance along GD."""
+    torch = pytest.importorskip("torch")
+    from numerics.experiments.data import make_task
+    from numerics.experiments.tracking import SharpnessTracker, relu_network
+    from numerics.experiments.trainer import gd_step, init_params
+    from numerics.hessian import KinkError, hessian
+    from numerics.network import Dataset
+
+    t = make_task(2, 20, 1.0, seed=4)
+    X, y = torch.from_numpy(t.X), torch.from_numpy(t.y)
+    p = init_params(2, 8, 4)
+    data = Dataset.from_float(t.X, t.y)
+    tr = SharpnessTracker("warm-lanczos", cold_every=100, tol=1e-10, maxiter=5000)
+    for _ in range(4):
+        for _ in range(5):
+            gd_step(p, X, y, 0.05)
+        net = relu_network(*p.numpy())
+        dense = float(np.linalg.eigvalsh(hessian(net, data).astype(float))[-1])
+        got = tr.estimate(net, data)
+        assert got <= dense * (1 + 1e-9) and math.isclose(got, dense, rel_tol=1e-6)
+    assert tr.methods[0] == "lanczos" and tr.methods[1:] == ["lanczos (warm start)"] * 3
+    kinked = relu_network(np.array([[1.0, 0.0]]), np.array([0.25]), np.array([1.0]), 0.0)
+    tr.vector = np.ones(4)
+    with pytest.raises(KinkError):  # the warm path refuses kinks too
+        tr.estimate(kinked, Dataset.from_float(np.array([[0.25, 0.5]]), np.array([0.0])))
