@@ -105,9 +105,9 @@ def main(argv=None) -> int:
     print(f"lambda_max estimate, Lanczos : {cold:8.3f} s  ({int(np.median(hvps))} HVPs, random start; ESTIMATE "
           f"{e.value:.6g})")
     print(f"lambda_max estimate, warm    : {hot:8.3f} s  (power iteration from the previous top eigenvector; "
-          f"ESTIMATE {w:.6g})")
+          f"ESTIMATE {w:.6g}; {int(np.median(warm.hvps[1:]))} HVPs)")
     print(f"lambda_max estimate, warm-L  : {hot_l:8.3f} s  (Lanczos from the previous top eigenvector, ncv=6; "
-          f"ESTIMATE {wl:.6g}; warm calls used: {sorted(set(wlz.methods[1:]))})")
+          f"ESTIMATE {wl:.6g}; {int(np.median(wlz.hvps[1:]))} HVPs; warm calls used: {sorted(set(wlz.methods[1:]))})")
     print(f"tracking overhead at 1/100   : {100 * cold / s100:8.1f} % (Lanczos)   {100 * hot / s100:6.1f} % "
           f"(warm, sharpness_method='warm')   {100 * hot_l / s100:6.1f} % (sharpness_method='warm-lanczos')"
           f"   (goal <= 25%)")

@@ -117,29 +117,47 @@ class SharpnessTracker:
         self.vector = None
         self.calls = 0
         self.methods = []
+        self.hvps = []  # HVPs per call (a failed warm attempt's HVPs are added to the cold call's)
 
     def estimate(self, net, data) -> float:
         """Return a lambda_max estimate (lower bound) at (net, data)."""
-        from numerics.estimate import (hessian_operator, lambda_max_estimate, lambda_max_estimate_detail,
-                                       power_lambda_max)
+        from numerics.estimate import hessian_operator, lambda_max_estimate_detail, power_lambda_max
 
         cold = self.method == "lanczos" or self.vector is None or self.calls % self.cold_every == 0
         self.calls += 1
+        spent = 0
         if not cold and self.method == "warm-lanczos" and net.num_params > self.ncv:
-            e = lambda_max_estimate_detail(net, data, v0=self.vector, ncv=self.ncv, tol=self.tol,
-                                           maxiter=self.maxiter)
-            if e.converged:
+            from scipy.sparse.linalg import ArpackNoConvergence
+
+            try:
+                e = lambda_max_estimate_detail(net, data, v0=self.vector, ncv=self.ncv, tol=self.tol,
+                                               maxiter=self.maxiter)
+            except ArpackNoConvergence:  # nothing usable from the warm start: fall back to a cold call
+                e = None
+            spent = e.matvecs if e is not None else 0
+            if e is not None and e.converged:
                 self.vector = e.vector
                 self.methods.append("lanczos (warm start)")
+                self.hvps.append(e.matvecs)
                 return float(e.value)
         elif not cold:
             A = hessian_operator(net, data)
-            value, vec, converged = power_lambda_max(A.matvec, self.vector, tol=self.tol, maxiter=self.maxiter)
+            count = [0]
+
+            def mv(x):
+                count[0] += 1
+                return A.matvec(x)
+
+            value, vec, converged = power_lambda_max(mv, self.vector, tol=self.tol, maxiter=self.maxiter)
+            spent = count[0]
             if converged:
                 self.vector = vec
                 self.methods.append("power (warm start)")
+                self.hvps.append(spent)
                 return float(value)
-        value, vec = lambda_max_estimate(net, data, return_vector=True)
+        e = lambda_max_estimate_detail(net, data)
+        value, vec = e.value, e.vector
+        self.hvps.append(spent + e.matvecs)
         self.vector = vec
         self.methods.append("lanczos")
         return float(value)

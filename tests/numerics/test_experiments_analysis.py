@@ -151,6 +151,7 @@ def test_warm_lanczos_sharpness_matches_dense_along_gd():
         got = tr.estimate(net, data)
         assert got <= dense * (1 + 1e-9) and math.isclose(got, dense, rel_tol=1e-6)
     assert tr.methods[0] == "lanczos" and tr.methods[1:] == ["lanczos (warm start)"] * 3
+    assert len(tr.hvps) == 4 and all(0 < h < tr.hvps[0] for h in tr.hvps[1:])  # warm calls are cheaper
     kinked = relu_network(np.array([[1.0, 0.0]]), np.array([0.25]), np.array([1.0]), 0.0)
     tr.vector = np.ones(4)
     with pytest.raises(KinkError):  # the warm path refuses kinks too
