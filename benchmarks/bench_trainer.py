@@ -7,7 +7,7 @@
    HVP; an ESTIMATE) per 100 steps: (time of 100 steps + 1 estimate) / (time of 100 steps) - 1.  Goal <= 25%.
    Three estimators side by side: cold Lanczos (random start, tol 1e-10), SharpnessTracker('warm')
    (power iteration from the previous top eigenvector) and SharpnessTracker('warm-lanczos') (eigsh from
-   the previous top eigenvector, ncv=6, tol 1e-4).  All three are Rayleigh quotients: lower bounds.
+   the previous top eigenvector, ncv=4, tol 1e-4).  All three are Rayleigh quotients: lower bounds.
 
 Usage: python benchmarks/bench_trainer.py [--threads T] [--steps S] [--repeats R] [--small]
 (--small: d=5, n=128, width 512, for a quick look).  Timings on a shared machine are noisy: the two
@@ -106,7 +106,7 @@ def main(argv=None) -> int:
           f"{e.value:.6g})")
     print(f"lambda_max estimate, warm    : {hot:8.3f} s  (power iteration from the previous top eigenvector; "
           f"ESTIMATE {w:.6g}; {int(np.median(warm.hvps[1:]))} HVPs)")
-    print(f"lambda_max estimate, warm-L  : {hot_l:8.3f} s  (Lanczos from the previous top eigenvector, ncv=6; "
+    print(f"lambda_max estimate, warm-L  : {hot_l:8.3f} s  (Lanczos from the previous top eigenvector, ncv={wlz.ncv}; "
           f"ESTIMATE {wl:.6g}; {int(np.median(wlz.hvps[1:]))} HVPs; warm calls used: {sorted(set(wlz.methods[1:]))})")
     print(f"tracking overhead at 1/100   : {100 * cold / s100:8.1f} % (Lanczos)   {100 * hot / s100:6.1f} % "
           f"(warm, sharpness_method='warm')   {100 * hot_l / s100:6.1f} % (sharpness_method='warm-lanczos')"

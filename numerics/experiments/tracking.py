@@ -93,7 +93,7 @@ class SharpnessTracker:
     run ``numerics.estimate.power_lambda_max`` on ``numerics.estimate.hessian_operator`` started from the
     previous top eigenvector (a few HVPs when the top eigenvector moves slowly, as between nearby GD
     iterates).  method 'warm-lanczos': as 'warm', but the warm calls are Lanczos (eigsh, which='LA')
-    started from the previous top eigenvector with a small basis (``ncv``, default 6) via
+    started from the previous top eigenvector with a small basis (``ncv``, default 4) via
     ``lambda_max_estimate(..., v0=previous, ncv=ncv, tol=tol)`` (power iteration when P <= ncv, where
     eigsh cannot run): its Krylov space contains the power
     iterates, and it targets the algebraically largest eigenvalue directly.  The returned value is
@@ -109,7 +109,7 @@ class SharpnessTracker:
     """
 
     def __init__(self, method: str = "lanczos", cold_every: int = 10, tol: float = 1e-4, maxiter: int = 60,
-                 ncv: int = 6):
+                 ncv: int = 4):
         if method not in ("lanczos", "warm", "warm-lanczos"):
             raise ValueError(f"sharpness method must be 'lanczos', 'warm' or 'warm-lanczos', not {method!r}")
         self.method, self.cold_every, self.tol, self.maxiter = method, cold_every, tol, maxiter
