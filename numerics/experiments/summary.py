@@ -91,6 +91,19 @@ def _core_for_run(key, cfg, res, store, what="all"):
     return value
 
 
+def _relative_to_zero_function(rows, group, d):
+    """Median test MSE at the largest n of (group, d) over 1/(d+2) = E f0^2 (linear target), else None.
+
+    >>> _relative_to_zero_function([{"group": "a", "d": 2, "n": 8, "test_mse": 0.125, "target": None}], "a", 2)
+    0.5
+    """
+    sel = [r for r in rows if r["group"] == group and r["d"] == d and r.get("test_mse") is not None]
+    if not sel or any((r.get("target") or "linear") != "linear" for r in sel):
+        return None
+    n_max = max(r["n"] for r in sel)
+    return float(np.median([r["test_mse"] for r in sel if r["n"] == n_max]) * (d + 2))
+
+
 def _run_rows(runs, store, core: str, progress: bool = True):
     rows = []
     todo = len(runs)
@@ -219,6 +232,7 @@ def _rates_summary(name, rows, out):
                 entry.update({pre: -s, f"{pre}_lo": -hi, f"{pre}_hi": -lo})
             th = theory_exponents(d)
             entry.update({k: th[k] for k in ("stable_upper", "minimax_lower", "lownorm")})
+            entry["mse_largest_n_over_zero_fn"] = _relative_to_zero_function(rows, g, d)
             entry["exponent_source"] = th["source"]
             slopes.append(entry)
     _write_csv(slopes, out / "slopes.csv")
@@ -232,9 +246,13 @@ def _rates_summary(name, rows, out):
         e["rate_ci"] = f"{_fmt(e['rate'], 3)} [{_fmt(e['rate_lo'], 3)}, {_fmt(e['rate_hi'], 3)}]"
         e["test_rate_ci"] = f"{_fmt(e['test_rate'], 3)} [{_fmt(e['test_rate_lo'], 3)}, {_fmt(e['test_rate_hi'], 3)}]"
     body = ["## Rates (MSE ~ n^-p; p = -slope of log median MSE vs log n, 95% bootstrap interval over seeds)", "",
-            _md_table(slopes, ["d", "group", "rate_ci", "test_rate_ci", "stable_upper", "minimax_lower", "lownorm"],
+            _md_table(slopes, ["d", "group", "rate_ci", "test_rate_ci", "stable_upper", "minimax_lower", "lownorm",
+                               "mse_largest_n_over_zero_fn"],
                       ["d", "config", "p (train MSE vs f0)", "p (test MSE vs f0)", "Thm 3.6 upper 1/(2d+4)",
-                       "Thm 3.7 lower", "low-norm (d+3)/(2d+3)"]),
+                       "Thm 3.7 lower", "low-norm (d+3)/(2d+3)", "median test MSE at largest n / E f0^2"]),
+            "", "Last column: the median test MSE at the largest n divided by E f0(x)^2 = 1/(d+2), the MSE of the "
+            "zero function (linear target only; blank otherwise).  A value near 1 means the fit has not learned "
+            "f0 beyond a constant.",
             "", f"Theory exponents from: {sorted({e['exponent_source'] for e in slopes})}.", "",
             "## Medians over seeds", "",
             _md_table(table, ["group", "d", "n", "seeds", "train_mse_median", "test_mse_median", "final_loss_median",

@@ -156,3 +156,13 @@ def test_warm_lanczos_sharpness_matches_dense_along_gd():
     tr.vector = np.ones(4)
     with pytest.raises(KinkError):  # the warm path refuses kinks too
         tr.estimate(kinked, Dataset.from_float(np.array([[0.25, 0.5]]), np.array([0.0])))
+
+
+def test_relative_to_zero_function_uses_the_largest_n_median_and_skips_other_targets():
+    from numerics.experiments.summary import _relative_to_zero_function
+    rows = [{"group": "a", "d": 3, "n": n, "test_mse": m, "target": None}
+            for n, m in [(32, 9.0), (64, 0.1), (64, 0.2), (64, 0.3)]]
+    assert _relative_to_zero_function(rows, "a", 3) == pytest.approx(0.2 * 5)   # median at n=64 times (d+2)
+    assert _relative_to_zero_function(rows, "b", 3) is None
+    holder = [dict(r, target="holder") for r in rows]
+    assert _relative_to_zero_function(holder, "a", 3) is None
