@@ -305,7 +305,7 @@ def _shattering_summary(runs, rows, out):
             "median_samples_per_active_neuron", "active_neurons_on_at_most_5_samples", "corr_log_frac_log_norm",
             "lipschitz_bound", "collapse_threshold", "forces_constant_fit"]
     hdr = ["config", "eta", "wd", "epochs", "loss", "train MSE", "test MSE", "final lambda_max est.", "2/eta",
-           "max lambda_max est. along training", "V_g norm", "Thm 3.2 margin (est.)", "frac. neurons active on data",
+           "max lambda_max est. along training (incl. init)", "V_g norm", "Thm 3.2 margin (est.)", "frac. neurons active on data",
            "median #samples per active neuron", "frac. of active neurons on <= 5 samples", "corr(log active frac, log weight)",
            "Lipschitz bound sum_k abs(v_k) norm(w_k)", "1/(d+2)", "wd >= 1/(d+2)"]
     body = ["## Final state per configuration", "", _md_table(table, cols, hdr), "",
