@@ -130,12 +130,20 @@ def plot_shattering(runs, out, stem):
     return save(fig, out, stem)
 
 
+# fractions (may be 0): plotted on a linear axis
+LINEAR_METRICS = ("active_neurons", "active_on_at_most_5")
+
+
 def plot_vs(table, x, metrics, group_key, out, stem, title, logx=False):
     """One panel per metric: median (min-max band over seeds) against ``x``, one line per group."""
     plt = _plt()
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.9), squeeze=False)
+    ncols = min(len(metrics), 3)
+    nrows = -(-len(metrics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 3.9 * nrows), squeeze=False)
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
     groups = sorted({r[group_key] for r in table}, key=str)
-    for ax, m in zip(axes[0], metrics):
+    for ax, m in zip(axes.flat, metrics):
         for g in groups:
             rows = sorted((r for r in table if r[group_key] == g), key=lambda r: r[x])
             xs = [r[x] for r in rows]
@@ -145,7 +153,7 @@ def plot_vs(table, x, metrics, group_key, out, stem, title, logx=False):
                             color=line.get_color(), alpha=0.15)
         if logx:
             ax.set_xscale("log")
-        if m != "active_neurons":
+        if m not in LINEAR_METRICS:
             ax.set_yscale("log")
         ax.set_xlabel(x)
         ax.set_ylabel(m.replace("_", " "))

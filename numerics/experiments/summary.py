@@ -25,6 +25,7 @@ __all__ = ["summarize", "collect", "aggregate"]
 RATES_LIKE = {"rates", "gelu", "lownoise", "holder"}
 METRICS = ["train_mse", "test_mse", "final_loss", "active_neurons"]
 CORE = ["lambda_max_estimate", "vg_norm", "thm32_margin"]
+ACTIVITY = ["median_samples_per_active_neuron", "active_on_at_most_5"]
 _CORE_NAME = "core-final-v1"
 
 
@@ -91,6 +92,34 @@ def _core_for_run(key, cfg, res, store, what="all"):
     return value
 
 
+def _activity(cfg, res) -> dict:
+    """Per-neuron activity of the run's final network on its training inputs (``tracking.neuron_stats``).
+
+    Returns ``median_samples_per_active_neuron`` (median of #{i : w_k.x_i - b_k > 0} over neurons active
+    on at least one input) and ``active_on_at_most_5`` (fraction of those active on <= 5 inputs); empty
+    when the run stored no parameters.
+    """
+    if "params" not in res:
+        return {}
+    import torch
+
+    from .data import make_task
+    from .run import RUN_DEFAULTS
+    from .tracking import decode_params, neuron_stats
+    from .trainer import Params
+
+    c = {**RUN_DEFAULTS, **cfg}
+    X = make_task(c["d"], c["n"], c["sigma"], c["seed"], c["target"], c["n_test"]).X
+    W, b, v, beta = (torch.as_tensor(np.asarray(a, dtype=np.float64)) for a in decode_params(res["params"]))
+    frac, _ = neuron_stats(Params(W, b, v, beta), torch.as_tensor(np.asarray(X, dtype=np.float64)))
+    counts = np.rint(frac * c["n"])
+    active = counts > 0
+    if not active.any():
+        return {"median_samples_per_active_neuron": None, "active_on_at_most_5": None}
+    return {"median_samples_per_active_neuron": float(np.median(counts[active])),
+            "active_on_at_most_5": float(((counts <= 5) & active).sum() / active.sum())}
+
+
 def _relative_to_zero_function(rows, group, d):
     """Median test MSE at the largest n of (group, d) over 1/(d+2) = E f0^2 (linear target), else None.
 
@@ -113,6 +142,8 @@ def _run_rows(runs, store, core: str, progress: bool = True):
         for m in METRICS:
             row[m] = res.get(m)
         row["diverged"] = res.get("diverged")
+        if cfg.get("experiment") in _VS:
+            row.update(_activity(cfg, res))
         if core != "none":
             cm = _core_for_run(key, cfg, res, store, core)
             for m in CORE:
@@ -326,7 +357,7 @@ _VS = {"dimension": ("d", "group", False), "lr": ("eta", "group", True), "underp
 
 def _vs_summary(name, rows, out):
     x, group_key, logx = _VS[name]
-    metrics = METRICS + (["lambda_max_estimate"] if name == "lr" else [])
+    metrics = METRICS + (["lambda_max_estimate"] if name == "lr" else []) + ACTIVITY
     table = aggregate(rows, [group_key, x], metrics + CORE)
     _write_csv(table, out / "summary.csv")
     files = figures.plot_vs(table, x, metrics, group_key, out, name, f"{name} sweep", logx=logx) if rows else []

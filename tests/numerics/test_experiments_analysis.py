@@ -166,3 +166,22 @@ def test_relative_to_zero_function_uses_the_largest_n_median_and_skips_other_tar
     assert _relative_to_zero_function(rows, "b", 3) is None
     holder = [dict(r, target="holder") for r in rows]
     assert _relative_to_zero_function(holder, "a", 3) is None
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_activity_of_a_stored_network_matches_a_direct_count_on_its_training_inputs(seed):
+    from numerics.experiments.data import make_task
+    from numerics.experiments.summary import _activity
+    from numerics.experiments.tracking import encode_params
+    from numerics.experiments.trainer import init_params
+    d, n, K = 3, 40, 30
+    cfg = {"experiment": "dimension", "d": d, "n": n, "width": K, "seed": seed, "sigma": 1.0}
+    p = init_params(d, K, seed + 100)
+    got = _activity(cfg, {"params": encode_params(p)})
+    X = make_task(d, n, 1.0, seed).X
+    W, b = p.W.numpy(), p.b.numpy()
+    counts = [sum(1 for i in range(n) if sum(W[k, j] * X[i, j] for j in range(d)) - b[k] > 0) for k in range(K)]
+    active = [c for c in counts if c > 0]
+    assert got["median_samples_per_active_neuron"] == pytest.approx(float(np.median(active)))
+    assert got["active_on_at_most_5"] == pytest.approx(sum(c <= 5 for c in active) / len(active))
+    assert _activity(cfg, {}) == {}
