@@ -282,7 +282,7 @@ def _rates_summary(name, rows, out):
                       ["d", "config", "p (train MSE vs f0)", "p (test MSE vs f0)", "Thm 3.6 upper 1/(2d+4)",
                        "Thm 3.7 lower", "low-norm (d+3)/(2d+3)", "median test MSE at largest n / E f0^2"]),
             "", "Last column: the median test MSE at the largest n divided by E f0(x)^2 = 1/(d+2), the MSE of the "
-            "zero function (linear target only; blank otherwise).  A value near 1 means the fit has not learned "
+            "zero function (linear target only; n/a otherwise).  A value near 1 means the fit has not learned "
             "f0 beyond a constant.",
             "", f"Theory exponents from: {sorted({e['exponent_source'] for e in slopes})}.", "",
             "## Medians over seeds", "",
