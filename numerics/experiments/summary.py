@@ -76,20 +76,27 @@ def _core_for_run(key, cfg, res, store, what="all"):
     if "params" not in res or cfg.get("activation", "relu") != "relu":
         return {}
     try:
-        from .data import make_task
-        from .run import RUN_DEFAULTS
-        from .tracking import core_metrics, decode_params
+        from .tracking import core_metrics
+        c, task, (W, b, v, beta) = _final_network(cfg, res)
     except ImportError:
         return {}
-    c = {**RUN_DEFAULTS, **cfg}
-    task = make_task(c["d"], c["n"], c["sigma"], c["seed"], c["target"], c["n_test"])
-    W, b, v, beta = decode_params(res["params"])
     try:
         value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"], vg=what == "all")
     except ImportError as exc:  # the numerics core's estimate/weights modules are not there yet
         return {"error": f"numerics core unavailable: {exc}"}
     store.put_derived(key, name, value)
     return value
+
+
+def _final_network(cfg, res):
+    """Return (full config, its Task, (W, b, v, beta)) of a stored run: the data are re-drawn from the seed."""
+    from .data import make_task
+    from .run import RUN_DEFAULTS
+    from .tracking import decode_params
+
+    c = {**RUN_DEFAULTS, **cfg}
+    task = make_task(c["d"], c["n"], c["sigma"], c["seed"], c["target"], c["n_test"])
+    return c, task, decode_params(res["params"])
 
 
 def _activity(cfg, res) -> dict:
@@ -103,15 +110,12 @@ def _activity(cfg, res) -> dict:
         return {}
     import torch
 
-    from .data import make_task
-    from .run import RUN_DEFAULTS
-    from .tracking import decode_params, neuron_stats
+    from .tracking import neuron_stats
     from .trainer import Params
 
-    c = {**RUN_DEFAULTS, **cfg}
-    X = make_task(c["d"], c["n"], c["sigma"], c["seed"], c["target"], c["n_test"]).X
-    W, b, v, beta = (torch.as_tensor(np.asarray(a, dtype=np.float64)) for a in decode_params(res["params"]))
-    frac, _ = neuron_stats(Params(W, b, v, beta), torch.as_tensor(np.asarray(X, dtype=np.float64)))
+    c, task, params = _final_network(cfg, res)
+    W, b, v, beta = (torch.as_tensor(np.asarray(a, dtype=np.float64)) for a in params)
+    frac, _ = neuron_stats(Params(W, b, v, beta), torch.as_tensor(np.asarray(task.X, dtype=np.float64)))
     counts = np.rint(frac * c["n"])
     active = counts > 0
     if not active.any():
