@@ -65,6 +65,9 @@ _EXPORTS = {
     "StabilityCertificate": "numerics.certify", "certify_stability": "numerics.certify",
     # numerics.stability
     "stability_experiment": "numerics.stability", "stability_check": "numerics.stability",
+    # numerics.loss
+    "LOSSES": "numerics.loss", "convention": "numerics.loss", "half_mse_threshold": "numerics.loss",
+    "equivalent_half_mse_eta": "numerics.loss",
 }
 
 __all__ = list(_EXPORTS)
