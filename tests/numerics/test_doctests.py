@@ -1,0 +1,35 @@
+"""Every docstring example in numerics runs and gives the printed result."""
+
+import doctest
+import importlib
+from pathlib import Path
+
+import pytest
+
+# Modules whose examples (or whose import) need torch are marked `torch`.
+MODULES = ["numerics", "numerics.certify", "numerics.estimate", "numerics.gd", "numerics.hessian", "numerics.io",
+           "numerics.loss", "numerics.sampling", "numerics.stability", "numerics.weights",
+           "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
+           "numerics.experiments.summary", "numerics.experiments.sweep", "numerics.experiments.weight_decay"]
+TORCH_MODULES = ["numerics.network", "numerics.experiments.run", "numerics.experiments.tracking",
+                 "numerics.experiments.trainer"]
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", MODULES + [pytest.param(m, marks=pytest.mark.torch) for m in TORCH_MODULES])
+def test_doctests(name):
+    mod = importlib.import_module(name)
+    res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert res.attempted > 0, f"{name} has no examples: drop it from the list"
+    assert res.failed == 0
+
+
+def test_every_module_with_examples_is_listed():
+    # A module whose source shows an interactive prompt must be in one of the lists above.
+    found = set()
+    for path in (_ROOT / "numerics").rglob("*.py"):
+        if ">>> " in path.read_text(encoding="utf-8"):
+            parts = path.relative_to(_ROOT).with_suffix("").parts
+            found.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    assert found == set(MODULES) | set(TORCH_MODULES)
