@@ -29,6 +29,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from numerics.certify import certify_stability
 from numerics.hessian import KinkError
 from numerics.hessian import gradient as _gradient
 from numerics.hessian import hessian as _hessian
@@ -36,7 +37,7 @@ from numerics.hessian import jacobian as _jacobian
 from numerics.hessian import loss as _loss
 from numerics.hessian import preactivations as _preactivations
 from numerics.gd import mp_precision, run_gd, to_kind, vector_norm
-from numerics.network import Dataset, ReluNetwork
+from numerics.network import Dataset, ReluNetwork, to_fraction
 from numerics.network import scalar as scalar_of_kind
 
 __all__ = [
@@ -141,33 +142,8 @@ class LinearAnalysis:
         return Q.dot(coeff * fac)
 
 
-def _mpf_to_fraction(x) -> Fraction:
-    # Exact value of an mpf from its (sign, man, exp, bc) tuple.  Not numerics.network.to_fraction:
-    # that reads mpf.man_exp, which drops the sign (mpmath 1.3), so negative mpf entries would
-    # silently become positive in the exact copy.
-    sign, man, exp, _ = x._mpf_
-    if man == 0 and exp != 0:
-        raise ValueError(f"non-finite mpf {x!r}")
-    q = Fraction(man) * Fraction(2) ** exp
-    return -q if sign else q
-
-
-def _exact_copy(net: ReluNetwork, data: Dataset) -> tuple[ReluNetwork, Dataset]:
-    """Exact-rational copies of (net, data), correct for mpmath kinds (see _mpf_to_fraction)."""
-    def conv(a):
-        out = np.empty(a.shape, dtype=object)
-        for idx, z in np.ndenumerate(a):
-            out[idx] = _mpf_to_fraction(z)
-        return out
-
-    en = (ReluNetwork.exact(conv(net.W), conv(net.b), conv(net.v), _mpf_to_fraction(net.beta))
-          if net.kind == "mpmath" else net.as_exact())
-    ed = Dataset.exact(conv(data.X), conv(data.y)) if data.kind == "mpmath" else data.as_exact()
-    return en, ed
-
-
 def _kink_margin(net: ReluNetwork, data: Dataset) -> tuple[float, float]:
-    en, ed = _exact_copy(net, data)
+    en, ed = net.as_exact(), data.as_exact()
     Z = _preactivations(en, ed.X)
     margin = min(abs(z) for z in Z.ravel()) if Z.size else Fraction(0)
     R2 = max((sum(x * x for x in row) for row in ed.X), default=Fraction(0))
@@ -194,7 +170,7 @@ def linear_analysis(
     if kind not in ("mpmath", "float"):
         raise ValueError(f"kind must be 'mpmath' or 'float', got {kind!r}")
     margin, radius = _kink_margin(net, data)
-    g_exact = _gradient(*_exact_copy(net, data))
+    g_exact = _gradient(net.as_exact(), data.as_exact())
     exactly_zero = all(g == 0 for g in g_exact)
     use_dps = int(dps) if kind == "mpmath" else None
     with mp_precision(use_dps):
@@ -377,7 +353,7 @@ def _critical_tol(analysis: LinearAnalysis) -> float:
 
 def _exact_eta(eta) -> Fraction:
     if isinstance(eta, mpmath.mpf):
-        return _mpf_to_fraction(eta)
+        return to_fraction(eta)
     if isinstance(eta, str):
         return Fraction(eta.strip())
     return Fraction(eta)
@@ -385,12 +361,7 @@ def _exact_eta(eta) -> Fraction:
 
 def _certificate(net: ReluNetwork, data: Dataset, eta: Fraction) -> dict:
     try:
-        from numerics.certify import certify_stability  # helper N2's module; optional here
-    except ImportError:
-        return {"certified": False, "detail": "numerics.certify not available"}
-    try:
-        en, ed = _exact_copy(net, data)
-        cert = certify_stability(en, ed, eta)
+        cert = certify_stability(net.as_exact(), data.as_exact(), eta)
     except Exception as exc:  # a refusal (e.g. KinkError) is reported, not fatal, for the dynamics
         return {"certified": False, "detail": f"certify_stability refused: {exc}"}
     return {

@@ -239,18 +239,7 @@ def test_cli_bad_input_exits_2_with_one_line(argv, capsys):
     assert err and len(err.splitlines()) == 1
 
 
-# --- GD end points polished at high precision; files; mpf -> exact conversion ----------------------
-
-
-def test_exact_copy_keeps_signs_of_mpf_entries():
-    # Regression guard: an exact copy of an mpmath network must keep negative entries negative.
-    net = ReluNetwork.exact([[Fraction(-3, 4), Fraction(1, 2)]], [Fraction(-1, 8)], [Fraction(-5, 2)], Fraction(-1, 4))
-    data = Dataset.exact([[Fraction(-1, 2), Fraction(1, 4)]], [Fraction(-7, 3)])
-    with mpmath.workdps(30):
-        mnet, mdata = net.as_mpmath(), data.as_mpmath()
-    en, ed = stab._exact_copy(mnet, mdata)
-    assert list(en.to_vector()) == list(net.to_vector())
-    assert ed.X[0, 0] == Fraction(-1, 2) and ed.y[0] < 0  # -7/3 rounded at 30 digits, still negative
+# --- GD end points polished at high precision; files ----------------------------------------------
 
 
 def test_polish_minimum_reaches_a_critical_point():
@@ -297,8 +286,7 @@ def test_cli_network_and_data_files(tmp_path, capsys):
     assert main(["--network", str(tmp_path / "net.json"), "--data", str(tmp_path / "d3.json")] + common) == 2
 
 
-def test_certificate_of_numerics_certify_is_reported_when_available():
-    pytest.importorskip("numerics.certify")
+def test_certificate_of_numerics_certify_is_reported():
     net, data = construction_case(n=6)
     ok = stability_experiment(net, data, eta="9/5", steps=5, sizes=("1e-12",), directions=("top",), dps=30)
     assert ok["certified"] is True and ok["certificate"]["stable"] is True
