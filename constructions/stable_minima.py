@@ -126,7 +126,7 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
         residuals exactly 0 give, by the formulas of theory.md section 1, grad f(x_i) = e_beta and no
         residual term, so grad^2 L = e_beta e_beta^T, whose eigenvalues are exactly {0, 1};
       "hessian": the exact dense Hessian of numerics.hessian.hessian is compared entrywise with
-        e_beta e_beta^T (slower; used when numerics.certify is absent and in the tests);
+        e_beta e_beta^T (slower; used in the tests);
       None: only the certify_stability enclosure is reported.
 
     >>> from numerics.network import Dataset
@@ -145,20 +145,17 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
         i, k = kinks[0]
         return MinimumCertificate(False, True, None, None, len(kinks), interp, "find_kinks",
                                   f"sample {i} lies on the kink of neuron {k}: loss not twice differentiable")
-    try:
-        from numerics.certify import certify_stability
-    except ImportError:
-        certify_stability = None
-    stable, certified, lam, methods, details, extra = None, False, None, [], [], {}
-    if certify_stability is not None:
-        c = certify_stability(net, data, eta)
-        lo, hi = c.lambda_max_lower, c.lambda_max_upper
-        lam = str(hi) if (hi is not None and lo == hi) else f"[{_short(lo)}, {_short(hi)}]"
-        stable, certified = c.stable, bool(c.certified)
-        methods.append(f"certify_stability/{c.method}")
-        details.append(c.detail)
-        extra.update(lambda_max_lower=str(lo), lambda_max_upper=str(hi))
-    if exact_lambda == "structure" and certify_stability is not None:
+    from numerics.certify import certify_stability
+
+    methods, details, extra = [], [], {}
+    c = certify_stability(net, data, eta)
+    lo, hi = c.lambda_max_lower, c.lambda_max_upper
+    lam = str(hi) if (hi is not None and lo == hi) else f"[{_short(lo)}, {_short(hi)}]"
+    stable, certified = c.stable, bool(c.certified)
+    methods.append(f"certify_stability/{c.method}")
+    details.append(c.detail)
+    extra.update(lambda_max_lower=str(lo), lambda_max_upper=str(hi))
+    if exact_lambda == "structure":
         from numerics.hessian import activation_pattern
 
         silent = not bool(np.asarray(activation_pattern(net, data.X)).any())
@@ -167,7 +164,7 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
                        if silent and interp else "exact structure argument does not apply")
         if silent and interp:
             lam = "1"
-    elif exact_lambda is not None or certify_stability is None:
+    elif exact_lambda is not None:
         # exact dense Hessian (numerics.hessian); equal to e_beta e_beta^T => spectrum exactly {0, 1}
         from numerics.hessian import hessian
 
@@ -182,14 +179,9 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
         if rank_one:
             lam = "1"
             exact_stable = 1 <= 2 / eta
-            if certify_stability is None:
-                stable, certified = exact_stable, True
-                details.append("numerics.certify absent: exact dense Hessian compared entrywise with e_beta e_beta^T")
-            elif stable is not None and stable != exact_stable:
+            if stable is not None and stable != exact_stable:
                 details.append("certify_stability disagrees with the exact Hessian")
                 stable = None
-        elif certify_stability is None:
-            details.append("exact Hessian is not e_beta e_beta^T and no certifier is available")
     ok = interp and certified and stable is True and (exact_lambda is None or extra.get("hessian_is_e_beta_e_beta_T", False))
     return MinimumCertificate(ok, certified, lam, stable, 0, interp, " + ".join(methods), " | ".join(details), extra)
 

@@ -299,17 +299,14 @@ def check_costs(ctx: Context) -> list[dict]:
                     f"|f_xi|_Vg <= N eps^(2d+2) = {_short(total)} < 1"))
     pc = _atoms.population_cost(d, e)
     pv, pr = _atoms.certified_value(pc)
-    try:
-        import mpmath
-        from numerics.weights import population_weight
+    import mpmath
+    from numerics.weights import population_weight
 
-        with mpmath.workdps(30):
-            t = 1 - mpmath.mpf(e.numerator) ** 2 / mpmath.mpf(e.denominator) ** 2
-            ref = float(population_weight(t, d) * mpmath.mpf(e.denominator) ** 2 / e.numerator ** 2)
-        agree = abs(pv - ref) <= 1e-9 * pv
-        src = "numerics.weights.population_weight"
-    except ImportError:  # pragma: no cover - numerics present in this project
-        ref, agree, src = float("nan"), False, "numerics.weights missing"
+    with mpmath.workdps(30):
+        t = 1 - mpmath.mpf(e.numerator) ** 2 / mpmath.mpf(e.denominator) ** 2
+        ref = float(population_weight(t, d) * mpmath.mpf(e.denominator) ** 2 / e.numerator ** 2)
+    agree = abs(pv - ref) <= 1e-9 * pv
+    src = "numerics.weights.population_weight"
     ctx.values["population_cost"] = fmt(pc)
     out.append(_res("population_cost", agree, True,
                     f"eps^-2 G(1-eps^2) = {pv:.6g} (+-{pr:.0e}, exact closed form) vs {src} {ref:.6g}; "

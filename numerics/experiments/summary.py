@@ -75,15 +75,10 @@ def _core_for_run(key, cfg, res, store, what="all"):
         return cached
     if "params" not in res or cfg.get("activation", "relu") != "relu":
         return {}
-    try:
-        from .tracking import core_metrics
-        c, task, (W, b, v, beta) = _final_network(cfg, res)
-    except ImportError:
-        return {}
-    try:
-        value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"], vg=what == "all")
-    except ImportError as exc:  # the numerics core's estimate/weights modules are not there yet
-        return {"error": f"numerics core unavailable: {exc}"}
+    from .tracking import core_metrics
+
+    c, task, (W, b, v, beta) = _final_network(cfg, res)
+    value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"], vg=what == "all")
     store.put_derived(key, name, value)
     return value
 

@@ -162,12 +162,9 @@ class ProgressBar:
 
 def _worker_init() -> None:
     # One BLAS/intra-op thread per worker process: N workers on N cores, no oversubscription.
-    try:
-        import torch
+    import torch
 
-        torch.set_num_threads(1)
-    except ImportError:  # pragma: no cover - fn may not need torch
-        pass
+    torch.set_num_threads(1)
 
 
 def _timed(fn, config):

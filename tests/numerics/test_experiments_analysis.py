@@ -57,7 +57,6 @@ def test_aggregate_median_min_max_skip_missing_values():
 def test_run_records_the_core_estimates_of_its_final_network():
     """The tracked lambda_max is numerics.estimate's value and a lower bound on the dense eigvalsh one;
     V_g is numerics.weights.vg_norm; all on the network the run ends with."""
-    pytest.importorskip("torch")
     from numerics.estimate import lambda_max_estimate
     from numerics.experiments.data import make_task
     from numerics.experiments.run import run_one
@@ -104,7 +103,7 @@ def test_divergent_run_is_marked_not_hidden():
 def test_warm_started_sharpness_matches_lanczos_and_dense_along_gd():
     """SharpnessTracker('warm') returns Rayleigh quotients: never above the dense lambda_max, and equal to
     it (to tolerance) when the top eigenvector moves little between GD iterates."""
-    torch = pytest.importorskip("torch")
+    import torch
     from numerics.experiments.data import make_task
     from numerics.experiments.tracking import SharpnessTracker, relu_network
     from numerics.experiments.trainer import gd_step, init_params
@@ -131,7 +130,7 @@ def test_warm_started_sharpness_matches_lanczos_and_dense_along_gd():
 def test_warm_lanczos_sharpness_matches_dense_along_gd():
     """SharpnessTracker('warm-lanczos'): warm calls are eigsh from the previous eigenvector; every value
     is below the dense lambda_max (Rayleigh quotient) and equal to it to tolerance along GD."""
-    torch = pytest.importorskip("torch")
+    import torch
     from numerics.experiments.data import make_task
     from numerics.experiments.tracking import SharpnessTracker, relu_network
     from numerics.experiments.trainer import gd_step, init_params

@@ -4,14 +4,13 @@ import math
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-torch = pytest.importorskip("torch")
-
-from numerics.experiments.data import make_task, sample_unit_ball, target_function  # noqa: E402
-from numerics.experiments.tracking import decode_params, encode_params, neuron_stats  # noqa: E402
-from numerics.experiments.trainer import (DTYPE, Params, Workspace, gd_step, init_params,  # noqa: E402
+from numerics.experiments.data import make_task, sample_unit_ball, target_function
+from numerics.experiments.tracking import decode_params, encode_params, neuron_stats
+from numerics.experiments.trainer import (DTYPE, Params, Workspace, gd_step, init_params,
                                           loss_and_gradient, params_to_vector)
 
 pytestmark = pytest.mark.torch

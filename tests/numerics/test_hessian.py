@@ -107,7 +107,7 @@ def test_gradient_and_hessian_against_central_differences(seed):
 @pytest.mark.torch
 @pytest.mark.parametrize("seed", range(3))
 def test_against_torch_func_hessian(seed):
-    torch = pytest.importorskip("torch")
+    import torch
     from torch.func import hessian as thessian
 
     net, data = _random_float(seed, K=5, d=2, n=7)

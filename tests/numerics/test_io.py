@@ -57,7 +57,7 @@ def test_mpmath_saved_exactly(tmp_path):
 
 @pytest.mark.torch
 def test_torch_state_dict_bias_sign(tmp_path):
-    torch = pytest.importorskip("torch")
+    import torch
     torch.manual_seed(0)
     m = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 1)).double()
     torch.save(m.state_dict(), tmp_path / "m.pt")
