@@ -15,6 +15,8 @@ Importing this package is cheap: sympy is loaded on first use of a public name (
 
 from importlib import import_module
 
+from ._version import __version__  # the toolkit's single version number
+
 __all__ = [
     # the Rate object and the registry
     "Rate", "REGISTRY", "get_rate", "rate_ids", "build_registry",

@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-from ._cli import parser
+from ._cli import add_common, guarded, parser
 
 __all__ = ["run", "main"]
 
@@ -48,6 +48,7 @@ def _human(results, verbose, elapsed) -> str:
     return "\n".join(lines)
 
 
+@guarded("python -m bounds.check")
 def main(argv=None, registry=None) -> int:
     """Run every proof; print the report; return 0 if all hold, 1 if any fails, 2 on bad input.
 
@@ -61,6 +62,7 @@ def main(argv=None, registry=None) -> int:
     (0, True)
     """
     ap = parser("python -m bounds.check", "Prove every derivation and claim about the registered rates.")
+    add_common(ap, {0: "every derivation and claim proved", 1: "some derivation or claim not proved"})
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--verbose", action="store_true", help="print witnesses in full")
     args = ap.parse_args(argv)

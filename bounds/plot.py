@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-from ._cli import d_range, fail, parser
+from ._cli import add_common, d_range, fail, guarded, parser
 
 __all__ = ["series", "make_figure", "main"]
 
@@ -86,6 +86,7 @@ def make_figure(dims, registry=None):
     return fig
 
 
+@guarded("python -m bounds.plot")
 def main(argv=None) -> int:
     """Write the figure to --out (.png or .pdf); return 0, or 2 on bad input (one-line error).
 
@@ -95,6 +96,7 @@ def main(argv=None) -> int:
     0
     """
     ap = parser("python -m bounds.plot", "Plot rate exponents and sample complexities against d.")
+    add_common(ap, {0: "figure written"})
     ap.add_argument("--out", required=True, help="output file, .png or .pdf")
     ap.add_argument("--d", type=d_range, default=d_range("1:100"), help="dimension range A:B (default 1:100)")
     ap.add_argument("--json", action="store_true", help="print a JSON summary instead of a sentence")

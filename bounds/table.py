@@ -14,7 +14,7 @@ import io
 import json
 import sys
 
-from ._cli import d_range, fail, parser
+from ._cli import add_common, d_range, fail, guarded, parser
 
 __all__ = ["rows", "render", "main"]
 
@@ -84,6 +84,7 @@ def render(table_rows, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+@guarded("python -m bounds.table")
 def main(argv=None) -> int:
     """Print the rate table; return 0, or 2 on bad input (one-line error on stderr).
 
@@ -94,6 +95,7 @@ def main(argv=None) -> int:
     0
     """
     ap = parser("python -m bounds.table", "Exponents p(d) of every registered rate (error ≍ n^-p).")
+    add_common(ap, {0: "table printed"})
     ap.add_argument("--d", type=d_range, default=d_range("1:10"), help="dimension D or range A:B (default 1:10)")
     ap.add_argument("--format", choices=FORMATS, default="markdown")
     ap.add_argument("--json", action="store_true", help="same as --format json")

@@ -15,6 +15,8 @@
 True
 """
 
+from bounds._version import __version__  # the toolkit's single version number
+
 from .atoms import atom_l2_sq, atom_neuron, atom_sup_norm, canonical_cost, cap_mass, population_cost
 from .caps import area_upper_bound, cap_threshold, caps_disjoint, maximal_packing_lower_bound, verify_packing
 from .fano import fano_bound, fitted_exponent, minimax_lower_bound

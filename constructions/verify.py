@@ -35,6 +35,8 @@ from . import caps as _caps
 from . import fano as _fano
 from . import univariate as _uni
 from . import varshamov_gilbert as _vg
+from bounds._cli import add_common, guarded
+
 from ._rational import fmt, to_fraction
 
 __all__ = ["Context", "CHECKS", "run", "main", "load_direction_file"]
@@ -520,6 +522,7 @@ def _parse(argv):
     p.add_argument("--directions", metavar="FILE", default=None,
                    help='JSON {"d": .., "eps": "1/8", "directions": [[..], ..]} to verify instead of the built packing')
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_common(p, {0: "every check passed", 1: "some check failed"})
     a = p.parse_args(argv)
     if a.eta <= 0:
         p.error("--eta must be > 0")
@@ -566,6 +569,7 @@ def _print_human(ctx: Context, results: list[dict], secs: float) -> None:
     print(f"{npass}/{len(results)} checks passed in {secs:.1f} s")
 
 
+@guarded("python -m constructions.verify")
 def main(argv=None) -> int:
     """Run the verification CLI; return 0 iff every check passed, 1 if any failed, 2 for bad input."""
     try:

@@ -20,6 +20,8 @@ To export a new name, add ``"name": "numerics.module"`` to ``_EXPORTS``.
 
 import importlib
 
+from bounds._version import __version__  # the toolkit's single version number
+
 # `numerics.hessian` is the SUBMODULE (so `import numerics.hessian as nh` works); the dense-Hessian
 # function is `numerics.hessian.hessian` (`from numerics.hessian import hessian`) and is not exported
 # at package level, where its name would shadow the module.

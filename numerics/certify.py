@@ -31,6 +31,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from bounds._cli import add_common, guarded
 from numerics.hessian import KinkError
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
@@ -256,6 +257,7 @@ def _report(cert: StabilityCertificate, net, data) -> dict:
     return out
 
 
+@guarded("python -m numerics.certify")
 def main(argv=None) -> int:
     """CLI: certify lambda_max(grad^2 L) <= 2/eta for a network and data file (exit codes in module doc)."""
     ap = argparse.ArgumentParser(prog="python -m numerics.certify", description=__doc__.splitlines()[0])
@@ -267,6 +269,8 @@ def main(argv=None) -> int:
                     help="structured method: bisection steps tightening the certified upper bound")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_common(ap, {0: "certified stable", 1: "certified NOT stable",
+                    2: "bad input, or a data point on a kink (no Hessian)", 3: "undecided"})
     args = ap.parse_args(argv)
     from numerics.io import InputError, load_data, load_network
 

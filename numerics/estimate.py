@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
+from bounds._cli import guarded
 from numerics.hessian import hvp_operator
 from numerics.network import Dataset, ReluNetwork
 
@@ -167,6 +168,7 @@ def lambda_max_estimate(net: ReluNetwork, data: Dataset, method: str = "lanczos"
     return (e.value, e.vector) if return_vector else e.value
 
 
+@guarded("python -m numerics.estimate")
 def main(argv=None) -> int:
     """CLI: print a lambda_max ESTIMATE (lower bound) for a network and data file; exit 2 on bad input.
 
@@ -176,6 +178,7 @@ def main(argv=None) -> int:
     import json
     import sys
 
+    from bounds._cli import add_common
     from numerics.hessian import KinkError
     from numerics.io import InputError, load_data, load_network
 
@@ -187,6 +190,7 @@ def main(argv=None) -> int:
     ap.add_argument("--eta", type=float, default=None, help="step size: also compare with 2/eta")
     ap.add_argument("--tol", type=float, default=1e-10)
     ap.add_argument("--json", action="store_true")
+    add_common(ap, {0: "estimate printed (never a certificate)"})
     args = ap.parse_args(argv)
     try:
         if args.eta is not None and not args.eta > 0:

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
+
+from bounds._cli import add_common, guarded
 
 __all__ = ["main", "NAMES"]
 
@@ -47,9 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_common(p, {0: "runs finished and summaries written"})
     return p
 
 
+@guarded("python -m numerics.reproduce")
 def main(argv=None) -> int:
     """Run the experiment(s) named in argv, write their summaries and figures; return the exit code."""
     args = _parser().parse_args(argv)
@@ -70,7 +75,7 @@ def main(argv=None) -> int:
         out.mkdir(parents=True, exist_ok=True)
         store_path = Path(args.store) if args.store else out / STORE_NAME
         store = RunStore(store_path)
-    except (OSError, Exception) as exc:  # sqlite3.DatabaseError on a non-database file
+    except (OSError, sqlite3.DatabaseError) as exc:  # DatabaseError: a non-database file
         print(f"error: cannot use output folder {out}: {exc}", file=sys.stderr)
         return 2
     workers = args.workers if args.workers is not None else (1 if args.quick else 2)

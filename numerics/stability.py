@@ -29,6 +29,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from bounds._cli import add_common, guarded
 from numerics.certify import certify_stability
 from numerics.hessian import KinkError
 from numerics.hessian import gradient as _gradient
@@ -784,6 +785,7 @@ def _human(r: dict, label: str) -> str:
     return "\n".join(lines)
 
 
+@guarded("python -m numerics.stability")
 def main(argv=None) -> int:
     """Run the GD stability experiment from the command line; return the exit code (0 ok, 2 bad input).
 
@@ -816,6 +818,7 @@ def main(argv=None) -> int:
     p.add_argument("--polish", action="store_true",
                    help="with --network: polish to a critical point at --dps digits first (Levenberg-Marquardt)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_common(p, {0: "experiment run and reported"})
     try:
         return _run(p, argv)
     except _UsageError as exc:

@@ -33,6 +33,7 @@ import mpmath
 import numpy as np
 
 import numerics.hessian as _hessian
+from bounds._cli import guarded
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
 __all__ = [
@@ -706,6 +707,7 @@ def _up(x):
     return None if x is None else math.nextafter(float(x), math.inf)
 
 
+@guarded("python -m numerics.weights")
 def main(argv=None) -> int:
     """CLI: |f|_{V_g}, Term-A and Theorem 3.2 checks for a network and data file; exit 2 on bad input.
 
@@ -716,6 +718,7 @@ def main(argv=None) -> int:
     import json
     import sys
 
+    from bounds._cli import add_common
     from numerics.hessian import KinkError
     from numerics.io import InputError, load_data, load_network
 
@@ -727,6 +730,8 @@ def main(argv=None) -> int:
     ap.add_argument("--R", default="1", help="data radius (exact, e.g. 1 or 3/2)")
     ap.add_argument("--float", action="store_true", help="float64 estimates only (for large networks)")
     ap.add_argument("--json", action="store_true")
+    add_common(ap, {0: "no inequality certified violated (each holds, is undecided or an estimate)",
+                    1: "an inequality is certified VIOLATED"})
     args = ap.parse_args(argv)
     try:
         try:
