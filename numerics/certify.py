@@ -269,10 +269,12 @@ def main(argv=None) -> int:
                     help="structured method: bisection steps tightening the certified upper bound")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
+
+    add_reading_options(ap)
     add_common(ap, {0: "certified stable", 1: "certified NOT stable",
                     2: "bad input, or a data point on a kink (no Hessian)", 3: "undecided"})
     args = ap.parse_args(argv)
-    from numerics.io import InputError, load_data, load_network
 
     def progress(msg):
         if not args.quiet:
@@ -280,8 +282,8 @@ def main(argv=None) -> int:
 
     try:
         eta = _exact_eta(args.eta)
-        net = load_network(args.network)
-        data = load_data(args.data)
+        net = load_network(args.network, **reading_options(args))
+        data = load_data(args.data, **reading_options(args))
         if net.d != data.d:
             raise ValueError(f"network expects inputs of dimension {net.d}, data have {data.d}")
         if args.refine < 0:

@@ -180,7 +180,7 @@ def main(argv=None) -> int:
 
     from bounds._cli import add_common
     from numerics.hessian import KinkError
-    from numerics.io import InputError, load_data, load_network
+    from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
 
     ap = argparse.ArgumentParser(prog="python -m numerics.estimate",
                                  description="lambda_max(grad^2 L) ESTIMATE (a lower bound, never a certificate)")
@@ -190,12 +190,14 @@ def main(argv=None) -> int:
     ap.add_argument("--eta", type=float, default=None, help="step size: also compare with 2/eta")
     ap.add_argument("--tol", type=float, default=1e-10)
     ap.add_argument("--json", action="store_true")
+    add_reading_options(ap)
     add_common(ap, {0: "estimate printed (never a certificate)"})
     args = ap.parse_args(argv)
     try:
         if args.eta is not None and not args.eta > 0:
             raise InputError(f"--eta must be positive, got {args.eta}")
-        net, data = load_network(args.network), load_data(args.data)
+        net, data = (load_network(args.network, **reading_options(args)),
+                     load_data(args.data, **reading_options(args)))
         if net.d != data.d:
             raise InputError(f"network has input dimension {net.d} but data have dimension {data.d}")
         print(f"estimating lambda_max: P={net.num_params}, n={data.n} ({args.method})", file=sys.stderr)

@@ -3,12 +3,25 @@
 Formats
 -------
 * JSON network ``{"W": [[..], ..], "b": [..], "v": [..], "beta": x}``; JSON data ``{"X": [[..]], "y": [..]}``.
-  A number is a JSON number or a string holding an exact rational ("3/7", "-2", "0.1").
-  A JSON number denotes the float64 it parses to (so a float saved by :func:`save_network` comes back
-  bit-identical, and its exact copy is the dyadic rational the float represents); a string denotes
-  the exact rational it spells ("0.1" is 1/10).
-  Kind of the result: ``kind=None`` gives "exact" if any entry is a string, else "float".
-* ``.npz`` with arrays W, b, v, beta (network) or X, y (data), float64; read with allow_pickle=False.
+  A number is a JSON number or a string holding an exact rational ("3/7", "-2", "0.1", "1e-400").
+  Reading rules (nothing passes through float64 unless the rule says so):
+
+  - a JSON integer (``12``, ``9007199254740993``, a 400-digit integer) is that integer, exactly;
+  - a JSON decimal literal (``0.1``, ``1e-5``) denotes its float64 value with ``decimals="float"``
+    (the default: a float saved by :func:`save_network` comes back bit-identical, and its exact copy is
+    the dyadic rational the float represents), or the exact decimal fraction it spells with
+    ``decimals="exact"`` (``0.1`` is 1/10).  Under ``"float"`` a non-zero literal whose float64 value
+    would be infinite or zero (``1e400``, ``1e-400``) is refused, never rounded to inf or 0;
+  - a string denotes the exact rational it spells ("0.1" is 1/10, "1e400" is 10^400);
+  - decimal exponents beyond +-10000 digits, NaN / Infinity, and nesting deeper than a matrix are
+    refused.  Keys other than the expected ones are refused unless ``lenient=True``.
+
+  Kind of the result: ``kind=None`` gives "exact" if any entry is not exactly a float64 (a string, an
+  exact decimal, an integer beyond 2^53 that float64 would round), else "float" (every entry is then
+  exactly its float64, so nothing is lost).
+* ``.npz`` with arrays W, b, v, beta (network) or X, y (data) of float (at most 64-bit) or integer
+  dtype; read with allow_pickle=False.  Floats stay the exact dyadic values they are; integer arrays
+  beyond 2^53 give an "exact" result.
 * ``.pt`` / ``.pth``: a torch state_dict of nn.Sequential(nn.Linear(d, K), nn.ReLU(), nn.Linear(K, 1));
   torch computes relu(W x + bias), so b = -bias (theory.md's sign convention is relu(w.x - b)).
 
@@ -25,9 +38,10 @@ from typing import Any
 
 import numpy as np
 
-from numerics.network import Dataset, ReluNetwork
+from numerics.network import MAX_EXPONENT, Dataset, ReluNetwork, _exact_decimal
 
-__all__ = ["InputError", "load_network", "save_network", "load_data", "save_data"]
+__all__ = ["InputError", "load_network", "save_network", "load_data", "save_data", "add_reading_options",
+           "reading_options"]
 
 
 class InputError(ValueError):
@@ -41,10 +55,31 @@ def _suffix(path: Path) -> str:
     return s
 
 
+DECIMALS = ("float", "exact")
+def _decimal_literal(text: str, decimals: str):
+    """A JSON decimal literal read by the documented rule: its float64 value, or (``decimals="exact"``)
+    the exact decimal fraction; a float64 value that would be inf or 0 for a non-zero literal is refused."""
+    if decimals == "exact":
+        return _exact_decimal(text)
+    x = float(text)
+    if not math.isfinite(x) or (x == 0 and _exact_decimal(text) != 0):
+        raise ValueError(f"the decimal literal {text} is outside float64's range (it would read as {x}); "
+                         f"write it as a string \"{text}\" or read decimals exactly (--decimals exact)")
+    return x
+
+
+def _exact_float64(x: int) -> bool:
+    """True iff the integer x is exactly a float64."""
+    try:
+        return int(float(x)) == x
+    except OverflowError:
+        return False
+
+
 def _json_number(x: Any, where: str, path: Path):
     if isinstance(x, bool) or x is None:
         raise InputError(f"{path}: {where} is {json.dumps(x)}, not a number")
-    if isinstance(x, int):
+    if isinstance(x, (int, Fraction)):
         return x
     if isinstance(x, float):
         if not math.isfinite(x):
@@ -52,9 +87,10 @@ def _json_number(x: Any, where: str, path: Path):
         return x
     if isinstance(x, str):
         try:
-            return Fraction(x.strip())
-        except (ValueError, ZeroDivisionError):
-            raise InputError(f"{path}: {where} = {x!r} is not an exact number like \"3/7\"") from None
+            return _exact_decimal(x)
+        except (ValueError, ZeroDivisionError) as exc:
+            why = f" ({exc})" if "exponent" in str(exc) or "digits" in str(exc) else ""
+            raise InputError(f"{path}: {where} = {x[:40]!r} is not an exact number like \"3/7\"{why}") from None
     raise InputError(f"{path}: {where} is a {type(x).__name__}, not a number")
 
 
@@ -84,25 +120,45 @@ def _matrix(obj: Any, key: str, path: Path, rows: int | None = None) -> list:
     return out
 
 
-def _read_json(path: Path, keys: tuple[str, ...]) -> dict:
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not finite (only finite numbers are read)")
+
+
+def _read_json(path: Path, keys: tuple[str, ...], decimals: str = "float", lenient: bool = False) -> dict:
+    """The JSON object in ``path`` read by the rules of the module docstring (integers exact, decimal
+    literals by ``decimals``), with exactly ``keys`` (extra keys allowed only if ``lenient``)."""
+    if decimals not in DECIMALS:
+        raise ValueError(f"decimals must be one of {DECIMALS}, got {decimals!r}")
     try:
         text = path.read_text()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read file ({getattr(exc, 'strerror', None) or exc})") from None
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_int=int, parse_constant=_refuse_constant,
+                         parse_float=lambda s: _decimal_literal(s, decimals))
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply (a network or data file is at most a matrix)") from None
+    except (ValueError, ZeroDivisionError) as exc:  # a hook refused a literal (range, exponent, digits)
+        raise InputError(f"{path}: {' '.join(str(exc).split())}") from None
     if not isinstance(obj, dict):
         raise InputError(f"{path}: top level must be a JSON object with keys {', '.join(keys)}")
     missing = [k for k in keys if k not in obj]
     if missing:
         raise InputError(f"{path}: missing key(s) {', '.join(repr(k) for k in missing)}")
+    extra = [k for k in obj if k not in keys]
+    if extra and not lenient:
+        raise InputError(f"{path}: unknown key(s) {', '.join(repr(k) for k in extra[:5])}; expected exactly "
+                         f"{', '.join(keys)} (--lenient ignores extra keys)")
     return obj
 
 
 def _has_string(x) -> bool:
-    return any(_has_string(e) for e in x) if isinstance(x, list) else isinstance(x, Fraction)
+    """True if some entry of the (validated, at most 2-deep) nested list is not exactly a float64."""
+    if isinstance(x, list):
+        return any(_has_string(e) for e in x)
+    return isinstance(x, Fraction) or (isinstance(x, int) and not _exact_float64(x))
 
 
 def _kind(values: list, kind: str | None) -> str:
@@ -125,19 +181,34 @@ def _read_npz(path: Path, keys: tuple[str, ...]) -> dict:
     for k, a in out.items():
         if a.dtype.kind not in "iuf":
             raise InputError(f"{path}: array {k} has dtype {a.dtype}, expected numbers")
+        if a.dtype.kind == "f" and a.dtype.itemsize > 8:  # long double: float64 would round it
+            raise InputError(f"{path}: array {k} has dtype {a.dtype}; store float64 (or smaller) floats")
         if not np.all(np.isfinite(a)):
             raise InputError(f"{path}: array {k} contains non-finite values")
     return out
 
 
-def load_network(path, kind: str | None = None) -> ReluNetwork:
+def _npz_kind(arrays) -> str:
+    """"exact" if some integer array holds a value float64 would round (beyond 2^53), else "float"."""
+    for a in arrays:
+        if a.dtype.kind in "iu" and a.size and not all(_exact_float64(int(x)) for x in a.reshape(-1)):
+            return "exact"
+    return "float"
+
+
+def load_network(path, kind: str | None = None, *, decimals: str = "float",
+                 lenient: bool = False) -> ReluNetwork:
     """Return the network stored in ``path`` (.json, .npz or torch .pt state_dict).
 
     Args:
         path: file name; the suffix selects the format (see module docstring).
-        kind: "exact", "float" or "mpmath"; default: "exact" for JSON holding a string, else "float".
+        kind: "exact", "float" or "mpmath"; default: "exact" if some entry is not exactly a float64
+            (a string, an exact decimal, an integer float64 would round), else "float".
+        decimals: JSON decimal literals denote their float64 value ("float") or the exact decimal
+            fraction they spell ("exact"); see the module docstring.
+        lenient: accept (and ignore) JSON keys other than W, b, v, beta.
 
-    Raises InputError for a missing, unreadable or malformed file.
+    Raises InputError for a missing, unreadable or malformed file, or a value the rules refuse.
 
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "net.json")
@@ -148,7 +219,7 @@ def load_network(path, kind: str | None = None) -> ReluNetwork:
     path = Path(path)
     s = _suffix(path)
     if s == ".json":
-        obj = _read_json(path, ("W", "b", "v", "beta"))
+        obj = _read_json(path, ("W", "b", "v", "beta"), decimals, lenient)
         W = _matrix(obj["W"], "W", path)
         b = _vector(obj["b"], "b", path, len(W))
         v = _vector(obj["v"], "v", path, len(W))
@@ -160,14 +231,14 @@ def load_network(path, kind: str | None = None) -> ReluNetwork:
         if W.ndim != 2 or b.shape != (W.shape[0],) or v.shape != (W.shape[0],) or beta.size != 1:
             raise InputError(f"{path}: inconsistent shapes W {W.shape}, b {b.shape}, v {v.shape}, "
                              f"beta {beta.shape}")
-        beta = float(beta.reshape(-1)[0])
-        k = kind or "float"
+        beta = beta.reshape(-1)[0].item()  # a Python int or float, not rounded
+        k = kind or _npz_kind([W, b, v, z["beta"]])
     else:
         net = _load_torch(path)
         return net if kind is None else net.as_kind(kind)
     try:
         return ReluNetwork.of_kind(W, b, v, beta, k)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: kind "float" for a value beyond float64
         raise InputError(f"{path}: {exc}") from None
 
 
@@ -191,12 +262,12 @@ def _load_torch(path: Path) -> ReluNetwork:
     return net
 
 
-def load_data(path, kind: str | None = None) -> Dataset:
+def load_data(path, kind: str | None = None, *, decimals: str = "float", lenient: bool = False) -> Dataset:
     """Return the data set stored in ``path`` (.json or .npz).
 
     Args:
         path: file name (.json with keys X, y; or .npz with arrays X, y).
-        kind: as in :func:`load_network`.
+        kind, decimals, lenient: as in :func:`load_network`.
 
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "data.json")
@@ -207,7 +278,7 @@ def load_data(path, kind: str | None = None) -> Dataset:
     path = Path(path)
     s = _suffix(path)
     if s == ".json":
-        obj = _read_json(path, ("X", "y"))
+        obj = _read_json(path, ("X", "y"), decimals, lenient)
         X = _matrix(obj["X"], "X", path)
         y = _vector(obj["y"], "y", path, len(X))
         k = _kind([X, y], kind)
@@ -216,13 +287,32 @@ def load_data(path, kind: str | None = None) -> Dataset:
         X, y = z["X"], z["y"]
         if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[0] == 0:
             raise InputError(f"{path}: inconsistent shapes X {X.shape}, y {y.shape}")
-        k = kind or "float"
+        k = kind or _npz_kind([X, y])
     else:
         raise InputError(f"{path}: data cannot be read from a torch file; use .json or .npz")
     try:
         return Dataset.of_kind(X, y, k)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: kind "float" for a value beyond float64
         raise InputError(f"{path}: {exc}") from None
+
+
+def add_reading_options(ap) -> None:
+    """Add --decimals {float,exact} and --lenient (the JSON reading rules of this module) to a CLI parser.
+
+    >>> import argparse
+    >>> ap = argparse.ArgumentParser(); add_reading_options(ap)
+    >>> reading_options(ap.parse_args(["--decimals", "exact"]))
+    {'decimals': 'exact', 'lenient': False}
+    """
+    ap.add_argument("--decimals", choices=DECIMALS, default="float",
+                    help="JSON decimal literals such as 0.1 denote their float64 value (float, default) or the "
+                         "exact decimal fraction 1/10 (exact); integers and \"p/q\" strings are always exact")
+    ap.add_argument("--lenient", action="store_true", help="ignore unknown keys in JSON inputs (default: refuse)")
+
+
+def reading_options(args) -> dict:
+    """The keyword arguments of :func:`load_network` / :func:`load_data` chosen by add_reading_options' flags."""
+    return {"decimals": args.decimals, "lenient": args.lenient}
 
 
 def _json_value(x) -> Any:

@@ -31,6 +31,22 @@ import numpy as np
 __all__ = ["KINDS", "ReluNetwork", "Dataset", "to_fraction", "to_mpf", "kind_of", "scalar"]
 
 KINDS = ("float", "exact", "mpmath")
+MAX_EXPONENT = 10_000  # decimal exponents beyond this are refused (10^(10^9) would exhaust memory)
+
+
+def _exact_decimal(text: str) -> Fraction:
+    """The exact rational a decimal literal or "p/q" string spells; ValueError if malformed or its
+    exponent exceeds MAX_EXPONENT."""
+    t = text.strip()
+    mant, e, exp = t.lower().partition("e")
+    if e:
+        try:
+            ok = abs(int(exp)) <= MAX_EXPONENT
+        except ValueError:
+            ok = True  # malformed: Fraction reports it below
+        if not ok:
+            raise ValueError(f"exponent of {text!r} is beyond +-{MAX_EXPONENT}")
+    return Fraction(t)
 
 
 def to_fraction(x: Any) -> Fraction:
@@ -50,7 +66,7 @@ def to_fraction(x: Any) -> Fraction:
         return Fraction(int(x))
     if isinstance(x, str):
         try:
-            return Fraction(x.strip())
+            return _exact_decimal(x)
         except (ValueError, ZeroDivisionError) as exc:
             raise ValueError(f"not an exact number string: {x!r}") from exc
     if isinstance(x, (float, np.floating)):

@@ -818,6 +818,9 @@ def main(argv=None) -> int:
     p.add_argument("--polish", action="store_true",
                    help="with --network: polish to a critical point at --dps digits first (Levenberg-Marquardt)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    from numerics.io import add_reading_options
+
+    add_reading_options(p)
     add_common(p, {0: "experiment run and reported"})
     try:
         return _run(p, argv)
@@ -849,9 +852,10 @@ def _run(p: argparse.ArgumentParser, argv) -> int:
             label = (f"float64 GD end point (seed {seed}, {info['gd_steps']} steps) polished by "
                      f"Levenberg-Marquardt at {args.dps} digits: ||grad L|| = {info['gradient_norm']:.2g}")
         else:
-            from numerics.io import InputError, load_data, load_network
+            from numerics.io import InputError, load_data, load_network, reading_options
             try:
-                net, data = load_network(args.network), load_data(args.data)
+                net = load_network(args.network, **reading_options(args))
+                data = load_data(args.data, **reading_options(args))
             except (InputError, OSError, ValueError) as exc:
                 print(f"error: {exc}".replace("\n", " "), file=sys.stderr)
                 return 2

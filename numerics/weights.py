@@ -720,7 +720,7 @@ def main(argv=None) -> int:
 
     from bounds._cli import add_common
     from numerics.hessian import KinkError
-    from numerics.io import InputError, load_data, load_network
+    from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
 
     ap = argparse.ArgumentParser(prog="python -m numerics.weights",
                                  description="weighted variation |f|_Vg (empirical weight, reconstructed) "
@@ -730,6 +730,7 @@ def main(argv=None) -> int:
     ap.add_argument("--R", default="1", help="data radius (exact, e.g. 1 or 3/2)")
     ap.add_argument("--float", action="store_true", help="float64 estimates only (for large networks)")
     ap.add_argument("--json", action="store_true")
+    add_reading_options(ap)
     add_common(ap, {0: "no inequality certified violated (each holds, is undecided or an estimate)",
                     1: "an inequality is certified VIOLATED"})
     args = ap.parse_args(argv)
@@ -741,7 +742,8 @@ def main(argv=None) -> int:
         if R <= 0:
             raise InputError(f"--R must be positive, got {args.R}")
         kind = "float" if args.float else "exact"
-        net, data = load_network(args.network, kind=kind), load_data(args.data, kind=kind)
+        net = load_network(args.network, kind=kind, **reading_options(args))
+        data = load_data(args.data, kind=kind, **reading_options(args))
         if net.d != data.d:
             raise InputError(f"network has input dimension {net.d} but data have dimension {data.d}")
         print(f"checking: K={net.K}, d={net.d}, n={data.n}, {kind} arithmetic", file=sys.stderr)
