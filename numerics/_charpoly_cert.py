@@ -91,17 +91,45 @@ def psd_from_charpoly(p: "flint.fmpq_poly", c: Fraction, P: int) -> tuple[bool, 
     return psd, psd and a[0] != 0
 
 
-def _dyadic(x: float, bits: int) -> Fraction:
-    return Fraction(math.floor(x * 2 ** bits), 2 ** bits) if math.isfinite(x) else Fraction(0)
+def _dyadic(x, bits: int) -> Fraction:
+    """floor(x 2^bits) / 2^bits, exactly, for a float or Fraction x of any magnitude (0 if x is not finite)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return Fraction(0)
+    return Fraction(math.floor(Fraction(x) * 2 ** bits), 2 ** bits)
 
 
-def enclose_lambda_max(p: "flint.fmpq_poly", hint: float, bits: int = 40):
+def lambda_max_hint(Hs) -> Fraction:
+    """An exact rational close to the largest eigenvalue of the symmetric integer matrix Hs (fmpz_mat).
+
+    Only a starting point for :func:`enclose_lambda_max`, so it may be crude; it never overflows: the
+    eigenvalue is computed in float64 on Hs 2^-s, with s chosen so that the largest entry is about
+    2^500, and scaled back exactly (lambda(Hs 2^-s) = lambda(Hs) 2^-s).
+
+    >>> import flint
+    >>> abs(lambda_max_hint(flint.fmpz_mat([[2, 0], [0, 10 ** 400]])) / 10 ** 400 - 1) < 1e-15
+    True
+    """
+    flat, m = [int(x) for x in Hs.entries()], Hs.ncols()
+    rows = [flat[i:i + m] for i in range(0, len(flat), m)]
+    big = max((abs(x) for row in rows for x in row), default=0)
+    if big == 0:
+        return Fraction(0)
+    s = big.bit_length() - 500
+    if s > 0:
+        A = np.array([[float(x >> s) for x in row] for row in rows])
+    else:
+        A = np.array([[float(x) for x in row] for row in rows]) * 2.0 ** (-s)
+    lam = float(np.linalg.eigvalsh(0.5 * (A + A.T))[-1])
+    return Fraction(lam) * Fraction(2) ** s
+
+
+def enclose_lambda_max(p: "flint.fmpq_poly", hint, bits: int = 40):
     """Return (lo, hi, count): lambda_max in (lo, hi], exactly `count` eigenvalues (with multiplicity)
     in (lo, hi], hi - lo <= 2^-bits * max(1, |hint|) (certified by exact Descartes counts).
 
-    ``hint`` is a float estimate of lambda_max (used only to start the search).
+    ``hint`` (a float or an exact Fraction, any magnitude) estimates lambda_max; it only starts the search.
     """
-    scale = max(1.0, abs(hint))
+    scale = max(Fraction(1), abs(Fraction(hint)))
     width = Fraction(2) ** (-20) * Fraction(scale)
     hi = _dyadic(hint, 60) + width
     while count_roots_above(p, hi) > 0:

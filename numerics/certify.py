@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 
 from bounds._cli import add_common, guarded
@@ -38,8 +40,8 @@ from numerics.network import Dataset, ReluNetwork, to_fraction
 __all__ = ["StabilityCertificate", "certify_stability", "main"]
 
 METHODS = ("auto", "dense", "schur", "structured")
-DENSE_LIMIT = 120  # auto: exact charpoly up to this many parameters (P = 161 takes ~7 s, P = 301 ~2 min)
-SCHUR_LIMIT = 10 ** 6  # auto: exact Schur complement when n^2 K <= this, rigorous structured above
+BUDGET_SECONDS = 10.0  # auto: an exact method only when its modelled cost is under this (2-core machine)
+FLOAT_RANGE = 2.0 ** 96  # structured: every |input|, 2/eta and eta within [1/FLOAT_RANGE, FLOAT_RANGE]
 
 
 @dataclass
@@ -65,6 +67,28 @@ class StabilityCertificate:
     extra: dict = field(default_factory=dict)
 
 
+def _float_or_none(q) -> float | None:
+    """float(q) if q (a Fraction) is a float64 neither overflowing nor rounded to 0, else None."""
+    if q is None:
+        return None
+    try:
+        x = float(q)
+    except OverflowError:
+        return None
+    return None if (x == 0 and q != 0) or not math.isfinite(x) else x
+
+
+def _sci(q) -> str:
+    """q (a Fraction) in scientific notation with 17 significant digits, for any magnitude (no float)."""
+    if q is None:
+        return "n/a"
+    x = _float_or_none(q)
+    if x is not None:
+        return f"{x:.17g}"
+    with mpmath.workdps(20):
+        return mpmath.nstr(mpmath.mpf(q.numerator) / q.denominator, 17)
+
+
 def _exact_eta(eta) -> Fraction:
     try:
         q = to_fraction(eta)
@@ -76,16 +100,16 @@ def _exact_eta(eta) -> Fraction:
 
 
 def _dense(net: ReluNetwork, data: Dataset, c: Fraction, bits: int) -> StabilityCertificate:
-    from numerics._charpoly_cert import (charpoly, enclose_lambda_max, exact_hessian_scaled,
+    from numerics._charpoly_cert import (charpoly, enclose_lambda_max, exact_hessian_scaled, lambda_max_hint,
                                          multiplicity_of_max, psd_from_charpoly)
 
     Hs, den = exact_hessian_scaled(net, data)  # raises KinkError
     P = net.num_params
-    Hf = np.array([[float(x) for x in row] for row in Hs.tolist()]) / float(den)
-    est = float(np.linalg.eigvalsh(0.5 * (Hf + Hf.T))[-1])
+    hint = lambda_max_hint(Hs)  # near lambda_max(den H); float64 on a power-of-two rescaling, any magnitude
+    est = _float_or_none(hint / den)
     p = charpoly(Hs)  # det(xI - den H)
     psd, pd = psd_from_charpoly(p, c * den, P)
-    lo, hi, count = enclose_lambda_max(p, est * den, bits)
+    lo, hi, count = enclose_lambda_max(p, hint, bits)
     mult = multiplicity_of_max(p, lo, hi) if P <= 120 else None
     lo, hi = lo / den, hi / den
     if psd:
@@ -95,7 +119,7 @@ def _dense(net: ReluNetwork, data: Dataset, c: Fraction, bits: int) -> Stability
         verdict = "cI - H is NOT PSD"
     return StabilityCertificate(
         lo, hi, c, psd, True, "dense-exact-charpoly",
-        f"exact charpoly sign pattern: {verdict}; lambda_max in ({float(lo):.17g}, {float(hi):.17g}] "
+        f"exact charpoly sign pattern: {verdict}; lambda_max in ({_sci(lo)}, {_sci(hi)}] "
         f"holding {count} eigenvalue(s) with multiplicity (exact Descartes counts)",
         P, mult, count, est)
 
@@ -105,6 +129,10 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
     from numerics._structured_cert import rayleigh_lower, structured_certificate
 
     r = structured_certificate(net, data, c, progress=progress)
+    balls = [r["parts"].na2.mid, r["parts"].na2.rad] + ([r["S"].mid, r["S"].rad] if "S" in r else [])
+    if not all(np.all(np.isfinite(a)) for a in balls):  # an overflow the screen did not foresee
+        r = dict(r, stable=None, certified=False, lower=None, upper=None,
+                 detail="undecided: float64 overflow in the structured factors")
     lower, detail = r["lower"], r["detail"]
     est = None
     if r["stable"] is not False:
@@ -146,17 +174,40 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
                                 "structured-schur-rigorous", detail, net.num_params, None, None, est)
 
 
-def _exact_rayleigh(net, data, vec) -> Fraction:
-    """Exact Rayleigh quotient u^T H u / u^T u at the float vector vec read exactly as rationals (N1's hvp)."""
+def _exact_rayleigh(net, data, vec) -> Fraction | None:
+    """Exact Rayleigh quotient u^T H u / u^T u at the float vector vec read exactly as rationals (N1's hvp);
+    None for the zero vector."""
     from numerics.hessian import hvp
 
     u = np.array([Fraction(float(x)) for x in vec], dtype=object)
-    return (u @ hvp(net, data, u)) / (u @ u)
+    uu = u @ u
+    return None if uu == 0 else (u @ hvp(net, data, u)) / uu
+
+
+def _float_lanczos(net, data):
+    """(estimate, vector, None) from Lanczos on the float64 copy of the exact net and data, or
+    (None, None, reason) when that copy cannot stand for the exact point: a value beyond float64's range,
+    a data point that rounding put on a kink (the exact point is not on it: kinks are decided exactly
+    before this), or a non-finite / failed iteration.  The vector only feeds exact lower bounds."""
+    from numerics.estimate import lambda_max_estimate
+    from numerics.hessian import KinkError
+
+    try:
+        est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
+    except OverflowError:
+        return None, None, "a value is beyond float64's range"
+    except KinkError:
+        return None, None, "the float64 copy of the point lies on a kink (the exact point does not)"
+    except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError) as exc:  # incl. ArpackError
+        return None, None, f"Lanczos failed ({type(exc).__name__})"
+    vec = np.asarray(vec, dtype=np.float64)
+    if not (math.isfinite(est) and np.all(np.isfinite(vec)) and np.any(vec != 0)):
+        return None, None, "Lanczos on the float64 copy overflowed or underflowed"
+    return float(est), vec, None
 
 
 def _schur(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress) -> StabilityCertificate:
     from numerics._structured_cert import exact_schur_certificate
-    from numerics.estimate import lambda_max_estimate
 
     r = exact_schur_certificate(net, data, c)
     if r is None:  # M singular: only the dense charpoly decides
@@ -164,13 +215,71 @@ def _schur(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress) ->
             progress("schur: some ||a_k|| = 2/eta exactly; falling back to the dense charpoly")
         return _dense(net, data, c, bits)
     stable, lower, detail = r
-    est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
-    rq = _exact_rayleigh(net, data, vec)  # certified lower bound (exact)
-    if lower is None or rq > lower:
+    est, vec, why = _float_lanczos(net, data)
+    rq = None if vec is None else _exact_rayleigh(net, data, vec)  # certified lower bound (exact)
+    if rq is not None and (lower is None or rq > lower):
         lower = rq
+    detail += ("; lower bound: exact Rayleigh quotient of the rationalised Lanczos vector" if rq is not None
+               else f"; no Lanczos lower bound: {why or 'zero vector'}")
     return StabilityCertificate(lower, c if stable else None, c, stable, True, "schur-exact",
-                                detail + "; lower bound: exact Rayleigh quotient of the rationalised "
-                                "Lanczos vector", net.num_params, None, None, est)
+                                detail, net.num_params, None, None, est)
+
+
+def _input_bits(net: ReluNetwork, data: Dataset) -> int:
+    """A size measure of the exact inputs: 4 log2(lcm of all denominators) + the largest numerator and
+    denominator bit length (the scaled exact Hessian's entries have about this many bits; float inputs
+    give ~350)."""
+    lcm, top = 1, 1
+    for arr in (net.W, net.b, net.v, np.array([net.beta], dtype=object), data.X, data.y):
+        for q in arr.flat:
+            q = Fraction(q)
+            lcm = math.lcm(lcm, q.denominator)
+            top = max(top, abs(q.numerator).bit_length() + q.denominator.bit_length())
+    return 4 * lcm.bit_length() + top
+
+
+def _cost_dense(P: int, bits: int) -> float:
+    """Modelled seconds of the dense method: P^4 bits (flint's multimodular charpoly) + P^3 bits^1.5 (the
+    Descartes bisection on its huge coefficients).  Fitted on one thread: float inputs P = 81..161
+    (P = 161: 5 s), and P = 37 with 19-digit prime denominators (bits ~ 20000: 5-7 s)."""
+    bits = max(bits, 64)
+    return 3.0e-11 * P ** 4 * bits + 2.9e-11 * P ** 3 * bits ** 1.5
+
+
+def _cost_schur(n: int, K: int, d: int, bits: int) -> float:
+    """Modelled seconds of the exact Schur method: n^3 K^1.5 (d+1) bits (the n x n rational charpoly, whose
+    denominators grow with K, dominates; measured n = 20..80, K = 10..40: n = 80, K = 10 ~ 20 s)."""
+    return 1.2e-6 / 3 / 353 * n ** 3 * K ** 1.5 * (d + 1) * max(bits, 64)
+
+
+def _float_screen(net: ReluNetwork, data: Dataset, c: Fraction) -> str | None:
+    """None if the float64 structured method may run (every nonzero input, 2/eta and eta/2 within
+    [1/FLOAT_RANGE, FLOAT_RANGE], so none of its products can overflow), else the reason it may not."""
+    lo, hi = Fraction(1) / Fraction(FLOAT_RANGE), Fraction(FLOAT_RANGE)
+    if not lo <= c <= hi:
+        return f"2/eta = {_sci(c)} is outside [2^-96, 2^96]"
+    for name, arr in (("W", net.W), ("b", net.b), ("v", net.v), ("beta", np.array([net.beta], dtype=object)),
+                      ("X", data.X), ("y", data.y)):
+        for q in arr.flat:
+            if abs(q) > hi:
+                return f"an entry of {name} ({_sci(Fraction(q))}) exceeds 2^96 in magnitude"
+    return None
+
+
+def _auto_choice(ne: ReluNetwork, nd: Dataset, c: Fraction) -> tuple[str | None, str, dict]:
+    """(method or None, why, modelled seconds): the cheapest exact method if its modelled cost is under
+    BUDGET_SECONDS, else structured (float64, fast) if the magnitudes allow it, else None (undecided)."""
+    bits = _input_bits(ne, nd)
+    costs = {"dense": _cost_dense(ne.num_params, bits), "schur": _cost_schur(nd.n, ne.K, ne.d, bits)}
+    best = min(costs, key=costs.get)
+    model = f"modelled cost dense {costs['dense']:.2g} s, schur {costs['schur']:.2g} s"
+    if costs[best] <= BUDGET_SECONDS:
+        return best, f"{model}; {best} is exact and under the {BUDGET_SECONDS:g} s budget", costs
+    why = _float_screen(ne, nd, c)
+    if why is None:
+        return "structured", f"{model}, both over the {BUDGET_SECONDS:g} s budget; structured is fast", costs
+    return None, (f"{model}, both over the {BUDGET_SECONDS:g} s budget, and the float64 structured method "
+                  f"cannot run: {why}; choose --method dense or schur to run an exact method anyway"), costs
 
 
 def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto", bits: int = 40,
@@ -181,7 +290,11 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     certificate speaks about the very point given.  Methods: "dense" (exact charpoly with a certified
     enclosure and multiplicity of lambda_max; P up to ~150), "schur" (exact n x n Schur complement, exact
     decision; small n^2 K), "structured" (same reduction in rigorously rounded float64; any size), "auto"
-    (dense if P <= DENSE_LIMIT, else schur if n^2 K <= SCHUR_LIMIT, else structured).  Raises KinkError if a data point lies on a kink (no Hessian).
+    (the cheaper exact method when its modelled cost is under BUDGET_SECONDS, else structured; the choice
+    and its reason are in ``extra["auto"]``).  The structured method needs magnitudes float64 can carry
+    (_float_screen); otherwise it hands over to an exact method within the budget, or returns undecided
+    with the reason.  Raises KinkError if a data point lies on a kink (no Hessian): kinks are decided in
+    exact arithmetic only.
 
     Args:
         net, data: any number kind (converted exactly); eta: step size (number or "p/q" / decimal string).
@@ -206,17 +319,37 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     ne, nd = net.as_exact(), data.as_exact()
     if ne.d != nd.d:
         raise ValueError(f"network expects inputs of dimension {ne.d}, data have {nd.d}")
+    extra = {}
     if method == "auto":
-        if ne.num_params <= DENSE_LIMIT:
-            method = "dense"
-        else:
-            method = "schur" if nd.n ** 2 * ne.K <= SCHUR_LIMIT else "structured"
-    if method == "dense":
+        method, why, costs = _auto_choice(ne, nd, c)
+        extra["auto"] = {"method": method, "why": why, "modelled_seconds": costs}
+        if progress:
+            progress(f"auto: {method or 'no method'} ({why})")
+    elif method == "structured":
+        why = _float_screen(ne, nd, c)
+        if why is not None:
+            bits_in = _input_bits(ne, nd)
+            costs = {"dense": _cost_dense(ne.num_params, bits_in), "schur": _cost_schur(nd.n, ne.K, ne.d, bits_in)}
+            best = min(costs, key=costs.get)
+            handover = best if costs[best] <= BUDGET_SECONDS else None
+            extra["handover"] = {"from": "structured", "to": handover, "why": why, "modelled_seconds": costs}
+            if progress:
+                progress(f"structured cannot run ({why}); " + (f"handing over to {handover}" if handover else
+                                                                "over budget: undecided"))
+            method = handover
+    if method is None:
+        reason = extra.get("auto", extra.get("handover", {})).get("why", "")
+        cert = StabilityCertificate(None, None, c, None, False, "none", f"undecided: {reason}",
+                                    ne.num_params)
+    elif method == "dense":
         cert = _dense(ne, nd, c, bits)
     elif method == "schur":
         cert = _schur(ne, nd, c, bits, progress)
     else:
         cert = _structured(ne, nd, c, progress, refine_steps)
+    if "handover" in extra and method is not None:
+        cert.detail = f"handed over from structured ({extra['handover']['why']}); {cert.detail}"
+    cert.extra.update(extra)
     cert.seconds = time.perf_counter() - t0
     return cert
 
@@ -227,31 +360,45 @@ def _q(x):
 
 
 def _f(x):
-    return None if x is None else float(x)
+    """The float64 of x, or None when x is None or float64 cannot carry it (beyond its range, or rounded to
+    0); the exact value is always reported beside it."""
+    return _float_or_none(None if x is None else Fraction(x))
 
 
 def _report(cert: StabilityCertificate, net, data) -> dict:
     out = {
         "lambda_max_lower": _q(cert.lambda_max_lower), "lambda_max_lower_float": _f(cert.lambda_max_lower),
         "lambda_max_upper": _q(cert.lambda_max_upper), "lambda_max_upper_float": _f(cert.lambda_max_upper),
-        "two_over_eta": _q(cert.two_over_eta), "two_over_eta_float": float(cert.two_over_eta),
+        "two_over_eta": _q(cert.two_over_eta), "two_over_eta_float": _f(cert.two_over_eta),
         "stable": cert.stable, "certified": cert.certified, "method": cert.method, "detail": cert.detail,
         "num_params": cert.num_params, "multiplicity": cert.multiplicity,
         "lambda_max_estimate": cert.estimate, "seconds": round(cert.seconds, 3),
     }
+    for key in ("auto", "handover"):  # which method ran and why (cost model, magnitudes)
+        if key in cert.extra:
+            out[key] = cert.extra[key]
     # weighted-variation quantities: float64 ESTIMATES from numerics.weights
     from numerics.weights import term_a_margin, theorem_3_2_margin, vg_norm
 
-    nf, df = net.as_float(), data.as_float()
     lam = cert.estimate if cert.estimate is not None else _f(cert.lambda_max_upper)
+    try:
+        nf, df = net.as_float(), data.as_float()
+    except (OverflowError, ValueError):
+        nf = df = None
     for key, fun in (("vg_norm", lambda: vg_norm(nf, df.X, exact=False).value),
                      ("term_a_margin", lambda: term_a_margin(nf, df)),
                      ("theorem_3_2_margin", lambda: theorem_3_2_margin(nf, df, lambda_max=lam))):
         try:
-            out[key] = float(fun())
+            if nf is None:
+                raise ValueError("the network or data are beyond float64's range")
+            with np.errstate(all="ignore"):
+                value = float(fun())
+            if not math.isfinite(value):
+                raise ValueError("float64 overflow")
+            out[key] = value
         except Exception as exc:  # e.g. data outside the unit ball: reported, not fatal
             out[key] = None
-            out[key + "_error"] = str(exc)
+            out[key + "_error"] = " ".join(str(exc).split()) or type(exc).__name__
     out["estimates_note"] = ("vg_norm, term_a_margin, theorem_3_2_margin and lambda_max_estimate are float64 "
                              "ESTIMATES (not certified)")
     return out
@@ -303,10 +450,11 @@ def main(argv=None) -> int:
         status = {True: "STABLE", False: "NOT STABLE", None: "UNDECIDED"}[cert.stable]
         tag = "certified" if cert.certified else "not certified"
         print(f"{status} ({tag}, method {cert.method}, P = {cert.num_params}, {cert.seconds:.2f} s)")
-        print(f"  2/eta            = {rep['two_over_eta']} ~ {rep['two_over_eta_float']:.17g}")
-        print(f"  lambda_max lower = {rep['lambda_max_lower_float']}  (certified)" if cert.lambda_max_lower
+        exact_c = rep["two_over_eta"] if len(rep["two_over_eta"]) <= 60 else "(exact value in --json)"
+        print(f"  2/eta            = {exact_c} ~ {_sci(cert.two_over_eta)}")
+        print(f"  lambda_max lower = {_sci(cert.lambda_max_lower)}  (certified)" if cert.lambda_max_lower
               is not None else "  lambda_max lower = n/a")
-        print(f"  lambda_max upper = {rep['lambda_max_upper_float']}  (certified)" if cert.lambda_max_upper
+        print(f"  lambda_max upper = {_sci(cert.lambda_max_upper)}  (certified)" if cert.lambda_max_upper
               is not None else "  lambda_max upper = n/a")
         if cert.multiplicity is not None:
             print(f"  multiplicity of lambda_max = {cert.multiplicity} (exact)")
@@ -315,6 +463,8 @@ def main(argv=None) -> int:
         for key in ("vg_norm", "term_a_margin", "theorem_3_2_margin"):
             print(f"  {key} = {rep[key]}  (ESTIMATE)")
         print(f"  {cert.detail}")
+        if "auto" in cert.extra:
+            print(f"  auto chose {cert.extra['auto']['method'] or 'no method'}: {cert.extra['auto']['why']}")
     return {True: 0, False: 1, None: 3}[cert.stable]
 
 

@@ -238,7 +238,10 @@ def load_network(path, kind: str | None = None, *, decimals: str = "float",
         return net if kind is None else net.as_kind(kind)
     try:
         return ReluNetwork.of_kind(W, b, v, beta, k)
-    except (ValueError, OverflowError) as exc:  # OverflowError: kind "float" for a value beyond float64
+    except OverflowError:  # kind "float" asked for a value beyond float64's range
+        raise InputError(f"{path}: a value is beyond float64's range, so it cannot be read as float64 "
+                         "(read it exactly instead)") from None
+    except ValueError as exc:
         raise InputError(f"{path}: {exc}") from None
 
 
@@ -292,7 +295,10 @@ def load_data(path, kind: str | None = None, *, decimals: str = "float", lenient
         raise InputError(f"{path}: data cannot be read from a torch file; use .json or .npz")
     try:
         return Dataset.of_kind(X, y, k)
-    except (ValueError, OverflowError) as exc:  # OverflowError: kind "float" for a value beyond float64
+    except OverflowError:  # kind "float" asked for a value beyond float64's range
+        raise InputError(f"{path}: a value is beyond float64's range, so it cannot be read as float64 "
+                         "(read it exactly instead)") from None
+    except ValueError as exc:
         raise InputError(f"{path}: {exc}") from None
 
 

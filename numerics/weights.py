@@ -25,6 +25,7 @@ Population weight (X ~ Uniform(B^d_1)) and its asymptotic constant:  G(t) = Q(t)
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Sequence
@@ -560,6 +561,37 @@ def _float(a) -> np.ndarray:
     return np.vectorize(float, otypes=[np.float64])(a) if a.dtype == object else a
 
 
+def _to_float(x) -> float:
+    """float(x) for a Fraction of any magnitude: +-inf beyond float64's range instead of OverflowError."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+def _eig_top(M: np.ndarray):
+    """(lam, vec): float64 estimate of the top eigenpair of an exact symmetric matrix of any magnitude.
+
+    Computed on M 2^-s, s chosen so that the largest entry is about 2^500 (lambda(M 2^-s) = lambda(M) 2^-s
+    exactly), so nothing overflows; lam is +-inf if lambda_max(M) itself is beyond float64's range.
+    vec only feeds exact Rayleigh quotients, so its accuracy never affects a certified bound.
+
+    >>> M = np.array([[Fraction(10) ** 400, 0], [0, Fraction(1)]], dtype=object)
+    >>> lam, vec = _eig_top(M); lam, abs(vec[0])
+    (inf, 1.0)
+    """
+    big = max((abs(Fraction(x)) for x in M.flat), default=Fraction(0))
+    s = 0 if big == 0 else big.numerator.bit_length() - big.denominator.bit_length() - 500
+    scale = Fraction(2) ** (-s)
+    A = np.array([[float(Fraction(x) * scale) for x in row] for row in M], dtype=np.float64)
+    ev, V = np.linalg.eigh(0.5 * (A + A.T))
+    try:
+        lam = math.ldexp(float(ev[-1]), s)
+    except OverflowError:
+        lam = math.inf if ev[-1] > 0 else -math.inf
+    return lam, V[:, -1]
+
+
 def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = None,
                  weight="empirical") -> InequalityCheck:
     """Check Term-A: lambda_max((1/n) sum_i grad f(x_i) grad f(x_i)^T) >= 1 + 2 |f|_{V_g} (proof of Thm 3.2).
@@ -581,23 +613,34 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
         rigorous = net.kind == "exact"
     n = data.n
     # float64 estimate on the rounded point; the rigorous bounds below use the exact point
-    Mf = jacobian_gram(net.as_float(), data.as_float().X) / n
-    evals, evecs = np.linalg.eigh(0.5 * (Mf + Mf.T))
-    lam = float(evals[-1])
+    Mq = None
+    try:
+        with np.errstate(all="ignore"):
+            Mf = jacobian_gram(net.as_float(), data.as_float().X) / n
+    except OverflowError:  # an exact value beyond float64's range
+        Mf = None
+    if Mf is not None and np.all(np.isfinite(Mf)):
+        evals, evecs = np.linalg.eigh(0.5 * (Mf + Mf.T))
+        lam, top = float(evals[-1]), evecs[:, -1]
+    elif n <= 300:  # float64 overflowed: the exact Gram matrix, rescaled by a power of two
+        Mq = jacobian_gram(net.as_exact(), data.as_exact().X) * Fraction(1, n)
+        lam, top = _eig_top(Mq)
+    else:
+        lam, top = math.nan, None
     vg = vg_norm(net, data.X, R=R, exact=rigorous, weight=weight)
     rigorous = rigorous and vg.certified
     lo = hi = None
     details = {"lambda_max_gn_estimate": lam, "vg_norm": vg.value}
-    if rigorous:
+    if rigorous and top is not None:
         ne, Xq = net.as_exact(), data.as_exact().X
-        if n <= 300 and not _hessian._use_fast_exact(ne, Xq):
-            Mq = jacobian_gram(ne, Xq) * Fraction(1, n)
-            llo, lhi = _rigorous_lambda_bounds(Mq, evecs[:, -1])
+        if Mq is not None or (n <= 300 and not _hessian._use_fast_exact(ne, Xq)):
+            Mq = jacobian_gram(ne, Xq) * Fraction(1, n) if Mq is None else Mq
+            llo, lhi = _rigorous_lambda_bounds(Mq, top)
         else:
             # large: exact Rayleigh quotient ||J^T s||^2 / (n ||s||^2) below; no cheap upper bound
-            s_vec = _rational_vector(evecs[:, -1])
+            s_vec = _rational_vector(top)
             llo, lhi = _hessian.gram_quadratic_form(ne, Xq, s_vec) / (n * (s_vec @ s_vec)), None
-        lo = llo - 1 - 2 * vg.upper
+        lo = None if llo is None else llo - 1 - 2 * vg.upper
         hi = None if lhi is None else lhi - 1 - 2 * vg.lower
         details.update(lambda_max_gn_lower=llo, lambda_max_gn_upper=lhi)
     return InequalityCheck("term_a", 1 + 2 * vg.value, lam, lam - 1 - 2 * vg.value, lo, hi,
@@ -638,25 +681,45 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
         rigorous = net.kind == "exact"
     Rq = to_fraction(R)
     vg = vg_norm(net, data.X, R=Rq, exact=rigorous, weight=weight)
-    L = loss(net, data)
-    Lq = to_fraction(L) if not isinstance(L, Fraction) else L
+    with np.errstate(all="ignore"):
+        L = loss(net, data)
+    if isinstance(L, float) and not math.isfinite(L):  # float64 overflow: exact loss if needed, else no estimate
+        Lq = loss(net.as_exact(), data.as_exact()) if rigorous else None
+    else:
+        Lq = to_fraction(L) if not isinstance(L, Fraction) else L
     lam_lo = lam_hi = None
     details = {}
     if lambda_max is None:
         Hq = hessian(net.as_exact(), data.as_exact()) if rigorous and net.num_params <= 400 else None
+        Hf = None
+        if Hq is None and net.num_params <= 3000:
+            try:
+                with np.errstate(all="ignore"):
+                    Hf = _float(hessian(net, data))
+            except OverflowError:  # an exact entry beyond float64's range
+                Hf = np.full((1, 1), math.inf)
+            if not np.all(np.isfinite(Hf)) and net.num_params <= 400:  # rescale the exact Hessian instead
+                Hq, Hf = hessian(net.as_exact(), data.as_exact()), None
+        vec = None
         if Hq is not None:
-            Hf = _float(Hq)
-        else:
-            Hf = _float(hessian(net, data)) if net.num_params <= 3000 else None
-        if Hf is None:
+            lam, vec = _eig_top(Hq)
+        elif Hf is None:
             from numerics.estimate import lambda_max_estimate
 
-            lam, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
-        else:
+            try:
+                with np.errstate(all="ignore"):
+                    lam, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
+            except (OverflowError, RuntimeError, ArithmeticError):  # incl. ArpackError
+                lam = math.nan
+        elif np.all(np.isfinite(Hf)):
             ev, V = np.linalg.eigh(0.5 * (Hf + Hf.T))
             lam, vec = float(ev[-1]), V[:, -1]
+        else:
+            lam = math.nan
+        if vec is not None and not np.all(np.isfinite(vec)):
+            vec = None
         details["lambda_max_estimate"] = lam
-        if rigorous:
+        if rigorous and vec is not None:
             ne, de = net.as_exact(), data.as_exact()
             u = _rational_vector(vec)
             lam_lo = quadratic_form(ne, de, u) / (u @ u)
@@ -664,10 +727,11 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
                 lam_hi = _gershgorin(Hq)
     elif isinstance(lambda_max, tuple):
         lam_lo, lam_hi = (to_fraction(x) if x is not None else None for x in lambda_max)
-        lam = float(lam_lo if lam_hi is None else (lam_hi if lam_lo is None else (lam_lo + lam_hi) / 2))
+        lam = _to_float(lam_lo if lam_hi is None else (lam_hi if lam_lo is None else (lam_lo + lam_hi) / 2))
     else:
-        lam = float(lambda_max)
-    rhs = lam / 2 - 0.5 + (float(Rq) + 1) * math.sqrt(2 * float(Lq))
+        lam = _to_float(lambda_max)
+    with np.errstate(all="ignore"):
+        rhs = lam / 2 - 0.5 + (_to_float(Rq) + 1) * math.sqrt(2 * (math.inf if Lq is None else _to_float(Lq)))
     lo = hi = None
     if rigorous and vg.certified:
         s_lo, s_hi = sqrt_bounds(2 * Lq)
@@ -694,17 +758,34 @@ def theorem_3_2_margin(net: ReluNetwork, data: Dataset, lambda_max=None, R=1) ->
 
 
 def _fmt(x) -> str:
-    return "n/a" if x is None else f"{float(x):.12g}"
+    if x is None:
+        return "n/a"
+    if isinstance(x, Fraction) and not math.isfinite(_to_float(x)):  # beyond float64: mpmath has no range limit
+        return mpmath.nstr(mpmath.mpf(x.numerator) / x.denominator, 12)
+    return f"{float(x):.12g}"
 
 
 def _down(x):
-    """A float <= x (rigorous outward rounding of a rational lower bound), or None."""
-    return None if x is None else math.nextafter(float(x), -math.inf)
+    """A finite float <= x (rigorous outward rounding of a rational lower bound), or None."""
+    if x is None or _to_float(x) == -math.inf:
+        return None
+    return min(math.nextafter(_to_float(x), -math.inf), sys.float_info.max)
 
 
 def _up(x):
-    """A float >= x (rigorous outward rounding of a rational upper bound), or None."""
-    return None if x is None else math.nextafter(float(x), math.inf)
+    """A finite float >= x (rigorous outward rounding of a rational upper bound), or None."""
+    if x is None or _to_float(x) == math.inf:
+        return None
+    return max(math.nextafter(_to_float(x), math.inf), -sys.float_info.max)
+
+
+def _json_safe(obj):
+    """obj with every non-finite float replaced by None (JSON has no inf or NaN)."""
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 @guarded("python -m numerics.weights")
@@ -762,7 +843,7 @@ def main(argv=None) -> int:
                        "margin_upper": _up(c.margin_upper), "holds": c.holds, "certified": c.certified,
                        "method": c.method}
     if args.json:
-        print(json.dumps(res))
+        print(json.dumps(_json_safe(res)))
     else:
         tag = "certified bounds" if vg.certified else "estimate"
         print(f"|f|_Vg (empirical weight, reconstructed) = {vg.value:.12g}  [{_fmt(vg.lower)}, "
