@@ -191,7 +191,8 @@ def main(argv=None) -> int:
     ap.add_argument("--tol", type=float, default=1e-10)
     ap.add_argument("--json", action="store_true")
     add_reading_options(ap)
-    add_common(ap, {0: "estimate printed (never a certificate)"})
+    add_common(ap, {0: "estimate printed (never a certificate)",
+                    3: "no estimate: float64 overflows at these magnitudes (numerics.certify works exactly)"})
     args = ap.parse_args(argv)
     try:
         if args.eta is not None and not args.eta > 0:
@@ -201,9 +202,22 @@ def main(argv=None) -> int:
         if net.d != data.d:
             raise InputError(f"network has input dimension {net.d} but data have dimension {data.d}")
         print(f"estimating lambda_max: P={net.num_params}, n={data.n} ({args.method})", file=sys.stderr)
-        e = lambda_max_estimate_detail(net.as_float(), data.as_float(), method=args.method, tol=args.tol)
-    except (InputError, KinkError) as exc:
+        with np.errstate(over="raise", invalid="raise"):  # an overflowed estimate would be meaningless
+            e = lambda_max_estimate_detail(net.as_float(), data.as_float(), method=args.method, tol=args.tol)
+    except (FloatingPointError, OverflowError) as exc:
+        print(f"no estimate: float64 overflows at these magnitudes ({exc}); numerics.certify works exactly",
+              file=sys.stderr)
+        return 3
+    except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KinkError as exc:  # raised on the float64 copy: say whether the exact point is on a kink too
+        from numerics.hessian import find_kinks
+
+        exact = find_kinks(net.as_exact(), data.as_exact().X)
+        print("error: not twice differentiable: " + (f"{exc}" if exact else "the float64 copy of the point "
+              "lies on a kink (the exact point does not); use numerics.certify, which works exactly"),
+              file=sys.stderr)
         return 2
     res = {"lambda_max_estimate": e.value, "certified": False, "kind": "estimate (lower bound)",
            "method": e.method, "hvps": e.matvecs, "converged": e.converged, "num_params": net.num_params}
