@@ -142,7 +142,8 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
         if progress:
             progress("structured: Lanczos estimate (lower bound only)")
         try:
-            est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
+            with np.errstate(over="raise", invalid="raise"):  # an overflow must not reach ARPACK as NaN
+                est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
             lo2 = rayleigh_lower(r["parts"], np.asarray(vec, dtype=np.float64))
             if lo2 is not None and (lower is None or lo2 > lower):
                 lower = lo2
@@ -193,9 +194,12 @@ def _float_lanczos(net, data):
     from numerics.hessian import KinkError
 
     try:
-        est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
+        with np.errstate(over="raise", invalid="raise"):  # an overflow must not reach ARPACK as NaN
+            est, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
     except OverflowError:
         return None, None, "a value is beyond float64's range"
+    except FloatingPointError:
+        return None, None, "float64 overflow in the Hessian-vector products"
     except KinkError:
         return None, None, "the float64 copy of the point lies on a kink (the exact point does not)"
     except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError) as exc:  # incl. ArpackError
@@ -356,7 +360,15 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
 
 # ---------------------------------------------------------------------------- CLI
 def _q(x):
-    return None if x is None else str(Fraction(x))
+    """The exact value "p/q" of x (None stays None), however many digits it has."""
+    if x is None:
+        return None
+    limit = sys.get_int_max_str_digits()
+    try:  # Python refuses int -> decimal conversions beyond 4300 digits by default (a DoS guard for input)
+        sys.set_int_max_str_digits(0)
+        return str(Fraction(x))
+    finally:
+        sys.set_int_max_str_digits(limit)
 
 
 def _f(x):

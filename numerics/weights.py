@@ -707,9 +707,9 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
             from numerics.estimate import lambda_max_estimate
 
             try:
-                with np.errstate(all="ignore"):
+                with np.errstate(over="raise", invalid="raise"):  # an overflow must not reach ARPACK as NaN
                     lam, vec = lambda_max_estimate(net.as_float(), data.as_float(), return_vector=True)
-            except (OverflowError, RuntimeError, ArithmeticError):  # incl. ArpackError
+            except (OverflowError, RuntimeError, ArithmeticError):  # incl. ArpackError, FloatingPointError
                 lam = math.nan
         elif np.all(np.isfinite(Hf)):
             ev, V = np.linalg.eigh(0.5 * (Hf + Hf.T))
