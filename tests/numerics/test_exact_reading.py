@@ -62,6 +62,8 @@ def test_literals_beyond_float64_refused_or_read_exactly(capsys):
     assert load_data(DATA / "x_1e-400_literal_data.json", decimals="exact").X[0, 0] == Fraction(1, 10 ** 400)
     rc, out = _certify(capsys, "beta_1e400_literal_net.json", "tiny_data.json")
     assert rc == 2 and "--decimals exact" in out.err
+    rc, out = _certify(capsys, "beta_1e400_literal_net.json", "tiny_data.json", "1", "--decimals", "exact")
+    assert rc == 1  # beta = 10^400 exactly: the residual block alone exceeds 2/eta (fact (i))
     # strings and JSON integers beyond float64 are exact
     assert load_network(DATA / "beta_1e400_string_net.json").beta == 10 ** 400
     assert load_network(DATA / "beta_1e400_int_net.json").beta == 10 ** 400
