@@ -577,7 +577,7 @@ def _eig_top(M: np.ndarray):
     vec only feeds exact Rayleigh quotients, so its accuracy never affects a certified bound.
 
     >>> M = np.array([[Fraction(10) ** 400, 0], [0, Fraction(1)]], dtype=object)
-    >>> lam, vec = _eig_top(M); lam, abs(vec[0])
+    >>> lam, vec = _eig_top(M); lam, float(abs(vec[0]))
     (inf, 1.0)
     """
     big = max((abs(Fraction(x)) for x in M.flat), default=Fraction(0))
