@@ -237,7 +237,8 @@ def _input_bits(net: ReluNetwork, data: Dataset) -> int:
     for arr in (net.W, net.b, net.v, np.array([net.beta], dtype=object), data.X, data.y):
         for q in arr.flat:
             q = Fraction(q)
-            lcm = math.lcm(lcm, q.denominator)
+            if lcm.bit_length() < 10 ** 6:  # beyond, every exact method is far over budget anyway
+                lcm = math.lcm(lcm, q.denominator)
             top = max(top, abs(q.numerator).bit_length() + q.denominator.bit_length())
     return 4 * lcm.bit_length() + top
 
