@@ -245,16 +245,18 @@ def _input_bits(net: ReluNetwork, data: Dataset) -> int:
 
 def _cost_dense(P: int, bits: int) -> float:
     """Modelled seconds of the dense method: P^4 bits (flint's multimodular charpoly) + P^3 bits^1.5 (the
-    Descartes bisection on its huge coefficients).  Fitted on one thread: float inputs P = 81..161
-    (P = 161: 5 s), and P = 37 with 19-digit prime denominators (bits ~ 20000: 5-7 s)."""
+    Descartes bisection on its huge coefficients).  Fitted on one thread (benchmarks/bench_auto_cost.py):
+    float inputs P = 41..161 (P = 161: 8 s), and P = 37 with 19-digit prime denominators (bits ~ 20000:
+    5-7 s)."""
     bits = max(bits, 64)
-    return 0.05 + 3.0e-11 * P ** 4 * bits + 2.9e-11 * P ** 3 * bits ** 1.5
+    return 0.05 + 3.0e-11 * P ** 4 * bits + 4.4e-11 * P ** 3 * bits ** 1.5
 
 
 def _cost_schur(n: int, K: int, d: int, bits: int) -> float:
     """Modelled seconds of the exact Schur method: n^3 K^1.5 (d+1) bits (the n x n rational charpoly, whose
-    denominators grow with K, dominates; measured n = 20..80, K = 10..40: n = 80, K = 10 ~ 20 s)."""
-    return 0.3 + 1.2e-6 / 3 / 353 * n ** 3 * K ** 1.5 * (d + 1) * max(bits, 64)  # 0.3 s: imports, set-up
+    denominators grow with K, dominates; fitted on n = 20..80, K = 10..40 (benchmarks/bench_auto_cost.py):
+    n = 60, K = 10 ~ 15 s)."""
+    return 0.3 + 2.0e-9 * n ** 3 * K ** 1.5 * (d + 1) * max(bits, 64)  # 0.3 s: imports, set-up
 
 
 def _float_screen(net: ReluNetwork, data: Dataset, c: Fraction) -> str | None:
