@@ -13,7 +13,8 @@ def to_fraction(x) -> Fraction:
 
     Accepts int, Fraction, sympy Rational, strings such as ``"3/7"`` or ``"0.125"`` (read as exact
     decimals) and floats (converted to the exact dyadic rational the float represents).
-    Raises ValueError for anything else (including nan/inf and booleans).
+    Raises ValueError for anything else (including nan/inf and booleans, and decimal exponents beyond
+    +-10000, whose exact value would exhaust memory).
     """
     if isinstance(x, bool):
         raise ValueError(f"not a number: {x!r}")
@@ -30,6 +31,9 @@ def to_fraction(x) -> Fraction:
     if isinstance(x, Rational):
         return Fraction(x.numerator, x.denominator)
     if isinstance(x, str):
+        exp = x.strip().lower().partition("e")[2]
+        if exp.lstrip("+-").isdigit() and abs(int(exp)) > 10_000:
+            raise ValueError(f"exponent beyond +-10000: {x[:40]!r}")
         try:
             return Fraction(x.strip())
         except (ValueError, ZeroDivisionError) as exc:

@@ -66,9 +66,11 @@ def load_direction_file(path: str) -> tuple[int, Fraction, list[list[Fraction]]]
     """
     try:
         with open(path) as fh:
-            raw = json.load(fh, parse_float=Fraction)
+            raw = json.load(fh, parse_float=to_fraction)  # exact decimals (exponents bounded)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply") from None
     except ValueError as exc:
         raise InputError(f"{path} is not valid JSON: {exc}") from exc
     if not isinstance(raw, dict) or not {"d", "eps", "directions"} <= set(raw):

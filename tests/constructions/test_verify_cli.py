@@ -72,7 +72,10 @@ def test_bad_flags_exit_2(argv, capsys):
 
 @pytest.mark.parametrize("content", ["{not json", '{"d": 2, "eps": "1/8"}', '{"d": 2, "eps": "x", "directions": [[1, 0]]}',
                                      '{"d": 0, "eps": "1/8", "directions": [[1]]}', '[1, 2]',
-                                     '{"d": 2, "eps": "1/8", "directions": [["a", 0]]}'])
+                                     '{"d": 2, "eps": "1/8", "directions": [["a", 0]]}',
+                                     '{"d": 2, "eps": "1/8", "directions": [[1e-999999999, 1]]}',
+                                     '{"d": 2, "eps": "1e-999999999", "directions": [[1, 0]]}',
+                                     '{"d": 2, "eps": "1/8", "directions": ' + "[" * 1000 + "]" * 1000 + '}'])
 def test_malformed_direction_files_exit_2(tmp_path, content, capsys):
     f = _write(tmp_path, content)
     assert main(["--directions", f]) == 2
