@@ -476,7 +476,8 @@ def main(argv=None) -> int:
         if cert.estimate is not None:
             print(f"  lambda_max estimate = {cert.estimate:.12g}  (ESTIMATE)")
         for key in ("vg_norm", "term_a_margin", "theorem_3_2_margin"):
-            print(f"  {key} = {rep[key]}  (ESTIMATE)")
+            value = rep[key] if rep[key] is not None else f"n/a ({rep.get(key + '_error', 'unavailable')})"
+            print(f"  {key} = {value}  (ESTIMATE)")
         print(f"  {cert.detail}")
         if "auto" in cert.extra:
             print(f"  auto chose {cert.extra['auto']['method'] or 'no method'}: {cert.extra['auto']['why']}")
