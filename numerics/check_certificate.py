@@ -1,0 +1,458 @@
+"""Independent checker of certificate files: ``python -m numerics.check_certificate FILE [--json]``.
+
+Exit 0: the certificate is valid (its claim follows from its problem and witness); 1: invalid (one line
+names the first failing check); 2: unreadable file or unknown format.
+
+This module is deliberately self-contained: it imports only the standard library, numpy and python-flint
+(never the rest of the toolkit) and re-derives every quantity from the formulas of the theory
+(proofs_notes/theory.md section 1): f(x) = sum_k v_k relu(w_k.x - b_k) + beta, L = (1/2n) sum_i r_i^2,
+r_i = f(x_i) - y_i, grad^2 L = H = (1/n) J^T J + B with one rank-2 block [[0, a_k^T], [a_k, 0]] per
+neuron on (v_k; w_k, b_k), a_k = (1/n) sum_i r_i 1[z_ik > 0] (x_i, -1), z_ik = w_k.x_i - b_k.
+Arithmetic is exact (python-flint fmpq) except one matrix product per stability certificate, which is
+enclosed in flint arb balls (rigorous).  What it trusts and why each check implies the claim:
+proofs_notes/certificate_checker.md.
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+import time
+from fractions import Fraction
+
+import flint
+import numpy as np
+
+FORMAT = "nsc-certificate/1"
+LOSS_SCALE = {"half-mse": 1, "mse": 2}  # Hessian of the loss convention = scale * H (H: half-mse)
+ARB_PREC = 106  # bits of the arb balls enclosing the Schur complement
+
+
+class Unreadable(Exception):
+    """The file is not a certificate this checker can read (exit 2)."""
+
+
+class Invalid(Exception):
+    """A check failed (exit 1); ``check`` names it."""
+
+    def __init__(self, check, message):
+        super().__init__(message)
+        self.check = check
+
+
+def _req(ok, check, message):
+    if not ok:
+        raise Invalid(check, message)
+
+
+# ----------------------------------------------------------------------------------- exact numbers
+def num(x, where="number"):
+    """Exact value of a JSON number: an int, a "p/q" (or integer / decimal) string, or a hex float string."""
+    if isinstance(x, bool) or not isinstance(x, (int, str)):
+        raise Unreadable(f"{where}: {x!r} is not an exact number (int, 'p/q' or hex-float string)")
+    if isinstance(x, int):
+        return Fraction(x)
+    try:
+        if "x" in x.lower():
+            f = float.fromhex(x)
+            if not math.isfinite(f):
+                raise ValueError
+            return Fraction(f)
+        return Fraction(x)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise Unreadable(f"{where}: {x!r} is not an exact number") from None
+
+
+def fq(q):
+    return flint.fmpq(q.numerator, q.denominator)
+
+
+def vec(obj, length, where):
+    if not isinstance(obj, list):
+        raise Unreadable(f"{where}: expected a list of numbers")
+    _req(len(obj) == length, "shape", f"{where} has {len(obj)} entries, expected {length}")
+    return [num(x, where) for x in obj]
+
+
+def rows(obj, m, k, where):
+    if not isinstance(obj, list):
+        raise Unreadable(f"{where}: expected a list of rows")
+    _req(len(obj) == m, "shape", f"{where} has {len(obj)} rows, expected {m}")
+    return [vec(r, k, f"{where}[{i}]") for i, r in enumerate(obj)]
+
+
+def qmat(rows_):
+    m, k = len(rows_), (len(rows_[0]) if rows_ else 0)
+    return flint.fmpq_mat(m, k, [fq(x) for r in rows_ for x in r])
+
+
+def integer(obj, where, lo=0):
+    if isinstance(obj, bool) or not isinstance(obj, int) or obj < lo:
+        raise Unreadable(f"{where}: expected an integer >= {lo}")
+    return obj
+
+
+def digest(problem):
+    """sha256 of the canonical JSON text of the problem (sorted keys, no spaces)."""
+    text = json.dumps(problem, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def threshold(problem):
+    """c with: GD at step eta on the stated loss is linearly stable iff lambda_max(H) <= c (Prop. 2.1).
+
+    The Hessian of L_conv is s H (s = 1 for half-mse, 2 for mse), so lambda_max(s H) <= 2/eta iff
+    lambda_max(H) <= 2/(eta s)."""
+    eta = num(problem.get("eta"), "problem.eta")
+    loss = problem.get("loss")
+    if loss not in LOSS_SCALE:
+        raise Unreadable(f"problem.loss: unknown loss convention {loss!r}")
+    _req(eta > 0, "problem_eta", f"eta = {eta} is not positive")
+    return 2 / (eta * LOSS_SCALE[loss])
+
+
+# ------------------------------------------------------------------------------ stability claims
+class Net:
+    """The problem of a stability certificate in exact rationals, with its first-order quantities."""
+
+    def __init__(self, p):
+        self.d, self.n, self.K = (integer(p.get(k), f"problem.{k}", 1) for k in ("d", "n", "K"))
+        d, n, K = self.d, self.n, self.K
+        net, data = p.get("network"), p.get("data")
+        if not isinstance(net, dict) or not isinstance(data, dict):
+            raise Unreadable("problem: needs objects 'network' and 'data'")
+        self.W = rows(net.get("W"), K, d, "network.W")
+        self.b = vec(net.get("b"), K, "network.b")
+        self.v = vec(net.get("v"), K, "network.v")
+        self.beta = num(net.get("beta"), "network.beta")
+        self.X = rows(data.get("X"), n, d, "data.X")
+        self.y = vec(data.get("y"), n, "data.y")
+        # xi_i = (x_i, -1) and wb_k = (w_k, b_k), so z_ik = xi_i . wb_k = w_k . x_i - b_k
+        self.Xi = qmat([r + [Fraction(-1)] for r in self.X])
+        self.Wb = [self.W[k] + [self.b[k]] for k in range(K)]
+
+    def pattern(self, hexrows):
+        """Check the stated activation pattern against the exact sign of every z_ik; no z_ik may be 0."""
+        n, K = self.n, self.K
+        if not isinstance(hexrows, list) or len(hexrows) != n or not all(isinstance(h, str) for h in hexrows):
+            raise Unreadable(f"witness.pattern: expected {n} hex strings")
+        Z = (self.Xi * qmat(self.Wb).transpose()).entries()
+        zero = [x == 0 for x in Z]
+        if any(zero):
+            i, k = divmod(zero.index(True), K)
+            raise Invalid("no_kink", f"z[{i},{k}] = w_k.x_i - b_k = 0: data point {i} lies on the kink of "
+                          f"neuron {k}, the loss has no Hessian there")
+        mask = [x > 0 for x in Z]
+        for i in range(n):
+            try:
+                stated = int(hexrows[i], 16)
+            except ValueError:
+                raise Unreadable(f"witness.pattern[{i}] is not a hex string") from None
+            exact = int("0" + "".join("1" if m else "0" for m in reversed(mask[i * K:(i + 1) * K])), 2)
+            if stated != exact:
+                k = ((stated ^ exact) & -(stated ^ exact)).bit_length() - 1
+                raise Invalid("activation_pattern", f"witness pattern of (i={i}, k={k}) says "
+                              f"{'active' if stated >> k & 1 else 'inactive'}, exact sign of z_ik says otherwise")
+        self.mask = mask
+        self.D = flint.fmpq_mat(flint.fmpz_mat(n, K, [int(m) for m in mask]))  # D_ik = 1[z_ik > 0]
+        self.active = any(mask)
+
+    def rowdot(self, A):
+        """(xi_i . A_i)_i for an (n, d+1) matrix A."""
+        e, x = A.entries(), self.Xi.entries()
+        m = self.d + 1
+        return [sum((x[i * m + j] * e[i * m + j] for j in range(m)), flint.fmpq(0)) for i in range(self.n)]
+
+    def residuals(self):
+        """r_i = f(x_i) - y_i with f(x_i) = xi_i . sum_k D_ik v_k wb_k + beta; a_k = (1/n) sum_i r_i D_ik xi_i."""
+        VW = qmat([[self.v[k] * c for c in self.Wb[k]] for k in range(self.K)])
+        f = self.rowdot(self.D * VW)
+        self.r = [fi + fq(self.beta) - fq(yi) for fi, yi in zip(f, self.y)]
+        xe, m = self.Xi.entries(), self.d + 1
+        rXi = flint.fmpq_mat(self.n, m, [self.r[i] * xe[i * m + j] for i in range(self.n) for j in range(m)])
+        self.A = (self.D.transpose() * rXi) * flint.fmpq(1, self.n)  # (K, d+1): row k is a_k
+        a = self.A.entries()
+        m = self.d + 1
+        self.na2 = [sum((a[k * m + j] ** 2 for j in range(m)), flint.fmpq(0)) for k in range(self.K)]
+
+    def quad(self, z):
+        """(z^T H z, z^T z) exactly for z in the layout [v | w_1..w_K | b | beta] (P = K(d+2)+1).
+
+        J_i . z = xi_i . sum_k D_ik (z_vk wb_k + v_k zwb_k) + z_beta, zwb_k = (z_wk, z_bk), and the residual
+        blocks give z^T B z = 2 sum_k z_vk a_k . zwb_k."""
+        K, d = self.K, self.d
+        zv, zb, zbeta = z[:K], z[K + K * d:K * (d + 2)], z[-1]
+        zwb = [z[K + k * d:K + (k + 1) * d] + [zb[k]] for k in range(K)]
+        U = qmat([[zv[k] * w + self.v[k] * u for w, u in zip(self.Wb[k], zwb[k])] for k in range(K)])
+        Jz = [t + fq(zbeta) for t in self.rowdot(self.D * U)]
+        a, m = self.A.entries(), d + 1
+        res = sum((fq(zv[k]) * sum((a[k * m + j] * fq(zwb[k][j]) for j in range(m)), flint.fmpq(0))
+                   for k in range(K)), flint.fmpq(0))
+        zHz = sum((t * t for t in Jz), flint.fmpq(0)) / self.n + 2 * res
+        return zHz, sum((fq(x) * fq(x) for x in z), flint.fmpq(0))
+
+    def schur_parts(self, t):
+        """Exact Q = D o (Xi G^T), Q1 = Q diag(1/s) and T2 for M(t) = tI - B > 0 (see check_upper)."""
+        K, n, m = self.K, self.n, self.d + 1
+        tq = fq(t)
+        a = self.A.entries()
+        s = [tq - self.na2[k] / tq for k in range(K)]
+        G = [[fq(self.Wb[k][j]) + fq(self.v[k]) * a[k * m + j] / tq for j in range(m)] for k in range(K)]
+        XiT = self.Xi
+        zero = flint.fmpq(0)
+
+        def masked(rows_):
+            Y = (XiT * flint.fmpq_mat(K, m, [x for r in rows_ for x in r]).transpose()).entries()
+            return flint.fmpq_mat(n, K, [y if msk else zero for y, msk in zip(Y, self.mask)])
+
+        Q = masked(G)
+        Q1 = masked([[x / s[k] for x in G[k]] for k in range(K)])
+        Dv2 = flint.fmpq_mat(n, K, [fq(self.v[k]) ** 2 if self.mask[i * K + k] else zero
+                                    for i in range(n) for k in range(K)])
+        V = (Dv2 * self.D.transpose()).entries()
+        gram = (XiT * XiT.transpose()).entries()
+        T2 = flint.fmpq_mat(n, n, [(g * w + 1) / tq for g, w in zip(gram, V)])
+        return Q, Q1, T2
+
+
+def check_lower(net, w, lower):
+    """lambda_max(H) >= lower from a Rayleigh vector, a residual block, or the inactive structure."""
+    kind = w.get("type") if isinstance(w, dict) else None
+    if kind == "rayleigh":
+        P = net.K * (net.d + 2) + 1
+        z = vec(w.get("z"), P, "witness.lower.z")
+        zHz, zz = net.quad(z)
+        _req(zz > 0, "lower_bound", "Rayleigh vector z is zero")
+        _req(zHz >= fq(lower) * zz, "lower_bound", f"exact Rayleigh quotient z^T H z / z^T z = "
+             f"{float(zHz / zz):.17g} < claimed lambda_max_lower {float(lower):.17g}")
+    elif kind == "neuron":
+        k = integer(w.get("k"), "witness.lower.k")
+        _req(k < net.K, "lower_bound", f"neuron index {k} out of range")
+        # e = (1, a_k/|a_k|) on (v_k; w_k, b_k): e^T H e / e^T e >= e^T B e / 2 = |a_k|
+        _req(lower <= 0 or fq(lower) ** 2 <= net.na2[k], "lower_bound",
+             f"|a_k|^2 = {float(net.na2[k]):.17g} < lambda_max_lower^2 for neuron {k}")
+    elif kind == "inactive":
+        # no neuron active on any data point: J_i = e_beta and every a_k = 0, so H = e_beta e_beta^T
+        _req(not net.active, "lower_bound", "'inactive' witness but some neuron is active")
+        _req(lower <= 1, "lower_bound", f"lambda_max = 1 < claimed lower bound {float(lower)}")
+    else:
+        raise Unreadable("witness.lower: type must be rayleigh, neuron or inactive")
+
+
+def check_upper(net, w, upper):
+    """lambda_max(H) <= t = upper.  With M = tI - B > 0 (|a_k| < t for all k), tI - H = M - J^T J/n >= 0
+    iff S = I - (1/n) J M^{-1} J^T >= 0, and by the blockwise inverse of M,
+    J M^{-1} J^T = Q diag(1/s) Q^T + (1/t)[(Xi Xi^T) o (D diag(v^2) D^T) + 1 1^T],
+    s_k = t - |a_k|^2/t, q_ik = D_ik xi_i . (wb_k + v_k a_k / t)."""
+    kind = w.get("type") if isinstance(w, dict) else None
+    if kind == "inactive":
+        _req(not net.active, "upper_bound", "'inactive' witness but some neuron is active")
+        _req(upper >= 1, "upper_bound", f"lambda_max = 1 > claimed upper bound {float(upper)}")
+        return
+    if kind not in ("schur-ldl", "schur-factor"):
+        raise Unreadable("witness.upper: type must be schur-ldl, schur-factor or inactive")
+    t = num(w.get("t"), "witness.upper.t")
+    _req(t == upper, "upper_bound", f"witness is for t = {t}, the claim says lambda_max_upper = {upper}")
+    _req(t > 0, "upper_bound", "t must be positive")
+    bad = [k for k in range(net.K) if net.na2[k] >= fq(t) ** 2]
+    _req(not bad, "m_positive", f"|a_k| >= t for neuron k={bad[0] if bad else 0}: M = tI - B is not positive definite")
+    n = net.n
+    Q, Q1, T2 = net.schur_parts(t)
+    if kind == "schur-ldl":
+        # S = L diag(Dg) L^T exactly with Dg >= 0  =>  S >= 0
+        L = w.get("L")
+        if not isinstance(L, list) or len(L) != n:
+            raise Unreadable(f"witness.upper.L: expected {n} rows")
+        Lr = [vec(L[i], i, f"witness.upper.L[{i}]") + [Fraction(1)] + [Fraction(0)] * (n - i - 1) for i in range(n)]
+        Dg = vec(w.get("D"), n, "witness.upper.D")
+        _req(all(x >= 0 for x in Dg), "schur_psd", "negative pivot in D")
+        Lm = qmat(Lr)
+        Dm = flint.fmpq_mat(n, n, [fq(Dg[i]) if i == j else 0 for i in range(n) for j in range(n)])
+        S = flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]) - (Q1 * Q.transpose() + T2) / n
+        _req(Lm * Dm * Lm.transpose() == S, "schur_psd", "L diag(D) L^T != S(t) exactly")
+        return
+    # schur-factor: S = alpha I + R R^T + E with tr(E^2) < alpha^2 => lambda_min(S) >= alpha - |E|_2 > 0
+    alpha = num(w.get("alpha"), "witness.upper.alpha")
+    Rw = w.get("R")
+    if not isinstance(Rw, list) or len(Rw) != n:
+        raise Unreadable(f"witness.upper.R: expected {n} rows")
+    _req(alpha > 0, "schur_psd", "alpha must be positive")
+    old = flint.ctx.prec
+    flint.ctx.prec = ARB_PREC
+    try:
+        Rq = qmat([vec(Rw[i], i + 1, f"witness.upper.R[{i}]") + [Fraction(0)] * (n - i - 1) for i in range(n)])
+        rest = flint.fmpq_mat(n, n, [int(i == j) * (1 - fq(alpha)) for i in range(n) for j in range(n)]) \
+            - T2 / n - Rq * Rq.transpose()
+        E = flint.arb_mat(rest) - (flint.arb_mat(Q1) * flint.arb_mat(Q).transpose()) / n
+        tr = (E * E).trace()
+        ok = tr.upper() < flint.arb(fq(alpha)) ** 2
+    finally:
+        flint.ctx.prec = old
+    _req(bool(ok), "schur_psd", f"|S - alpha I - R R^T|_F^2 <= {float(tr.upper()):.3e} is not below alpha^2 = "
+         f"{float(alpha) ** 2:.3e}: S(t) not certified PSD")
+
+
+def check_stability(doc, done):
+    p, claim, wit = doc["problem"], doc["claim"], doc["witness"]
+    c = threshold(p)
+    net = Net(p)
+    _req(num(claim.get("threshold"), "claim.threshold") == c, "threshold",
+         f"claim.threshold = {claim.get('threshold')} but 2/(eta s) = {c} for eta and loss of the problem")
+    done.append("threshold")
+    lower, upper = (None if claim.get(k) is None else num(claim.get(k), f"claim.{k}")
+                    for k in ("lambda_max_lower", "lambda_max_upper"))
+    stable = claim.get("stable")
+    _req(stable in (True, False, None), "claim", "claim.stable must be true, false or null")
+    _req(stable is not True or (upper is not None and upper <= c), "claim",
+         "stable claimed but lambda_max_upper is missing or exceeds the threshold")
+    _req(stable is not False or (lower is not None and lower > c), "claim",
+         "not stable claimed but lambda_max_lower is missing or does not exceed the threshold")
+    _req(lower is not None or upper is not None, "claim", "the claim states no bound")
+    done.append("claim")
+    net.pattern(wit.get("pattern"))
+    done += ["no_kink", "activation_pattern"]
+    net.residuals()
+    stated = vec(wit.get("residuals"), net.n, "witness.residuals")
+    bad = [i for i in range(net.n) if fq(stated[i]) != net.r[i]]
+    _req(not bad, "residuals", f"residual r_{bad[0] if bad else 0} = f(x_i) - y_i differs from the witness")
+    done.append("residuals")
+    if lower is not None:
+        check_lower(net, wit.get("lower"), lower)
+        done.append("lower_bound")
+    if upper is not None:
+        check_upper(net, wit.get("upper"), upper)
+        done.append("upper_bound")
+
+
+# --------------------------------------------------------------------------- construction claims
+def check_construction(doc, done):
+    """App. H / App. I claims: disjoint caps, a code's distance and size, empty caps, stable minima."""
+    p, claim, wit = doc["problem"], doc["claim"], doc["witness"]
+    d, n = integer(p.get("d"), "problem.d", 1), integer(p.get("n"), "problem.n", 1)
+    eps = num(p.get("eps"), "problem.eps")
+    _req(0 < eps <= Fraction(1, 2), "eps_range", f"eps = {eps} not in (0, 1/2]")
+    done.append("eps_range")
+    dirs = wit.get("directions")
+    if not isinstance(dirs, list) or not dirs:
+        raise Unreadable("witness.directions: expected a non-empty list")
+    U = rows(dirs, len(dirs), d, "witness.directions")
+    N = len(U)
+    _req(claim.get("num_caps") == N, "num_caps", f"claim.num_caps = {claim.get('num_caps')} but {N} directions")
+    a = 1 - eps * eps  # cap C(u) = {x : u.x > 1 - eps^2}
+    if claim.get("packing_disjoint") is not None:
+        _req(claim["packing_disjoint"] is True, "claim", "packing_disjoint must be true when present")
+        Um = qmat(U)
+        G = (Um * Um.transpose()).entries()
+        thr = fq(2 * a * a - 1)  # C(u), C(u') disjoint iff u.u' <= 2(1-eps^2)^2 - 1 (unit u, u')
+        for i in range(N):
+            _req(G[i * N + i] == 1, "packing_unit", f"direction {i} has |u|^2 = {G[i * N + i]} != 1")
+            for j in range(i + 1, N):
+                _req(G[i * N + j] <= thr, "packing_disjoint", f"caps {i} and {j} overlap: u.u' = {G[i * N + j]} > {thr}")
+        done.append("packing_disjoint")
+    code = claim.get("code")
+    if code is not None:
+        words = wit.get("code")
+        if not isinstance(words, list) or not all(isinstance(x, str) for x in words):
+            raise Unreadable("witness.code: expected a list of hex strings")
+        try:
+            ints = [int(x, 16) for x in words]
+        except ValueError:
+            raise Unreadable("witness.code: not hex") from None
+        M, D = len(ints), -(-N // 8)
+        _req(code.get("size") == M and code.get("min_distance") == D, "code_claim",
+             f"claim says size {code.get('size')}, distance {code.get('min_distance')}; witness has {M} words, "
+             f"ceil(N/8) = {D}")
+        _req(all(0 <= x < (1 << N) for x in ints), "code_words", "a code word has more than N bits")
+        nw = (N + 63) // 64
+        B = np.array([[(x >> (64 * j)) & (2 ** 64 - 1) for j in range(nw)] for x in ints], dtype=np.uint64)
+        for i in range(M - 1):
+            dist = np.bitwise_count(B[i + 1:] ^ B[i]).sum(axis=1)
+            _req(int(dist.min()) >= D, "code_distance",
+                 f"words {i} and {i + 1 + int(dist.argmin())} are at Hamming distance {int(dist.min())} < {D}")
+        if code.get("size_bound") == "direct":  # M >= 2^(N/8) <=> M^8 >= 2^N
+            _req(M ** 8 >= 2 ** N, "code_size", f"M = {M} < 2^(N/8)")
+        else:  # Gilbert-Varshamov: a maximal code of distance D has >= 2^N / V(N, D-1) >= 2^(N/8) words
+            _req(code.get("size_bound") == "counting", "code_claim", "size_bound must be direct or counting")
+            _req(2 ** (7 * N) >= sum(math.comb(N, j) for j in range(D)) ** 8, "code_size", "GV counting bound fails")
+        done += ["code_distance", "code_size"]
+    app = claim.get("app_i")
+    if app is not None:
+        X = rows(p.get("X"), n, d, "problem.X")
+        c = threshold(p)
+        E = app.get("empty_caps")
+        if not isinstance(E, list) or not all(isinstance(i, int) and 0 <= i < N for i in E):
+            raise Unreadable("claim.app_i.empty_caps: expected cap indices")
+        UX = (qmat(U) * qmat(X).transpose()).entries()
+        empty = [i for i in range(N) if all(UX[i * n + j] < fq(a) for j in range(n))]
+        _req(sorted(E) == empty, "empty_caps", f"the caps with no sample (u.x < 1 - eps^2 for all x) are "
+             f"{len(empty)}, the claim lists {len(E)} (first difference at {sorted(set(E) ^ set(empty))[:1]})")
+        Ka = integer(app.get("atoms"), "claim.app_i.atoms", 1)
+        _req(Ka <= len(E), "empty_caps", "more atoms than empty caps")
+        parked = all(UX[i * n + j] < 2 for i in E[:Ka] for j in range(n))
+        # atoms eps^-2 relu(u.x - (1-eps^2)) on empty caps (and the same with b = 2) are inactive on every
+        # sample; with beta = 0 and labels 0: f = y on the data, J_i = e_beta, a_k = 0, so H = e_beta e_beta^T
+        _req(parked, "stable_minimum_zero", "some u.x_i >= 2: the b = 2 neuron is active")
+        _req(app.get("threshold") is not None and num(app["threshold"], "claim.app_i.threshold") == c,
+             "threshold", f"claim.app_i.threshold differs from 2/(eta s) = {c}")
+        _req(num(app.get("lambda_max"), "claim.app_i.lambda_max") == 1, "stable_minimum",
+             "lambda_max of an inactive zero-residual network is exactly 1")
+        _req(app.get("stable") is (1 <= c), "stable_minimum", f"stable must be (1 <= {c}) = {1 <= c}")
+        done += ["empty_caps", "stable_minimum_atoms", "stable_minimum_zero"]
+    _req(len(done) > 1, "claim", "the certificate claims nothing")
+
+
+# ----------------------------------------------------------------------------------------- driver
+KINDS = {"stability": check_stability, "construction": check_construction}
+
+
+def check(doc):
+    """Return (status, failed_check, message, passed_checks); status in valid / invalid / unreadable."""
+    done = []
+    try:
+        if not isinstance(doc, dict) or not {"format", "problem", "claim", "witness"} <= set(doc):
+            raise Unreadable("not a certificate: needs keys format, problem, claim, witness")
+        if doc["format"] != FORMAT:
+            raise Unreadable(f"unknown format {doc['format']!r} (this checker reads {FORMAT!r})")
+        p, claim = doc["problem"], doc["claim"]
+        if not all(isinstance(doc[k], dict) for k in ("problem", "claim", "witness")):
+            raise Unreadable("problem, claim and witness must be objects")
+        if p.get("type") not in KINDS:
+            raise Unreadable(f"unknown problem type {p.get('type')!r}")
+        KINDS[p["type"]](doc, done)
+        # the claim names the exact problem it is about (integrity; see the note for why it is needed)
+        _req(claim.get("problem_sha256") == digest(p), "problem_digest",
+             "claim.problem_sha256 does not match the problem: the claim was made about a different problem")
+        done.append("problem_digest")
+        return "valid", None, "certificate valid: " + ", ".join(done), done
+    except Invalid as exc:
+        return "invalid", exc.check, f"INVALID [{exc.check}]: {exc}", done
+    except Unreadable as exc:
+        return "unreadable", None, f"unreadable: {exc}", done
+
+
+def main(argv=None):
+    """CLI: check one certificate file; exit 0 valid, 1 invalid, 2 unreadable or unknown format."""
+    ap = argparse.ArgumentParser(prog="python -m numerics.check_certificate", description=__doc__.splitlines()[0])
+    ap.add_argument("file")
+    ap.add_argument("--json", action="store_true", help="machine-readable output")
+    a = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    try:
+        with open(a.file) as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError) as exc:
+        status, failed, msg, done = "unreadable", None, f"unreadable: {str(exc).splitlines()[0]}", []
+    else:
+        status, failed, msg, done = check(doc)
+    secs = time.perf_counter() - t0
+    if a.json:
+        print(json.dumps({"status": status, "valid": status == "valid", "failed_check": failed,
+                          "message": msg, "passed_checks": done, "seconds": round(secs, 3)}))
+    else:
+        print(msg if status != "unreadable" else f"error: {msg}", file=sys.stderr if status == "unreadable" else sys.stdout)
+    return {"valid": 0, "invalid": 1, "unreadable": 2}[status]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
