@@ -7,10 +7,10 @@ A certificate file is one JSON document (format ``FORMAT``) with four top-level 
   numerics.loss), and d, n, K;
 * ``claim``: ``stable`` (true / false / null), ``threshold`` = c with "stable iff lambda_max(H) <= c"
   (H: Hessian of the half-mse loss; c = numerics.loss.half_mse_threshold(eta, loss)), the enclosure
-  ``lambda_max_lower`` / ``lambda_max_upper`` of lambda_max(H) that the witness proves, the toolkit
-  method that decided the claim, and ``problem_sha256`` (integrity digest of the problem);
-* ``witness``: the activation pattern (one hex string per data point, bit k = 1[z_ik > 0]), the exact
-  residuals r_i, and
+  ``lambda_max_lower`` / ``lambda_max_upper`` of lambda_max(H) that the witness proves, and
+  ``problem_sha256`` / ``witness_sha256`` (integrity digests of the problem and of the witness);
+* ``witness``: the toolkit method that decided the claim (``generator``, information only), the
+  activation pattern (one hex string per data point, bit k = 1[z_ik > 0]), the exact residuals r_i, and
   - for the lower bound: a Rayleigh vector z (exact floats) with z^T H z >= lower * z^T z, or a neuron
     k with |a_k| >= lower (its rank-2 residual block), or "inactive" (no neuron active: H = e_beta e_beta^T);
   - for the upper bound t: the Schur complement S(t) = I - J (tI - B)^{-1} J^T / n (theory.md section 1,
@@ -35,7 +35,7 @@ import numpy as np
 from numerics.loss import DEFAULT_LOSS, convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
-__all__ = ["FORMAT", "CertificateError", "encode_number", "problem_digest", "stability_problem",
+__all__ = ["FORMAT", "CertificateError", "encode_number", "content_digest", "stability_problem",
            "stability_document", "write_certificate"]
 
 FORMAT = "nsc-certificate/1"
@@ -63,10 +63,10 @@ def encode_number(x) -> str:
     return str(q)
 
 
-def problem_digest(problem: dict) -> str:
-    """Return the sha256 of the canonical JSON text of ``problem`` (sorted keys, no spaces).
+def content_digest(problem: dict) -> str:
+    """Return the sha256 of the canonical JSON text of ``problem`` (or of a witness; sorted keys, no spaces).
 
-    >>> len(problem_digest({"a": 1}))
+    >>> len(content_digest({"a": 1}))
     64
     """
     text = json.dumps(problem, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
@@ -318,10 +318,12 @@ def stability_document(net: ReluNetwork, data: Dataset, eta, cert=None, loss: st
     claim = {"stable": cert.stable, "threshold": encode_number(c),
              "lambda_max_lower": encode_number(lower), "lambda_max_upper":
              None if upper is None else encode_number(upper),
-             "method": cert.method, "problem_sha256": problem_digest(problem)}
-    witness = {"pattern": _pattern_hex(mask), "residuals": [encode_number(x) for x in r], "lower": lw}
+             "problem_sha256": content_digest(problem)}
+    witness = {"generator": {"method": cert.method}, "pattern": _pattern_hex(mask),
+               "residuals": [encode_number(x) for x in r], "lower": lw}
     if uw is not None:
         witness["upper"] = uw
+    claim["witness_sha256"] = content_digest(witness)
     return {"format": FORMAT, "problem": problem, "claim": claim, "witness": witness}
 
 

@@ -431,6 +431,9 @@ def main(argv=None) -> int:
                     help="structured method: bisection steps tightening the certified upper bound")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    ap.add_argument("--certificate-out", metavar="FILE", default=None,
+                    help="also write the claim with a witness to FILE, re-checkable by "
+                         "python -m numerics.check_certificate FILE")
     from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
 
     add_reading_options(ap)
@@ -459,6 +462,17 @@ def main(argv=None) -> int:
         print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
         return 2
     rep = _report(cert, net, data)
+    if args.certificate_out:
+        from numerics.certificate_file import CertificateError, stability_document, write_certificate
+
+        try:
+            doc = stability_document(net, data, eta, cert, loss=getattr(args, "loss", "half-mse"),
+                                     progress=progress)
+            rep["certificate_file"] = args.certificate_out
+            rep["certificate_file_bytes"] = write_certificate(doc, args.certificate_out)
+        except (CertificateError, OSError) as exc:
+            print(f"error: certificate file not written: {exc}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(rep, indent=2))
     else:
@@ -481,6 +495,9 @@ def main(argv=None) -> int:
         print(f"  {cert.detail}")
         if "auto" in cert.extra:
             print(f"  auto chose {cert.extra['auto']['method'] or 'no method'}: {cert.extra['auto']['why']}")
+        if args.certificate_out:
+            print(f"  certificate file written: {args.certificate_out} ({rep['certificate_file_bytes']} bytes); "
+                  f"re-check with: python -m numerics.check_certificate {args.certificate_out}")
     return {True: 0, False: 1, None: 3}[cert.stable]
 
 

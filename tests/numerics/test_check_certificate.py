@@ -1,0 +1,366 @@
+"""Tests of certificate files (numerics.certificate_file) and the independent checker (numerics.check_certificate).
+
+Adversarial design: every single-field mutation of a certificate must be rejected.  Each mutation is
+applied twice: as is (the checker must reject it), and with the integrity digests recomputed, which
+shows whether a *mathematical* check catches it (the expected failing check is asserted) or whether the
+mutated file is still a valid proof of its (mutated) claim, which then only the digest rejects.
+"""
+
+import ast
+import copy
+import json
+import math
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from numerics import check_certificate as cc
+from numerics.certificate_file import (FORMAT, CertificateError, content_digest, encode_number,
+                                       stability_document, write_certificate)
+from numerics.certify import certify_stability
+from numerics.certify import main as certify_main
+from numerics.estimate import lambda_max_estimate
+from numerics.hessian import hessian
+from numerics.network import Dataset, ReluNetwork
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _problem(n, d, K, seed):
+    """Random float network whose last neuron (b = 10) is inactive on the data (|x| < 1)."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, (n, d)) / np.sqrt(d)
+    y = rng.standard_normal(n)
+    W = rng.standard_normal((K, d))
+    b = rng.standard_normal(K) * 0.3
+    b[-1] = 10.0
+    v = rng.standard_normal(K) / np.sqrt(K)
+    return ReluNetwork.from_float(W, b, v, 0.125), Dataset.from_float(X, y)
+
+
+def _eta(net, data, factor):
+    return Fraction(2) / Fraction(lambda_max_estimate(net, data) * factor)
+
+
+def _doc(n, d, K, seed, factor, method="auto"):
+    net, data = _problem(n, d, K, seed)
+    eta = _eta(net, data, factor)
+    return stability_document(net, data, eta, certify_stability(net, data, eta, method=method))
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return {
+        "ldl": _doc(6, 2, 4, 1, 1.2),          # n <= 16: exact LDL^T witness of S(t)
+        "factor": _doc(24, 3, 6, 2, 1.2),      # float Cholesky factor + rigorous residual bound
+        "unstable": _doc(24, 3, 6, 3, 0.8),    # not stable: Rayleigh vector
+    }
+
+
+def _status(doc):
+    return cc.check(doc)[:2]
+
+
+def _redigest(doc):
+    doc["claim"]["problem_sha256"] = content_digest(doc["problem"])
+    doc["claim"]["witness_sha256"] = content_digest(doc["witness"])
+    return doc
+
+
+def _ulp(s, direction=1):
+    f = float.fromhex(s) if "x" in s else float(Fraction(s))
+    return math.nextafter(f, direction * math.inf).hex()
+
+
+def _active(doc):
+    """(i, k): data point i activates neuron k."""
+    for i, h in enumerate(doc["witness"]["pattern"]):
+        x = int(h, 16)
+        if x:
+            return i, (x & -x).bit_length() - 1
+    raise AssertionError("no active neuron")
+
+
+# ---------------------------------------------------------------------------- acceptance
+@pytest.mark.parametrize("method", ["dense", "schur", "structured", "auto"])
+@pytest.mark.parametrize("factor", [1.2, 0.8])
+def test_certificates_of_every_method_are_accepted(method, factor):
+    for seed, (n, d, K) in enumerate([(5, 2, 3), (20, 3, 5)]):
+        net, data = _problem(n, d, K, seed)
+        eta = _eta(net, data, factor)
+        cert = certify_stability(net, data, eta, method=method)
+        doc = stability_document(net, data, eta, cert)
+        assert doc["claim"]["stable"] is cert.stable is (factor > 1)
+        assert _status(doc) == ("valid", None)
+        lo, hi = (cc.num(doc["claim"][k]) if doc["claim"][k] else None
+                  for k in ("lambda_max_lower", "lambda_max_upper"))
+        H = hessian(net.as_exact(), data.as_exact())
+        lam = float(np.linalg.eigvalsh(np.vectorize(float)(H).astype(float))[-1])
+        assert float(lo) <= lam * (1 + 1e-12)  # independent reference: dense float eigenvalue
+        if hi is not None:
+            assert lam <= float(hi) * (1 + 1e-12) and hi <= 2 / eta
+
+
+def test_inactive_network_and_exact_lambda_one():
+    net = ReluNetwork.exact([[1, 0], [0, 1]], [5, 5], [1, -1], 0)
+    data = Dataset.exact([["1/2", 0], [0, "1/3"]], [0, 0])
+    doc = stability_document(net, data, 2)  # lambda_max = 1 = 2/eta
+    assert doc["witness"]["upper"] == {"type": "inactive"} and _status(doc) == ("valid", None)
+    assert doc["claim"]["lambda_max_lower"] == doc["claim"]["lambda_max_upper"] == (1.0).hex()
+    bad = _redigest(copy.deepcopy(doc))
+    bad["claim"]["lambda_max_upper"] = _ulp(bad["claim"]["lambda_max_upper"], -1)
+    bad["witness"]["upper"] = {"type": "inactive"}
+    assert _status(bad) == ("invalid", "upper_bound")
+
+
+def test_checker_quadratic_form_matches_the_dense_hessian():
+    """The checker's own z^T H z (J z and rank-2 blocks) equals the toolkit's exact dense Hessian."""
+    rng = np.random.default_rng(5)
+    for seed in range(3):
+        net, data = _problem(7, 2, 3, seed)
+        doc = stability_document(net, data, 1)
+        N = cc.Net(doc["problem"])
+        N.pattern(doc["witness"]["pattern"])
+        N.residuals()
+        z = [Fraction(int(x), 8) for x in rng.integers(-8, 9, net.num_params)]
+        H = hessian(net.as_exact(), data.as_exact())
+        zHz, zz = N.quad(z)
+        ref = np.array(z, dtype=object) @ H @ np.array(z, dtype=object)
+        assert Fraction(int(zHz.p), int(zHz.q)) == ref and Fraction(int(zz.p), int(zz.q)) == sum(x * x for x in z)
+
+
+# ---------------------------------------------------------------------------- mutations
+def _set(doc, path, value):
+    obj = doc
+    for key in path[:-1]:
+        obj = obj[key]
+    obj[path[-1]] = value
+
+
+def _get(doc, path):
+    obj = doc
+    for key in path:
+        obj = obj[key]
+    return obj
+
+
+def _kink(doc):
+    """b_k := w_k . x_i exactly for an active (i, k): data point i on neuron k's kink."""
+    i, k = _active(doc)
+    P = doc["problem"]
+    z = sum(cc.num(w) * cc.num(x) for w, x in zip(P["network"]["W"][k], P["data"]["X"][i]))
+    return ("problem", "network", "b", k), str(z)
+
+
+def _mutations(doc):
+    """(name, path, new value, failing check once the digests are recomputed, or None if still valid)."""
+    P, C, Wt = doc["problem"], doc["claim"], doc["witness"]
+    i, k = _active(doc)
+    K = P["K"]
+    out = [
+        ("active weight +1 ulp", ("problem", "network", "W", k, 0), _ulp(P["network"]["W"][k][0]), "residuals"),
+        ("weight of the dead neuron +1 ulp", ("problem", "network", "W", K - 1, 0),
+         _ulp(P["network"]["W"][K - 1][0]), None),
+        ("active bias -1 ulp", ("problem", "network", "b", k), _ulp(P["network"]["b"][k], -1), "residuals"),
+        ("outer weight +1 ulp", ("problem", "network", "v", k), _ulp(P["network"]["v"][k]), "residuals"),
+        ("beta +1 ulp", ("problem", "network", "beta"), _ulp(P["network"]["beta"]), "residuals"),
+        ("data point +1 ulp", ("problem", "data", "X", i, 0), _ulp(P["data"]["X"][i][0]), "residuals"),
+        ("label -1 ulp", ("problem", "data", "y", 0), _ulp(P["data"]["y"][0], -1), "residuals"),
+        ("eta +1 ulp", ("problem", "eta"), _ulp(P["eta"]), "threshold"),
+        ("loss flipped", ("problem", "loss"), "mse", "threshold"),
+        ("n changed", ("problem", "n"), P["n"] + 1, "shape"),
+        ("claimed threshold -1 ulp", ("claim", "threshold"), _ulp(C["threshold"], -1), "threshold"),
+        ("lower bound tightened past the Rayleigh quotient", ("claim", "lambda_max_lower"),
+         _ulp(C["lambda_max_lower"]), "lower_bound"),
+        ("pattern bit flipped", ("witness", "pattern", i), format(int(Wt["pattern"][i], 16) ^ (1 << k), "x"),
+         "activation_pattern"),
+        ("residual changed", ("witness", "residuals", 0), str(cc.num(Wt["residuals"][0]) + Fraction(1, 10 ** 40)),
+         "residuals"),
+        ("kink introduced", *_kink(doc), "no_kink"),
+        ("generator note changed", ("witness", "generator", "method"), "other", None),
+        ("problem digest changed", ("claim", "problem_sha256"), "0" * 64, None),
+    ]
+    if C["stable"] is not None:
+        out.append(("stability claim flipped", ("claim", "stable"), not C["stable"], "claim"))
+    lw = Wt["lower"]
+    if lw["type"] == "rayleigh":
+        zmax = max(range(len(lw["z"])), key=lambda j: abs(float.fromhex(lw["z"][j])))
+        out.append(("Rayleigh vector entry +1 ulp", ("witness", "lower", "z", zmax), _ulp(lw["z"][zmax]), None))
+        out.append(("Rayleigh vector entry zeroed", ("witness", "lower", "z", zmax), "0x0p+0", "lower_bound"))
+    uw = Wt.get("upper")
+    if uw is not None:
+        lo = cc.num(C["lambda_max_lower"])
+        out.append(("upper bound tightened below the lower bound", ("claim", "lambda_max_upper"),
+                    _ulp(encode_number(lo), -1), "upper_bound"))
+        out.append(("witness t moved below lambda_max", ("witness", "upper", "t"), _ulp(encode_number(lo), -1),
+                    "upper_bound"))
+        if uw["type"] == "schur-factor":
+            n = P["n"]
+            out.append(("factor entry +1 ulp", ("witness", "upper", "R", n - 1, 0), _ulp(uw["R"][n - 1][0]), None))
+            out.append(("factor diagonal doubled", ("witness", "upper", "R", n - 1, n - 1),
+                        (2 * float.fromhex(uw["R"][n - 1][n - 1])).hex(), "schur_psd"))
+            out.append(("shift alpha quadrupled", ("witness", "upper", "alpha"),
+                        (4 * float.fromhex(uw["alpha"])).hex(), "schur_psd"))
+        else:
+            out.append(("LDL entry changed", ("witness", "upper", "L", 1, 0),
+                        str(cc.num(uw["L"][1][0]) + Fraction(1, 2 ** 80)), "schur_psd"))
+            out.append(("LDL pivot changed", ("witness", "upper", "D", 0),
+                        str(cc.num(uw["D"][0]) * (1 + Fraction(1, 2 ** 80))), "schur_psd"))
+    return out
+
+
+@pytest.mark.parametrize("which", ["ldl", "factor", "unstable"])
+def test_every_single_field_mutation_is_rejected(docs, which):
+    doc = docs[which]
+    assert _status(doc) == ("valid", None)
+    for name, path, value, math_check in _mutations(doc):
+        bad = copy.deepcopy(doc)
+        assert _get(bad, path) != value, name
+        _set(bad, path, value)
+        status, failed = _status(bad)
+        assert status == "invalid", (name, status, failed)
+        if math_check is not None:
+            assert failed == math_check, (name, failed)
+        # with the digests recomputed, only a genuine mathematical check can fail
+        if path[:2] in (("claim", "problem_sha256"),):
+            continue
+        status, failed = _status(_redigest(bad))
+        expected = ("valid", None) if math_check is None else ("invalid", math_check)
+        assert (status, failed) == expected, name
+
+
+def test_tightened_enclosure_with_a_matching_witness_fails_mathematically(docs):
+    """Claim and witness both moved to t < lambda_max: the Schur test itself must fail."""
+    for which in ("ldl", "factor"):
+        bad = copy.deepcopy(docs[which])
+        t = _ulp(bad["claim"]["lambda_max_lower"], -1)
+        bad["claim"]["lambda_max_upper"] = bad["witness"]["upper"]["t"] = t
+        assert _status(_redigest(bad))[1] in ("m_positive", "schur_psd")
+
+
+def test_format_version_changed_is_unknown_format(docs):
+    bad = copy.deepcopy(docs["ldl"])
+    bad["format"] = FORMAT.replace("/1", "/2")
+    assert _status(bad) == ("unreadable", None)
+
+
+def _leaves(obj, path=()):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _leaves(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _leaves(v, path + (i,))
+    else:
+        yield path, obj
+
+
+def _mutate_leaf(value, direction):
+    if isinstance(value, bool):
+        return not value
+    if value is None:
+        return (1.0).hex()
+    if isinstance(value, int):
+        return value + direction
+    if value.startswith(("0x", "-0x")):
+        return _ulp(value, direction)
+    try:
+        return str(Fraction(value) + Fraction(direction, 10 ** 30))
+    except ValueError:  # digests, pattern words, names
+        last = value[-1]
+        return value[:-1] + ("1" if last != "1" else "2")
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(["ldl", "factor", "unstable"]), st.data(), st.sampled_from([1, -1]))
+def test_hypothesis_random_single_field_mutations_are_rejected(docs, which, data, direction):
+    doc = docs[which]
+    leaves = [(p, v) for p, v in _leaves(doc) if p != ("format",)]
+    path, value = data.draw(st.sampled_from(leaves))
+    bad = copy.deepcopy(doc)
+    _set(bad, path, _mutate_leaf(value, direction))
+    assert _status(bad)[0] != "valid", path
+
+
+# ---------------------------------------------------------------------------- rigour
+def test_exactness_rayleigh_bound_at_the_exact_quotient():
+    """A lower bound equal to the exact Rayleigh quotient is accepted, one part in 10^40 above is not."""
+    net, data = _problem(6, 2, 3, 4)
+    doc = stability_document(net, data, 1)
+    N = cc.Net(doc["problem"])
+    N.pattern(doc["witness"]["pattern"])
+    N.residuals()
+    z = [cc.num(x) for x in doc["witness"]["lower"]["z"]]
+    zHz, zz = N.quad(z)
+    rq = Fraction(int(zHz.p), int(zHz.q)) / Fraction(int(zz.p), int(zz.q))
+    for value, ok in ((rq, True), (rq * (1 + Fraction(1, 10 ** 40)), False)):
+        bad = copy.deepcopy(doc)
+        bad["claim"]["lambda_max_lower"] = str(value)
+        assert (_status(_redigest(bad))[0] == "valid") is ok
+
+
+def test_checker_imports_only_stdlib_numpy_and_flint():
+    tree = ast.parse((ROOT / "numerics" / "check_certificate.py").read_text())
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "relative import in the checker"
+            roots.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("__import__", "exec", "eval"):
+            raise AssertionError("dynamic import / exec in the checker")
+    assert roots - set(sys.stdlib_module_names) <= {"numpy", "flint"}, roots
+    assert not roots & {"numerics", "constructions", "bounds", "scipy", "sympy", "mpmath", "torch"}
+    assert len((ROOT / "numerics" / "check_certificate.py").read_text().splitlines()) <= 500
+
+
+# ---------------------------------------------------------------------------- CLIs
+def test_checker_cli_exit_codes(docs, tmp_path, capsys):
+    good = tmp_path / "c.json"
+    write_certificate(docs["factor"], good)
+    assert cc.main([str(good)]) == 0
+    bad = copy.deepcopy(docs["factor"])
+    bad["problem"]["data"]["y"][0] = _ulp(bad["problem"]["data"]["y"][0])
+    write_certificate(bad, tmp_path / "b.json")
+    capsys.readouterr()
+    assert cc.main([str(tmp_path / "b.json")]) == 1
+    out = capsys.readouterr().out.strip()
+    assert len(out.splitlines()) == 1 and out.startswith("INVALID [residuals]")
+    (tmp_path / "x.json").write_text("{not json")
+    assert cc.main([str(tmp_path / "x.json")]) == 2
+    assert cc.main([str(tmp_path / "missing.json")]) == 2
+    (tmp_path / "y.json").write_text(json.dumps({"format": FORMAT}))
+    assert cc.main([str(tmp_path / "y.json")]) == 2
+    capsys.readouterr()
+    assert cc.main([str(good), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["valid"] is True
+
+
+def test_certify_cli_writes_a_certificate_the_checker_accepts(tmp_path, capsys):
+    out = tmp_path / "c.json"
+    net, data = str(ROOT / "examples/certificate/network.json"), str(ROOT / "examples/certificate/data.json")
+    for eta, code in (("4/5", 0), ("9/10", 1)):
+        assert certify_main(["--network", net, "--data", data, "--eta", eta, "--quiet",
+                             "--certificate-out", str(out)]) == code
+        assert cc.main([str(out)]) == 0
+        assert json.loads(out.read_text())["claim"]["stable"] is (code == 0)
+
+
+def test_shipped_example_certificate_is_valid():
+    doc = json.loads((ROOT / "examples/certificate/stable.json").read_text())
+    assert _status(doc) == ("valid", None) and doc["claim"]["stable"] is True
+
+
+def test_no_witness_is_an_error_not_a_certificate():
+    net, data = _problem(24, 3, 6, 2)
+    eta = _eta(net, data, 1.2)
+    cert = certify_stability(net, data, eta)
+    cert.stable = False  # a wrong "not stable" claim: no witness can exceed the threshold
+    with pytest.raises(CertificateError):
+        stability_document(net, data, eta, cert)
