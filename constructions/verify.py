@@ -524,6 +524,9 @@ def _parse(argv):
     p.add_argument("--directions", metavar="FILE", default=None,
                    help='JSON {"d": .., "eps": "1/8", "directions": [[..], ..]} to verify instead of the built packing')
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--certificate-out", metavar="FILE", default=None,
+                   help="also write the certified properties with their witnesses to FILE, re-checkable by "
+                        "python -m numerics.check_certificate FILE")
     add_common(p, {0: "every check passed", 1: "some check failed"})
     a = p.parse_args(argv)
     if a.eta <= 0:
@@ -587,6 +590,18 @@ def main(argv=None) -> int:
         return 2
     secs = time.time() - t0
     ok = all(r["passed"] for r in results)
+    if a.certificate_out:
+        from .certificate_file import construction_document
+        from numerics.certificate_file import write_certificate
+
+        try:
+            size = write_certificate(construction_document(ctx, results, K_MAX_CERTIFY), a.certificate_out)
+        except OSError as exc:
+            print(f"constructions.verify: error: certificate file not written: {exc}", file=sys.stderr)
+            return 2
+        ctx.values["certificate_file"] = a.certificate_out
+        _progress(f"certificate file written: {a.certificate_out} ({size} bytes); re-check with: "
+                  f"python -m numerics.check_certificate {a.certificate_out}")
     if a.json:
         out = {"d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta), "sigma": fmt(ctx.sigma),
                "seed": ctx.seed}

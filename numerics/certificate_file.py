@@ -236,7 +236,7 @@ def _upper_witness(ne, nd, mask, a, a_sq, t: Fraction, parts_box):
     S, _ = _schur_matrix(parts, t)
     Ssym = 0.5 * (S.mid + S.mid.T)
     lam = float(np.linalg.eigvalsh(Ssym)[0])
-    if not lam > 0:
+    if not lam > 1e-10 * max(1.0, float(np.abs(Ssym).max())):  # too tight for a float factor
         return None
     alpha = lam / 2
     try:

@@ -26,7 +26,7 @@ import numpy as np
 
 FORMAT = "nsc-certificate/1"
 LOSS_SCALE = {"half-mse": 1, "mse": 2}  # Hessian of the loss convention = scale * H (H: half-mse)
-ARB_PREC = 106  # bits of the arb balls enclosing the Schur complement
+ARB_PREC = 64  # bits of the arb balls enclosing the Schur complement
 
 
 class Unreadable(Exception):
@@ -138,24 +138,27 @@ class Net:
         if not isinstance(hexrows, list) or len(hexrows) != n or not all(isinstance(h, str) for h in hexrows):
             raise Unreadable(f"witness.pattern: expected {n} hex strings")
         Z = (self.Xi * qmat(self.Wb).transpose()).entries()
-        zero = [x == 0 for x in Z]
-        if any(zero):
-            i, k = divmod(zero.index(True), K)
+        if not all(Z):
+            i, k = divmod(Z.index(0), K)
             raise Invalid("no_kink", f"z[{i},{k}] = w_k.x_i - b_k = 0: data point {i} lies on the kink of "
                           f"neuron {k}, the loss has no Hessian there")
-        mask = [x > 0 for x in Z]
+        bits = np.fromiter((x > 0 for x in Z), dtype=bool, count=n * K).reshape(n, K)
+        # row i as the integer sum_k 2^k 1[z_ik > 0] (bits packed from neuron K-1 down to neuron 0)
+        exact = [int.from_bytes(np.packbits(np.concatenate([np.zeros(-K % 8, bool), row[::-1]])).tobytes(), "big")
+                 for row in bits]
         for i in range(n):
             try:
                 stated = int(hexrows[i], 16)
             except ValueError:
                 raise Unreadable(f"witness.pattern[{i}] is not a hex string") from None
-            exact = int("0" + "".join("1" if m else "0" for m in reversed(mask[i * K:(i + 1) * K])), 2)
-            if stated != exact:
-                k = ((stated ^ exact) & -(stated ^ exact)).bit_length() - 1
+            if stated != exact[i]:
+                diff = stated ^ exact[i]
+                k = (diff & -diff).bit_length() - 1
                 raise Invalid("activation_pattern", f"witness pattern of (i={i}, k={k}) says "
                               f"{'active' if stated >> k & 1 else 'inactive'}, exact sign of z_ik says otherwise")
+        mask = bits.ravel().tolist()
         self.mask = mask
-        self.D = flint.fmpq_mat(flint.fmpz_mat(n, K, [int(m) for m in mask]))  # D_ik = 1[z_ik > 0]
+        self.D = flint.fmpq_mat(flint.fmpz_mat(n, K, bits.astype(int).ravel().tolist()))  # D_ik = 1[z_ik > 0]
         self.active = any(mask)
 
     def rowdot(self, A):
@@ -192,28 +195,41 @@ class Net:
         zHz = sum((t * t for t in Jz), flint.fmpq(0)) / self.n + 2 * res
         return zHz, sum((fq(x) * fq(x) for x in z), flint.fmpq(0))
 
-    def schur_parts(self, t):
-        """Exact Q = D o (Xi G^T), Q1 = Q diag(1/s) and T2 for M(t) = tI - B > 0 (see check_upper)."""
+    def schur_parts(self, t, exact):
+        """T1 and T2 of J M^{-1} J^T = T1 + T2 for M(t) = tI - B > 0 (see check_upper).
+
+        exact: T1 = Q diag(1/s) Q^T exactly (fmpq_mat).  Otherwise P P^T with P = D o (Xi (tau o G)^T) and
+        rationals tau_k >= s_k^{-1/2} (tau_k^2 s_k >= 1 is checked exactly), so T1 <= P P^T (Loewner order:
+        P P^T - T1 = Q diag(tau^2 - 1/s) Q^T >= 0); P P^T is enclosed in arb balls."""
         K, n, m = self.K, self.n, self.d + 1
         tq = fq(t)
         a = self.A.entries()
         s = [tq - self.na2[k] / tq for k in range(K)]
         G = [[fq(self.Wb[k][j]) + fq(self.v[k]) * a[k * m + j] / tq for j in range(m)] for k in range(K)]
-        XiT = self.Xi
         zero = flint.fmpq(0)
 
         def masked(rows_):
-            Y = (XiT * flint.fmpq_mat(K, m, [x for r in rows_ for x in r]).transpose()).entries()
+            Y = (self.Xi * flint.fmpq_mat(K, m, [x for r in rows_ for x in r]).transpose()).entries()
             return flint.fmpq_mat(n, K, [y if msk else zero for y, msk in zip(Y, self.mask)])
 
-        Q = masked(G)
-        Q1 = masked([[x / s[k] for x in G[k]] for k in range(K)])
-        Dv2 = flint.fmpq_mat(n, K, [fq(self.v[k]) ** 2 if self.mask[i * K + k] else zero
-                                    for i in range(n) for k in range(K)])
+        if exact:
+            Q = masked(G)
+            T1 = masked([[x / s[k] for x in G[k]] for k in range(K)]) * Q.transpose()
+        else:
+            tau = []
+            for sk in s:
+                f = math.sqrt(1 / float(sk))
+                while fq(Fraction(f)) ** 2 * sk < 1:
+                    f = math.nextafter(f, math.inf)
+                tau.append(fq(Fraction(f)))
+            P = flint.arb_mat(masked([[x * tau[k] for x in G[k]] for k in range(K)]))
+            T1 = P * P.transpose()
+        v2 = [fq(x) ** 2 for x in self.v]
+        Dv2 = flint.fmpq_mat(n, K, [v2[k] if self.mask[i * K + k] else zero for i in range(n) for k in range(K)])
         V = (Dv2 * self.D.transpose()).entries()
-        gram = (XiT * XiT.transpose()).entries()
-        T2 = flint.fmpq_mat(n, n, [(g * w + 1) / tq for g, w in zip(gram, V)])
-        return Q, Q1, T2
+        gram = (self.Xi * self.Xi.transpose()).entries()
+        T2t = flint.fmpq_mat(n, n, [g * w + 1 for g, w in zip(gram, V)])  # t T2
+        return T1, T2t
 
 
 def check_lower(net, w, lower):
@@ -258,8 +274,8 @@ def check_upper(net, w, upper):
     bad = [k for k in range(net.K) if net.na2[k] >= fq(t) ** 2]
     _req(not bad, "m_positive", f"|a_k| >= t for neuron k={bad[0] if bad else 0}: M = tI - B is not positive definite")
     n = net.n
-    Q, Q1, T2 = net.schur_parts(t)
     if kind == "schur-ldl":
+        T1, T2 = net.schur_parts(t, exact=True)  # T2 here is t T2
         # S = L diag(Dg) L^T exactly with Dg >= 0  =>  S >= 0
         L = w.get("L")
         if not isinstance(L, list) or len(L) != n:
@@ -269,10 +285,11 @@ def check_upper(net, w, upper):
         _req(all(x >= 0 for x in Dg), "schur_psd", "negative pivot in D")
         Lm = qmat(Lr)
         Dm = flint.fmpq_mat(n, n, [fq(Dg[i]) if i == j else 0 for i in range(n) for j in range(n)])
-        S = flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]) - (Q1 * Q.transpose() + T2) / n
+        S = flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]) - (T1 + T2 / fq(t)) / n
         _req(Lm * Dm * Lm.transpose() == S, "schur_psd", "L diag(D) L^T != S(t) exactly")
         return
-    # schur-factor: S = alpha I + R R^T + E with tr(E^2) < alpha^2 => lambda_min(S) >= alpha - |E|_2 > 0
+    # schur-factor: S >= S' = I - (P P^T + T2)/n = alpha I + R R^T + E, and tr(E^2) < alpha^2 gives
+    # lambda_min(S) >= lambda_min(S') >= alpha - |E|_2 > 0
     alpha = num(w.get("alpha"), "witness.upper.alpha")
     Rw = w.get("R")
     if not isinstance(Rw, list) or len(Rw) != n:
@@ -281,11 +298,12 @@ def check_upper(net, w, upper):
     old = flint.ctx.prec
     flint.ctx.prec = ARB_PREC
     try:
+        T1, T2 = net.schur_parts(t, exact=False)
         Rq = qmat([vec(Rw[i], i + 1, f"witness.upper.R[{i}]") + [Fraction(0)] * (n - i - 1) for i in range(n)])
         rest = flint.fmpq_mat(n, n, [int(i == j) * (1 - fq(alpha)) for i in range(n) for j in range(n)]) \
-            - T2 / n - Rq * Rq.transpose()
-        E = flint.arb_mat(rest) - (flint.arb_mat(Q1) * flint.arb_mat(Q).transpose()) / n
-        tr = (E * E).trace()
+            - Rq * Rq.transpose()
+        E = flint.arb_mat(rest) - flint.arb_mat(T2) * (1 / (n * flint.arb(fq(t)))) - T1 / n
+        tr = sum((x * x for x in E.entries()), flint.arb(0))  # |E|_F^2
         ok = tr.upper() < flint.arb(fq(alpha)) ** 2
     finally:
         flint.ctx.prec = old
@@ -359,22 +377,24 @@ def check_construction(doc, done):
             ints = [int(x, 16) for x in words]
         except ValueError:
             raise Unreadable("witness.code: not hex") from None
-        M, D = len(ints), -(-N // 8)
+        Nc = integer(code.get("length"), "claim.code.length", 1)  # one bit per cap (per bump if d = 1)
+        _req(d == 1 or Nc == N, "code_claim", f"code length {Nc} != number of caps {N}")
+        M, D = len(ints), -(-Nc // 8)
         _req(code.get("size") == M and code.get("min_distance") == D, "code_claim",
              f"claim says size {code.get('size')}, distance {code.get('min_distance')}; witness has {M} words, "
              f"ceil(N/8) = {D}")
-        _req(all(0 <= x < (1 << N) for x in ints), "code_words", "a code word has more than N bits")
-        nw = (N + 63) // 64
+        _req(all(0 <= x < (1 << Nc) for x in ints), "code_words", "a code word has more than N bits")
+        nw = (Nc + 63) // 64
         B = np.array([[(x >> (64 * j)) & (2 ** 64 - 1) for j in range(nw)] for x in ints], dtype=np.uint64)
         for i in range(M - 1):
             dist = np.bitwise_count(B[i + 1:] ^ B[i]).sum(axis=1)
             _req(int(dist.min()) >= D, "code_distance",
                  f"words {i} and {i + 1 + int(dist.argmin())} are at Hamming distance {int(dist.min())} < {D}")
         if code.get("size_bound") == "direct":  # M >= 2^(N/8) <=> M^8 >= 2^N
-            _req(M ** 8 >= 2 ** N, "code_size", f"M = {M} < 2^(N/8)")
+            _req(M ** 8 >= 2 ** Nc, "code_size", f"M = {M} < 2^(N/8)")
         else:  # Gilbert-Varshamov: a maximal code of distance D has >= 2^N / V(N, D-1) >= 2^(N/8) words
             _req(code.get("size_bound") == "counting", "code_claim", "size_bound must be direct or counting")
-            _req(2 ** (7 * N) >= sum(math.comb(N, j) for j in range(D)) ** 8, "code_size", "GV counting bound fails")
+            _req(2 ** (7 * Nc) >= sum(math.comb(Nc, j) for j in range(D)) ** 8, "code_size", "GV counting bound fails")
         done += ["code_distance", "code_size"]
     app = claim.get("app_i")
     if app is not None:
