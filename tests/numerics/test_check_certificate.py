@@ -364,3 +364,77 @@ def test_no_witness_is_an_error_not_a_certificate():
     cert.stable = False  # a wrong "not stable" claim: no witness can exceed the threshold
     with pytest.raises(CertificateError):
         stability_document(net, data, eta, cert)
+
+
+# ---------------------------------------------------------------------------- float balls
+@settings(max_examples=40)
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 6), st.integers(-60, 60), st.integers(0, 2 ** 32))
+def test_ball_products_enclose_the_exact_products(m, k, n, scale, seed):
+    """cc.bmul / hmul / badd enclose the exact rational results (inputs: rationals read as balls)."""
+    rng = np.random.default_rng(seed)
+    A = [[Fraction(int(x), 3) * Fraction(2) ** scale for x in row] for row in rng.integers(-10 ** 6, 10 ** 6, (m, k))]
+    B = [[Fraction(int(x), 7) for x in row] for row in rng.integers(-10 ** 6, 10 ** 6, (k, n))]
+    C = [[Fraction(int(x), 5) for x in row] for row in rng.integers(-10 ** 6, 10 ** 6, (m, n))]
+    Ab, Bb, Cb = (cc.ball([cc.fq(x) for r in M for x in r], (len(M), len(M[0]))) for M in (A, B, C))
+    exact = [[sum(A[i][j] * B[j][l] for j in range(k)) for l in range(n)] for i in range(m)]
+    for got, ref in ((cc.bmul(Ab, Bb), exact),
+                     (cc.badd(cc.bmul(Ab, Bb), Cb, -1.0), [[e - c for e, c in zip(er, cr)] for er, cr in zip(exact, C)]),
+                     (cc.hmul(cc.bmul(Ab, Bb), Cb), [[e * c for e, c in zip(er, cr)] for er, cr in zip(exact, C)])):
+        mid, rad = got
+        for i in range(m):
+            for l in range(n):
+                assert abs(Fraction(mid[i, l]) - ref[i][l]) <= Fraction(rad[i, l])
+
+
+def test_float_factor_cannot_certify_a_bound_below_lambda_max(docs):
+    """At t just below lambda_max (S(t) has a tiny negative eigenvalue) no shifted float factor is accepted."""
+    from numerics._structured_cert import StructuredParts, _schur_matrix
+
+    doc = docs["factor"]
+    N = cc.Net(doc["problem"])
+    N.pattern(doc["witness"]["pattern"])
+    N.residuals()
+    lo = cc.num(doc["claim"]["lambda_max_lower"])  # <= lambda_max (a valid certificate's lower bound)
+    t = lo * (1 - Fraction(1, 2 ** 40))
+    assert all(x < cc.fq(t) ** 2 for x in N.na2)
+    net = ReluNetwork.exact(*[[[cc.num(x) for x in r] for r in doc["problem"]["network"]["W"]],
+                              [cc.num(x) for x in doc["problem"]["network"]["b"]],
+                              [cc.num(x) for x in doc["problem"]["network"]["v"]],
+                              cc.num(doc["problem"]["network"]["beta"])])
+    data = Dataset.exact([[cc.num(x) for x in r] for r in doc["problem"]["data"]["X"]],
+                         [cc.num(x) for x in doc["problem"]["data"]["y"]])
+    S = _schur_matrix(StructuredParts(net, data), t)[0].mid
+    S = 0.5 * (S + S.T)
+    lam = np.linalg.eigvalsh(S)[0]
+    tried = 0
+    for shift in (1e-16, 1e-14, 1e-12, 1e-10):
+        for alpha in (shift / 4, shift / 2, shift):
+            try:
+                R = np.linalg.cholesky(S - (alpha - abs(lam) - shift) * np.eye(len(S)))
+            except np.linalg.LinAlgError:
+                continue
+            ok, _ = cc.float_schur_certified(N, t, Fraction(alpha), R)
+            assert not ok, (shift, alpha)
+            tried += 1
+    assert tried >= 6
+
+
+@pytest.mark.slow
+def test_paper_scale_certificates_are_written_and_rechecked(tmp_path):
+    """d = 10, n = 512, K = 2048 (P = 24,577): a stability certificate and a refutation, re-checked."""
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_certify import random_case
+
+    net, data = random_case(512, 10, 2048, 0)
+    est = lambda_max_estimate(net, data)
+    for factor, stable in ((1.05, True), (0.95, False)):
+        eta = Fraction(2) / Fraction(est * factor)
+        doc = stability_document(net, data, eta, certify_stability(net, data, eta, method="structured"))
+        path = tmp_path / "c.json"
+        assert write_certificate(doc, path) < 50e6
+        assert doc["claim"]["stable"] is stable and cc.main([str(path)]) == 0
+        bad = json.loads(path.read_text())
+        bad["problem"]["data"]["y"][7] = _ulp(bad["problem"]["data"]["y"][7])
+        assert _status(_redigest(bad)) == ("invalid", "residuals")
