@@ -136,12 +136,17 @@ class Net:
         """Check the stated activation pattern against the exact sign of every z_ik; no z_ik may be 0."""
         n, K = self.n, self.K
         stated = hexints(hexrows, "witness.pattern", n)
-        Z = (self.Xi * qmat(self.Wb).transpose()).entries()
-        if not all(Z):
-            i, k = divmod(Z.index(0), K)
-            raise Invalid("no_kink", f"z[{i},{k}] = w_k.x_i - b_k = 0: data point {i} lies on the kink of "
-                          f"neuron {k}, the loss has no Hessian there")
-        bits = np.fromiter((x > 0 for x in Z), dtype=bool, count=n * K).reshape(n, K)
+        try:  # a float64 ball enclosure of Z = Xi Wb^T decides most signs (rigorously; see below) ...
+            Zm, Zr = bmul(ball(self.Xi.entries(), (n, self.d + 1)),
+                          ball([self.Wb[k][j] for j in range(self.d + 1) for k in range(K)], (self.d + 1, K)))
+        except OverflowError:
+            Zm, Zr = np.zeros((n, K)), np.full((n, K), np.inf)
+        bits, unsure = Zm > Zr, ~((Zm > Zr) | (Zm < -Zr))
+        for i, k in zip(*np.nonzero(unsure)):  # ... the others exactly
+            z = sum(x * w for x, w in zip(self.X[i], self.W[k])) - self.b[k]
+            _req(z != 0, "no_kink", f"z[{i},{k}] = w_k.x_i - b_k = 0: data point {i} lies on the kink of "
+                 f"neuron {k}, the loss has no Hessian there")
+            bits[i, k] = z > 0
         # row i as the integer sum_k 2^k 1[z_ik > 0] (bits packed from neuron K-1 down to neuron 0)
         exact = [int.from_bytes(np.packbits(np.concatenate([np.zeros(-K % 8, bool), row[::-1]])).tobytes(), "big")
                  for row in bits]
@@ -149,7 +154,7 @@ class Net:
             k = ((stated[i] ^ exact[i]) & -(stated[i] ^ exact[i])).bit_length() - 1
             raise Invalid("activation_pattern", f"witness pattern of (i={i}, k={k}) says "
                           f"{'active' if stated[i] >> k & 1 else 'inactive'}, exact sign of z_ik says otherwise")
-        self.mask = bits.ravel().tolist()
+        self.bits, self.mask = bits, bits.ravel().tolist()
         self.D = flint.fmpq_mat(flint.fmpz_mat(n, K, bits.astype(int).ravel().tolist()))  # D_ik = 1[z_ik > 0]
         self.active = bool(bits.any())
 
@@ -175,16 +180,14 @@ class Net:
 
         J_i . z = xi_i . sum_k D_ik (z_vk wb_k + v_k zwb_k) + z_beta, zwb_k = (z_wk, z_bk), and the residual
         blocks give z^T B z = 2 sum_k z_vk a_k . zwb_k."""
-        K, d = self.K, self.d
-        zv, zb, zbeta = z[:K], z[K + K * d:K * (d + 2)], z[-1]
-        zwb = [z[K + k * d:K + (k + 1) * d] + [zb[k]] for k in range(K)]
-        U = qmat([[zv[k] * w + self.v[k] * u for w, u in zip(self.Wb[k], zwb[k])] for k in range(K)])
-        Jz = [t + fq(zbeta) for t in self.rowdot(self.D * U)]
-        a, m = self.A.entries(), d + 1
-        res = sum((fq(zv[k]) * sum((a[k * m + j] * fq(zwb[k][j]) for j in range(m)), flint.fmpq(0))
-                   for k in range(K)), flint.fmpq(0))
-        zHz = sum((t * t for t in Jz), flint.fmpq(0)) / self.n + 2 * res
-        return zHz, sum((fq(x) * fq(x) for x in z), flint.fmpq(0))
+        K, d, m = self.K, self.d, self.d + 1
+        zq = [fq(x) for x in z]
+        zv, zb = zq[:K], zq[K + K * d:K * (d + 2)]
+        zwb = [zq[K + k * d:K + (k + 1) * d] + [zb[k]] for k in range(K)]
+        U = flint.fmpq_mat(K, m, [zv[k] * fq(w) + fq(self.v[k]) * u for k in range(K) for w, u in zip(self.Wb[k], zwb[k])])
+        Jz, a = [t + zq[-1] for t in self.rowdot(self.D * U)], self.A.entries()
+        res = sum((zv[k] * a[k * m + j] * zwb[k][j] for k in range(K) for j in range(m)), flint.fmpq(0))
+        return sum((t * t for t in Jz), flint.fmpq(0)) / self.n + 2 * res, sum((x * x for x in zq), flint.fmpq(0))
 
     def schur_parts(self, t):
         """Exact s_k = t - |a_k|^2/t and rows G_k = wb_k + v_k a_k / t, so q_ik = D_ik xi_i . G_k (check_upper)."""
@@ -252,7 +255,7 @@ def float_schur_certified(net, t, alpha, R):
         while fq(Fraction(f)) ** 2 * sk < 1:
             f = math.nextafter(f, math.inf)
         tau.append(fq(Fraction(f)))
-    D = np.array(net.mask, dtype=np.float64).reshape(n, K)
+    D = net.bits.astype(np.float64)
     Xi = ball(net.Xi.entries(), (n, net.d + 1))
     Gt = ball([G[k][j] * tau[k] for j in range(net.d + 1) for k in range(K)], (net.d + 1, K))
     P = tuple(x * D for x in bmul(Xi, Gt))  # masking by exact 0/1 is exact
@@ -311,13 +314,11 @@ def check_upper(net, w, upper):
     n = net.n
     if kind == "schur-ldl":
         # S = L diag(Dg) L^T exactly with Dg >= 0  =>  S >= 0
-        L = w.get("L")
-        if not isinstance(L, list) or len(L) != n:
-            raise Unreadable(f"witness.upper.L: expected {n} rows")
-        Lr = [vec(L[i], i, f"witness.upper.L[{i}]") + [Fraction(1)] + [Fraction(0)] * (n - i - 1) for i in range(n)]
+        L = w.get("L") if isinstance(w.get("L"), list) else None
+        _req(L is not None and len(L) == n, "shape", f"witness.upper.L: expected {n} rows")
+        Lm = qmat([vec(L[i], i, f"witness.upper.L[{i}]") + [Fraction(1)] + [Fraction(0)] * (n - i - 1) for i in range(n)])
         Dg = vec(w.get("D"), n, "witness.upper.D")
         _req(all(x >= 0 for x in Dg), "schur_psd", "negative pivot in D")
-        Lm = qmat(Lr)
         Dm = flint.fmpq_mat(n, n, [fq(Dg[i]) if i == j else 0 for i in range(n) for j in range(n)])
         _req(Lm * Dm * Lm.transpose() == net.exact_schur(t), "schur_psd", "L diag(D) L^T != S(t) exactly")
         return
@@ -325,13 +326,12 @@ def check_upper(net, w, upper):
     # gives lambda_min(S) >= lambda_min(S') >= alpha - |E|_2 > 0 (Weyl)
     alpha = num(w.get("alpha"), "witness.upper.alpha")
     Rw = w.get("R")
-    if not isinstance(Rw, list) or len(Rw) != n:
-        raise Unreadable(f"witness.upper.R: expected {n} rows")
     _req(alpha > 0 and float(alpha) == alpha, "schur_psd", "alpha must be a positive float")
-    R = np.array([[float(x) for x in vec(Rw[i], i + 1, f"witness.upper.R[{i}]")] + [0.0] * (n - 1 - i)
-                  for i in range(n)]).reshape(n, n)  # any R will do: the argument holds for the R used
-    try:
+    try:  # hex floats (any R will do: the argument holds for the R used; inf / nan make the test fail)
+        R = np.array([[float.fromhex(x) for x in Rw[i]] + [0.0] * (n - 1 - i) for i in range(n)]).reshape(n, n)
         ok, fro2 = float_schur_certified(net, t, alpha, R)
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise Unreadable(f"witness.upper.R: expected {n} rows of hex floats (row i of length i+1)") from None
     except OverflowError:  # a number beyond float64: this witness type cannot be checked
         ok, fro2 = False, math.inf
     _req(bool(ok), "schur_psd", f"|S - alpha I - R R^T|_F^2 <= {fro2:.3e} is not below alpha^2 = "
