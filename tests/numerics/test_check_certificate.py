@@ -438,3 +438,14 @@ def test_paper_scale_certificates_are_written_and_rechecked(tmp_path):
         bad = json.loads(path.read_text())
         bad["problem"]["data"]["y"][7] = _ulp(bad["problem"]["data"]["y"][7])
         assert _status(_redigest(bad)) == ("invalid", "residuals")
+
+
+def test_activation_sign_is_exact_where_float64_rounds_to_zero():
+    """z = 0.1 + 0.2 - 0.30000000000000004 is -2.8e-17 exactly but 0.0 in float64: the pattern must say 0."""
+    net = ReluNetwork.from_float([[0.1, 0.2], [1.0, 0.0]], [0.30000000000000004, 0.0], [1.0, 0.5], 0.0)
+    data = Dataset.from_float([[1.0, 1.0], [0.5, -0.25]], [0.3, -0.1])
+    doc = stability_document(net, data, Fraction(1, 4))
+    assert int(doc["witness"]["pattern"][0], 16) & 1 == 0 and _status(doc) == ("valid", None)
+    bad = copy.deepcopy(doc)
+    bad["witness"]["pattern"][0] = format(int(bad["witness"]["pattern"][0], 16) | 1, "x")
+    assert _status(_redigest(bad)) == ("invalid", "activation_pattern")
