@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from numerics.certificate_file import FORMAT, content_digest, encode_number
+from numerics.certificate_file import FORMAT, CertificateError, content_digest, encode_number
 from numerics.loss import DEFAULT_LOSS, half_mse_threshold
 
 __all__ = ["construction_document"]
@@ -40,6 +40,8 @@ def construction_document(ctx, results, k_max: int, loss: str = DEFAULT_LOSS) ->
         results: the list of check results of that run; only passed certified properties are claimed.
         k_max: at most this many empty-cap atoms were certified (constructions.verify.K_MAX_CERTIFY).
         loss: loss convention of eta ("half-mse" or "mse").
+
+    Raises CertificateError when no certified property passed.
 
     >>> from constructions.verify import Context, run, check_packing
     >>> ctx = Context(d=2, eps=Fraction(1, 2), n=4)
@@ -67,6 +69,8 @@ def construction_document(ctx, results, k_max: int, loss: str = DEFAULT_LOSS) ->
         c = half_mse_threshold(ctx.eta, loss)
         claim["app_i"] = {"empty_caps": [int(i) for i in ctx.empty], "atoms": min(len(ctx.empty), k_max),
                           "lambda_max": "1", "threshold": enc(c), "stable": bool(1 <= c)}
+    if len(claim) == 1:
+        raise CertificateError("no certified property passed: nothing to write in a certificate file")
     claim["problem_sha256"] = content_digest(problem)
     claim["witness_sha256"] = content_digest(witness)
     return {"format": FORMAT, "problem": problem, "claim": claim, "witness": witness}

@@ -592,11 +592,11 @@ def main(argv=None) -> int:
     ok = all(r["passed"] for r in results)
     if a.certificate_out:
         from .certificate_file import construction_document
-        from numerics.certificate_file import write_certificate
+        from numerics.certificate_file import CertificateError, write_certificate
 
         try:
             size = write_certificate(construction_document(ctx, results, K_MAX_CERTIFY), a.certificate_out)
-        except OSError as exc:
+        except (CertificateError, OSError) as exc:
             print(f"constructions.verify: error: certificate file not written: {exc}", file=sys.stderr)
             return 2
         ctx.values["certificate_file"] = a.certificate_out

@@ -131,6 +131,7 @@ class Net:
         # xi_i = (x_i, -1) and wb_k = (w_k, b_k), so z_ik = xi_i . wb_k = w_k . x_i - b_k
         self.Xi = qmat([r + [Fraction(-1)] for r in self.X])
         self.Wb = [self.W[k] + [self.b[k]] for k in range(K)]
+        self.vq, self.Wbq = [fq(x) for x in self.v], [[fq(x) for x in r] for r in self.Wb]  # fmpq copies
 
     def pattern(self, hexrows):
         """Check the stated activation pattern against the exact sign of every z_ik; no z_ik may be 0."""
@@ -160,13 +161,12 @@ class Net:
 
     def rowdot(self, A):
         """(xi_i . A_i)_i for an (n, d+1) matrix A."""
-        e, x = A.entries(), self.Xi.entries()
-        m = self.d + 1
+        e, x, m = A.entries(), self.Xi.entries(), self.d + 1
         return [sum((x[i * m + j] * e[i * m + j] for j in range(m)), flint.fmpq(0)) for i in range(self.n)]
 
     def residuals(self):
         """r_i = f(x_i) - y_i with f(x_i) = xi_i . sum_k D_ik v_k wb_k + beta; a_k = (1/n) sum_i r_i D_ik xi_i."""
-        VW = qmat([[self.v[k] * c for c in self.Wb[k]] for k in range(self.K)])
+        VW = flint.fmpq_mat(self.K, self.d + 1, [self.vq[k] * c for k in range(self.K) for c in self.Wbq[k]])
         f = self.rowdot(self.D * VW)
         self.r = [fi + fq(self.beta) - fq(yi) for fi, yi in zip(f, self.y)]
         xe, m = self.Xi.entries(), self.d + 1
@@ -184,7 +184,7 @@ class Net:
         zq = [fq(x) for x in z]
         zv, zb = zq[:K], zq[K + K * d:K * (d + 2)]
         zwb = [zq[K + k * d:K + (k + 1) * d] + [zb[k]] for k in range(K)]
-        U = flint.fmpq_mat(K, m, [zv[k] * fq(w) + fq(self.v[k]) * u for k in range(K) for w, u in zip(self.Wb[k], zwb[k])])
+        U = flint.fmpq_mat(K, m, [zv[k] * w + self.vq[k] * u for k in range(K) for w, u in zip(self.Wbq[k], zwb[k])])
         Jz, a = [t + zq[-1] for t in self.rowdot(self.D * U)], self.A.entries()
         res = sum((zv[k] * a[k * m + j] * zwb[k][j] for k in range(K) for j in range(m)), flint.fmpq(0))
         return sum((t * t for t in Jz), flint.fmpq(0)) / self.n + 2 * res, sum((x * x for x in zq), flint.fmpq(0))
@@ -193,7 +193,7 @@ class Net:
         """Exact s_k = t - |a_k|^2/t and rows G_k = wb_k + v_k a_k / t, so q_ik = D_ik xi_i . G_k (check_upper)."""
         m, tq, a = self.d + 1, fq(t), self.A.entries()
         s = [tq - self.na2[k] / tq for k in range(self.K)]
-        G = [[fq(self.Wb[k][j]) + fq(self.v[k]) * a[k * m + j] / tq for j in range(m)] for k in range(self.K)]
+        G = [[self.Wbq[k][j] + self.vq[k] * a[k * m + j] / tq for j in range(m)] for k in range(self.K)]
         return s, G
 
     def exact_schur(self, t):
