@@ -277,9 +277,8 @@ def check_lower(net, w, lower):
     kind = w.get("type") if isinstance(w, dict) else None
     if kind == "rayleigh":
         zHz, zz = net.quad(vec(w.get("z"), net.K * (net.d + 2) + 1, "witness.lower.z"))  # P = K(d+2)+1
-        _req(zz > 0, "lower_bound", "Rayleigh vector z is zero")
-        _req(zHz >= fq(lower) * zz, "lower_bound", f"exact Rayleigh quotient z^T H z / z^T z = "
-             f"{float(zHz / zz):.17g} < claimed lambda_max_lower {float(lower):.17g}")
+        _req(zz > 0 and zHz >= fq(lower) * zz, "lower_bound", f"exact Rayleigh quotient z^T H z / z^T z = "
+             f"{float(zHz / zz) if zz else 'undefined (z = 0)'} < claimed lambda_max_lower {float(lower):.17g}")
     elif kind == "neuron":
         k = integer(w.get("k"), "witness.lower.k")
         _req(k < net.K, "lower_bound", f"neuron index {k} out of range")
@@ -324,9 +323,8 @@ def check_upper(net, w, upper):
         return
     # schur-factor: S >= S' = I - (P P^T + T2)/n = alpha I + R R^T + E (R R^T >= 0), |E|_2 <= |E|_F < alpha
     # gives lambda_min(S) >= lambda_min(S') >= alpha - |E|_2 > 0 (Weyl)
-    alpha = num(w.get("alpha"), "witness.upper.alpha")
-    Rw = w.get("R")
-    _req(alpha > 0 and float(alpha) == alpha, "schur_psd", "alpha must be a positive float")
+    alpha, Rw = num(w.get("alpha"), "witness.upper.alpha"), w.get("R")
+    _req(0 < alpha <= 1 and float(alpha) == alpha, "schur_psd", "alpha must be a float in (0, 1] (S <= I)")
     try:  # hex floats (any R will do: the argument holds for the R used; inf / nan make the test fail)
         R = np.array([[float.fromhex(x) for x in Rw[i]] + [0.0] * (n - 1 - i) for i in range(n)]).reshape(n, n)
         ok, fro2 = float_schur_certified(net, t, alpha, R)
@@ -472,6 +470,8 @@ def check(doc):
         return "invalid", exc.check, f"INVALID [{exc.check}]: {exc}", done
     except Unreadable as exc:
         return "unreadable", None, f"unreadable: {exc}", done
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:  # malformed: never "valid"
+        return "unreadable", None, f"unreadable: malformed certificate ({type(exc).__name__}: {exc})", done
 
 
 def main(argv=None):

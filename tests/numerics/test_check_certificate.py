@@ -449,3 +449,26 @@ def test_activation_sign_is_exact_where_float64_rounds_to_zero():
     bad = copy.deepcopy(doc)
     bad["witness"]["pattern"][0] = format(int(bad["witness"]["pattern"][0], 16) | 1, "x")
     assert _status(_redigest(bad)) == ("invalid", "activation_pattern")
+
+
+@pytest.mark.parametrize("path, value", [
+    (("problem", "network"), []), (("witness", "lower"), "x"), (("witness", "upper", "R"), "abc"),
+    (("witness", "upper", "R", 0), ["not hex"]), (("claim", "lambda_max_lower"), [1]),
+    (("problem", "data", "X", 0, 0), "1/0"), (("witness", "pattern", 0), "xyz"), (("problem", "eta"), "0x1p+99999"),
+])
+def test_malformed_certificates_are_unreadable_never_valid(docs, path, value):
+    bad = copy.deepcopy(docs["factor"])
+    _set(bad, path, value)
+    assert _status(bad) == ("unreadable", None)
+
+
+def test_construction_claim_of_wrong_type_is_unreadable():
+    doc = {"format": FORMAT, "problem": {"type": "construction", "d": 2, "eps": "1/4", "n": 1},
+           "claim": {"num_caps": 1, "code": 5}, "witness": {"directions": [["1", "0"]], "code": []}}
+    assert _status(doc) == ("unreadable", None)
+
+
+def test_shift_alpha_above_one_is_rejected(docs):
+    bad = copy.deepcopy(docs["factor"])
+    bad["witness"]["upper"]["alpha"] = (2.0).hex()
+    assert _status(_redigest(bad)) == ("invalid", "schur_psd")
