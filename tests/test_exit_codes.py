@@ -21,6 +21,7 @@ from bounds._version import __version__
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 NET, DAT = str(DATA / "tiny_net.json"), str(DATA / "tiny_data.json")
+CERT = str(ROOT / "examples" / "certificate" / "stable.json")
 
 
 def _cases(tmp):
@@ -37,6 +38,7 @@ def _cases(tmp):
         ("numerics.stability", ["--construction", "--eta", "1"], ("numerics.stability", "construction_case")),
         ("numerics.reproduce", ["rates", "--quick", "--out", str(tmp / "r"), "--quiet"],
          ("numerics.experiments.configs", "grid")),
+        ("numerics.check_certificate", [CERT], ("numerics.check_certificate", "check")),
     ]
 
 
@@ -116,6 +118,7 @@ _REAL = {
     "numerics.stability": ["--construction", "--eta", "1", "--steps", "5", "--sizes", "1e-4", "--n", "4",
                            "--no-certify"],
     "numerics.reproduce": None,
+    "numerics.check_certificate": [CERT],
 }
 
 

@@ -317,7 +317,8 @@ def test_checker_imports_only_stdlib_numpy_and_flint():
             raise AssertionError("dynamic import / exec in the checker")
     assert roots - set(sys.stdlib_module_names) <= {"numpy", "flint"}, roots
     assert not roots & {"numerics", "constructions", "bounds", "scipy", "sympy", "mpmath", "torch"}
-    assert len((ROOT / "numerics" / "check_certificate.py").read_text().splitlines()) <= 500
+    # aim: ~500 lines of checking, plus the project's common CLI conventions (exit 4 / 130 / 141, --version)
+    assert len((ROOT / "numerics" / "check_certificate.py").read_text().splitlines()) <= 540
 
 
 # ---------------------------------------------------------------------------- CLIs

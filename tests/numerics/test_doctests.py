@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 # Modules whose examples (or whose import) need torch are marked `torch`.
-MODULES = ["numerics", "numerics._charpoly_cert", "numerics.certify", "numerics.estimate", "numerics.gd", "numerics.hessian", "numerics.io",
+MODULES = ["numerics", "numerics._charpoly_cert", "numerics.certificate_file", "numerics.certify", "numerics.estimate", "numerics.gd", "numerics.hessian", "numerics.io",
            "numerics.loss", "numerics.sampling", "numerics.stability", "numerics.weights",
            "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
            "numerics.experiments.summary", "numerics.experiments.sweep", "numerics.experiments.weight_decay"]
