@@ -198,11 +198,13 @@ def empirical_weight(u, t, X) -> SqrtSum:
 # ---------------------------------------------------------------------------- atoms and |f|_{V_g}
 @dataclass(frozen=True)
 class Atom:
-    """Neurons sharing one hyperplane: sum_j v_j relu(w_j.x - b_j) = a relu(u.x - t).
+    """Neurons sharing one hyperplane: sum_j v_j relu(w_j.x - b_j) = a relu(u.x - t) + (affine in x).
 
     ``w``, ``b`` are the (exact) parameters of the first neuron of the group, every other member is a
-    positive multiple c_j (w, b); ``coef`` = sum_j v_j c_j, so that a = coef * ||w||, u = w/||w||,
-    t = b/||w||.  ``affine``: w = 0 or |t| >= R (the neuron is affine on the data ball, cost 0).
+    nonzero multiple s_j c_j (w, b) with c_j > 0 and s_j = +-1; ``coef`` = sum_j v_j c_j, so that
+    a = coef * ||w||, u = w/||w||, t = b/||w||.  A member of opposite orientation contributes the same
+    coefficient because relu(-z) = relu(z) - z: v c relu(-z) = v c relu(z) - v c z, and the affine rest
+    costs nothing.  ``affine``: w = 0 or |t| >= R (the neuron is affine on the data ball, cost 0).
     """
 
     w: tuple
@@ -232,15 +234,23 @@ class Atom:
 
 
 def neuron_atoms(net: ReluNetwork, R=1, include_affine: bool = False) -> list[Atom]:
-    """Return the atoms of ``net``: neurons merged by equal (u, t) (Example 3.1), in first-seen order.
+    """Return the atoms of ``net``: neurons merged by equal hyperplane (u, t) ~ (-u, -t) (Example 3.1).
 
-    Grouping is exact: (w, b) is normalised by |w_l| for the first nonzero coordinate l, in rationals
-    (floats and mpf values convert exactly).  Atoms with w = 0 or b^2 >= R^2 ||w||^2 (hyperplane misses
-    the open ball of radius R, so the neuron is affine there) are dropped unless ``include_affine``.
+    Positive multiples of (w, b) are the same neuron; so, up to an affine function, is the opposite
+    orientation: relu(z) - relu(-z) = z, hence v1 relu(z) + v2 relu(-z) = (v1 + v2) relu(z) - v2 z, and
+    the atom's coefficient is v1 + v2 after normalising each (w, b) by its scale.  The weight g is
+    symmetric (g(u, t) = g(-u, -t)), so |f|_{V_g} = sum over hyperplanes of |a| g.  Grouping is exact:
+    (w, b) is divided by w_l for the first nonzero coordinate l (sign included), in rationals (floats and
+    mpf values convert exactly).  Atoms with w = 0 or b^2 >= R^2 ||w||^2 (hyperplane misses the open
+    ball of radius R, so the neuron is affine there) are dropped unless ``include_affine``.
+    Groups are listed in first-seen order.
 
     >>> net = ReluNetwork.exact([[1, 0], [2, 0], [0, 1]], [0, 0, 5], [1, 3, 7], 0)
     >>> [(a.neurons, a.coef) for a in neuron_atoms(net)]
     [((0, 1), Fraction(7, 1))]
+    >>> pair = ReluNetwork.exact([[1], [-1]], [0, 0], [1, -1], 0)   # relu(x) - relu(-x) = x
+    >>> [(a.neurons, a.coef) for a in neuron_atoms(pair)]
+    [((0, 1), Fraction(0, 1))]
     """
     R = to_fraction(R)
     groups: dict[tuple, list] = {}
@@ -254,13 +264,14 @@ def neuron_atoms(net: ReluNetwork, R=1, include_affine: bool = False) -> list[At
             key = ("zero", k)
             scale = Fraction(1)
         else:
+            # key: (w, b) / w_l, identical for (w, b) and -(w, b); the coefficient uses |w_l| only
             scale = abs(nz)
-            key = tuple(c / scale for c in w) + (b / scale,)
+            key = tuple(c / nz for c in w) + (b / nz,)
         if key not in groups:
             groups[key] = [w, b, scale, Fraction(0), []]
             order.append(key)
         g = groups[key]
-        g[3] += v * scale / g[2]     # c_j = scale_j / scale_0
+        g[3] += v * scale / g[2]     # c_j = scale_j / scale_0 > 0, for either orientation
         g[4].append(k)
     out = []
     for key in order:
@@ -600,7 +611,9 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     estimate, and, when ``rigorous`` (default for exact-kind inputs), rigorous bounds from the exact Gram
     matrix (Rayleigh quotient of a rationalised top eigenvector below, Gershgorin above) combined with
     the exact |f|_{V_g} bounds.  ``weight`` is passed to :func:`vg_norm` (the theorem is about the
-    empirical weight; other weights serve to show the checker rejects).
+    empirical weight; other weights serve to show the checker rejects).  A data point exactly on a
+    neuron's kink leaves grad f(x_i) undefined (relu'(0) has no value), so the check refuses it with
+    :class:`numerics.hessian.KinkError`, as :func:`theorem_3_2_check` does.
 
     >>> net = ReluNetwork.exact([[1]], ["1/2"], [1], 0)
     >>> data = Dataset.exact([[1], [0]], [0, 0])
@@ -611,6 +624,7 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
 
     if rigorous is None:
         rigorous = net.kind == "exact"
+    _hessian._require_smooth(net, data.X)
     n = data.n
     # float64 estimate on the rounded point; the rigorous bounds below use the exact point
     Mq = None

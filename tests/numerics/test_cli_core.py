@@ -66,6 +66,17 @@ def test_bad_inputs_exit_2_one_line(files, capsys, main):
     assert "kink of neuron k=0" in capsys.readouterr().err
 
 
+def test_weights_cli_term_a_alone_refuses_kink(files, capsys, monkeypatch):
+    # Term-A runs before Theorem 3.2: it must refuse the kink itself (exit 2), not leave it to Thm 3.2
+    def not_reached(*a, **k):
+        raise AssertionError("theorem_3_2_check reached on a kink")
+
+    monkeypatch.setattr(weights, "theorem_3_2_check", not_reached)
+    save_network(ReluNetwork.exact([[2, 0]], [1], [1], 0), files / "kink.json")
+    assert weights_main(["--network", str(files / "kink.json"), "--data", str(files / "data.json")]) == 2
+    assert "kink of neuron k=0" in capsys.readouterr().err
+
+
 def test_estimate_cli(files, capsys):
     assert estimate_main(["--network", str(files / "net.json"), "--data", str(files / "data.json"),
                           "--eta", "0.001", "--json"]) == 0

@@ -85,8 +85,46 @@ def test_vg_norm_merges_and_drops():
     r = vg_norm(far, X)
     assert r.num_dropped == 2 and r.exact.sympy() == ref.exact.sympy()
     assert len(neuron_atoms(far, include_affine=True)) == 3
-    # opposite normals are different atoms (relu(z) != relu(-z))
-    assert len(neuron_atoms(ReluNetwork.exact([[1, 0], [-1, 0]], [0, 0], [1, 1], 0))) == 2
+    # opposite normals are one hyperplane: relu(x1) + relu(-x1) = 2 relu(x1) - x1, one atom, coef 2
+    (atom,) = neuron_atoms(ReluNetwork.exact([[1, 0], [-1, 0]], [0, 0], [1, 1], 0))
+    assert atom.neurons == (0, 1) and atom.coef == 2
+
+
+def _affine_pair(scale_neg=1):
+    """x -> relu(x) - relu(-x) = x on the ball (the second neuron optionally rescaled by scale_neg > 0)."""
+    return ReluNetwork.exact([[1], [-scale_neg]], [0, 0], [1, Fraction(-1, scale_neg)], 0)
+
+
+@pytest.mark.parametrize("scale_neg", [1, 3, Fraction(1, 7)])
+def test_affine_pair_has_zero_vg_norm(scale_neg):
+    """relu(z) - relu(-z) = z is affine, so |f|_{V_g} = 0 for every weight (was 0.28 before merging)."""
+    X = np.array([[Fraction(k, 8)] for k in range(-8, 9)], dtype=object)
+    net = _affine_pair(scale_neg)
+    # independent check that the function really is x on the data (exact)
+    assert all(forward(net, X)[i] == X[i, 0] for i in range(X.shape[0]))
+    exact = vg_norm(net, X)
+    assert exact.certified and exact.value == 0 and exact.upper == 0
+    # float path: the weights are rounded to float64, so 0 up to rounding of v2 * scale
+    assert vg_norm(net.as_float(), X.astype(float), exact=False).value == pytest.approx(0, abs=1e-15)
+    for w in ("canonical", "population", "path"):
+        assert vg_norm(net, X, weight=w).value == 0
+    # charging each neuron separately would give |1| g(1, 0) + |-1| g(-1, 0) = 2 g(1, 0) > 0.25
+    assert 2 * float(empirical_weight([1], 0, X)) > 0.25
+
+
+@settings(max_examples=30)
+@given(st.fractions(-3, 3), st.fractions(-3, 3), st.fractions(Fraction(1, 4), 4), st.fractions(Fraction(-1, 2), Fraction(1, 2)))
+@example(Fraction(1), Fraction(-1), Fraction(1), Fraction(0))
+def test_opposite_pair_merges_to_sum_of_coefficients(v1, v2, c, t):
+    """v1 relu(x - t) + v2 relu(-c (x - t)) = (v1 + c v2) relu(x - t) - c v2 (x - t): the pair has the
+    exact |f|_{V_g} of the single neuron (v1 + c v2) relu(x - t)."""
+    X = np.array([[Fraction(k, 10)] for k in range(-10, 11)], dtype=object)
+    pair = ReluNetwork.exact([[1], [-c]], [t, -c * t], [v1, v2], 0)
+    single = ReluNetwork.exact([[1]], [t], [v1 + c * v2], 0)
+    # the two networks differ by an affine function on the data: second differences agree exactly
+    diff = [forward(pair, X)[i] - forward(single, X)[i] for i in range(X.shape[0])]
+    assert all(diff[i + 1] - 2 * diff[i] + diff[i - 1] == 0 for i in range(1, len(diff) - 1))
+    assert vg_norm(pair, X).exact.sympy() == vg_norm(single, X).exact.sympy()
 
 
 def test_vg_norm_refuses_data_outside_radius():
@@ -162,6 +200,20 @@ def test_checkers_reject_violations():
     assert e.holds is None and not e.certified and e.margin > 0
     assert term_a_margin(net.as_float(), data.as_float()) == pytest.approx(term_a_check(net, data).margin)
     assert theorem_3_2_margin(net.as_float(), data.as_float()) == pytest.approx(e.margin)
+
+
+def test_term_a_refuses_a_kink():
+    """A data point on a kink leaves grad f undefined: term_a_check refuses, as theorem_3_2_check does."""
+    from numerics.hessian import KinkError
+
+    net = ReluNetwork.exact([[1]], ["1/2"], [1], 0)
+    data = Dataset.exact([[1], ["1/2"], [0]], [0, 0, 0])   # x = 1/2 sits on the kink
+    with pytest.raises(KinkError):
+        term_a_check(net, data)
+    with pytest.raises(KinkError):
+        term_a_check(net.as_float(), data.as_float())
+    with pytest.raises(KinkError):
+        theorem_3_2_check(net, data)
 
 
 def test_population_weight_closed_form_d1():
