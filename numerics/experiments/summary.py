@@ -342,6 +342,8 @@ def _shattering_summary(runs, rows, out):
             "Per-neuron definitions: active fraction = #{i : w_k.x_i - b_k > 0}/n on the training inputs; "
             "weight norm = |v_k| * ||w_k||_2.  Figure: shattering.png / .pdf.",
             "When wd >= 1/(d+2) the zero network minimises the population objective L + (wd/2)||theta||^2 "
+            "(linear target, half-MSE, decay on all parameters; under torch's MSELoss the threshold on torch's "
+            "wd is 2/(d+2)) "
             "(numerics.experiments.weight_decay; proofs_notes/experiments.md): a near-constant fit is then the "
             "expected outcome, not a training failure.", ""]
     text = "\n".join(f"shattering config {e['group']}: train MSE {_fmt(e['train_mse'])}, test MSE {_fmt(e['test_mse'])}, "

@@ -76,3 +76,19 @@ def test_forces_constant_fit_compares_exactly_and_rejects_bad_dimensions():
     for bad in (0, -1, 2.5):
         with pytest.raises(ValueError):
             collapse_threshold(bad)
+
+
+def test_threshold_in_torch_mse_convention_is_two_over_d_plus_2():
+    """torch's MSELoss has no 1/2: its (lr, wd) are (2 lr, wd/2) in the half-mse convention (numerics.loss),
+    so the collapse threshold on torch's wd is 2/(d+2); the decision agrees with converting wd first."""
+    from numerics.loss import half_mse_hyperparameters
+
+    for d in range(1, 20):
+        assert collapse_threshold(d, "mse") == Fraction(2, d + 2) == 2 * collapse_threshold(d)
+        for wd in (Fraction(1, 20), Fraction(1, 10), Fraction(1, 6), Fraction(1, 3)):
+            half = half_mse_hyperparameters(Fraction(1), wd, loss="mse")[1]
+            assert forces_constant_fit(d, wd, loss="mse") == (half >= Fraction(1, d + 2)) == (wd >= Fraction(2, d + 2))
+    # the paper's shattering run (d = 10, wd = 0.1): collapse forced under half-mse, not under torch's mse
+    assert forces_constant_fit(10, 0.1) and not forces_constant_fit(10, 0.1, loss="mse")
+    with pytest.raises(ValueError):
+        collapse_threshold(3, "l1")
