@@ -6,6 +6,11 @@ Single source of truth for id, quantity, kind, regime, source, role, dims and th
 sympy (the table and plot for d = 1..100 must take well under 2 s end to end).
 
 Formulas use only d, integer literals and + - * / (parentheses); ``d1`` overrides the value at d = 1.
+
+Every row states its domain: ``d_min`` (the rate is stated for integers d >= d_min; default 1) or
+``dims`` (an explicit tuple).  ``flag`` marks what is not read from the paper: "exponent reconstructed"
+(recalled, not read), "prefactor reconstructed", "derived here" (the toolkit's own result, not the
+paper's); tables print it.
 """
 
 from __future__ import annotations
@@ -13,21 +18,21 @@ from __future__ import annotations
 import ast
 from fractions import Fraction
 
-__all__ = ["RATE_DATA", "LightRate", "light_rates"]
+__all__ = ["RATE_DATA", "LightRate", "light_rates", "domain_text"]
 
 RATE_DATA = (
     dict(id="gap_upper", quantity="gap", kind="upper", regime="stable minima", source="Thm 3.5 (upper)",
-         exponent="1/(2*d + 4)"),
+         exponent="1/(2*d + 4)", flag="prefactor reconstructed"),
     dict(id="gap_lower", quantity="gap", kind="lower", regime="stable minima", source="Thm 3.5 (lower)",
-         exponent="2/(d + 1)"),
+         exponent="2/(d + 1)", d_min=2),
     dict(id="mse_upper", quantity="mse", kind="upper", regime="stable minima", source="Thm 3.6",
-         exponent="1/(2*d + 4)"),
+         exponent="1/(2*d + 4)", flag="prefactor reconstructed"),
     dict(id="minimax_mse_lower", quantity="mse", kind="lower", regime="stable minima", source="Thm 3.7",
          exponent="2/(d + 1)", d1="1/2"),
     dict(id="lownorm_gap", quantity="gap", kind="upper", regime="low-norm / weight decay",
          source="Bach 2017; Parhi-Nowak 2023", exponent="1/4"),
     dict(id="lownorm_mse", quantity="mse", kind="upper", regime="low-norm / weight decay",
-         source="Parhi-Nowak 2023", exponent="(d + 3)/(2*d + 3)"),
+         source="Parhi-Nowak 2023", exponent="(d + 3)/(2*d + 3)", flag="exponent reconstructed"),
     dict(id="univariate_interior_mse", quantity="mse", kind="upper", regime="univariate interior",
          source="Qiao et al. 2024", exponent="4/5", dims=(1,)),
     dict(id="gap_upper_unconstrained", quantity="gap", kind="upper", regime="unconstrained balance",
@@ -37,8 +42,26 @@ RATE_DATA = (
     dict(id="mse_interior_term", quantity="mse", kind="upper", regime="stable minima",
          source="proof of Thm 3.6 (interior term at eps = n^(-1/(2d+4)))", exponent="3/(2*d + 3)", role="term"),
     dict(id="uniform_deviation", quantity="gap", kind="upper", regime="low-norm / weight decay",
-         source="Lemma F.5 (entropy exponent 2d/(d+3), Prop. F.4)", exponent="(d + 3)/(4*d + 6)", role="ingredient"),
+         source="Lemma F.5 (entropy exponent 2d/(d+3), Prop. F.4)", exponent="(d + 3)/(4*d + 6)", role="ingredient",
+         flag="prefactor reconstructed"),
+    dict(id="ridge_mse_lower", quantity="mse", kind="lower", regime="packing family",
+         source="derived here: ridge bumps on one direction (not from the paper)", exponent="1/2",
+         flag="derived here"),
+    dict(id="ridge_multi_mse_lower", quantity="mse", kind="lower", regime="packing family",
+         source="derived here: ridge bumps on a packing of disjoint caps (not from the paper)",
+         exponent="4/(3*d + 5)", flag="derived here"),
 )
+
+def domain_text(d_min: int = 1, dims=None) -> str:
+    """Return the domain of a rate as text.
+
+    >>> domain_text(2), domain_text(1, (1,))
+    ('d >= 2', 'd = 1')
+    """
+    if dims is not None:
+        return "d = " + ", ".join(str(k) for k in dims if k >= d_min)
+    return f"d >= {d_min}"
+
 
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.Add, ast.Sub,
             ast.Mult, ast.Div, ast.USub, ast.UAdd)
@@ -72,13 +95,19 @@ class LightRate:
         self.id, self.quantity, self.kind = row["id"], row["quantity"], row["kind"]
         self.regime, self.source = row["regime"], row["source"]
         self.role, self.dims = row.get("role", "rate"), row.get("dims")
+        self.d_min, self.flag = row.get("d_min", 1), row.get("flag", "")
         self.formula, self.d1_formula = row["exponent"], row.get("d1")
         self._code = _compile(self.formula)
         self._code1 = None if self.d1_formula is None else _compile(self.d1_formula)
 
     def applies(self, dim: int) -> bool:
-        """Return True if the rate is stated for dimension ``dim``."""
-        return self.dims is None or dim in self.dims
+        """Return True if the rate is stated for dimension ``dim`` (its domain)."""
+        return dim >= self.d_min and (self.dims is None or dim in self.dims)
+
+    @property
+    def domain(self) -> str:
+        """The domain as text: 'd >= 2', 'd = 1', ..."""
+        return domain_text(self.d_min, self.dims)
 
     def exponent_at(self, dim) -> Fraction:
         """Return p(dim) exactly."""

@@ -58,7 +58,7 @@ def main(argv=None, registry=None) -> int:
     >>> import contextlib, io
     >>> with contextlib.redirect_stdout(io.StringIO()) as out:
     ...     rc = main([])
-    >>> rc, out.getvalue().splitlines()[-1].startswith("14/14 claims proved")
+    >>> rc, out.getvalue().splitlines()[-1].startswith("16/16 claims proved")
     (0, True)
     """
     ap = parser("python -m bounds.check", "Prove every derivation and claim about the registered rates.")

@@ -1,9 +1,13 @@
-"""Re-derivations of every registered exponent from the proof ingredients listed in theory.md §2.
+"""Re-derivations of every registered exponent from the proof ingredients of the paper (§2 of the theory).
 
-Nothing here types an answer: each function writes the terms of a bound as power laws, balances them
-with :func:`bounds.power_law.balance` / :func:`bounds.power_law.minimize_sum` (exact linear algebra in the
-exponents, symbolic d), and reads the rate off.  :mod:`bounds.check` then proves each result equal to
-the registry entry for symbolic d.  Constants and dimension factors inside the ≍ are dropped.
+What is derived and what is input, precisely: the INGREDIENT exponents of each proof (an entropy
+exponent, a cap count, a mass, a weight floor, an accuracy eps_n) are inputs, listed per derivation in
+``Derivation.inputs``; what the toolkit derives is the BALANCE: each function writes the terms of a
+bound as power laws in those ingredients, balances them with :func:`bounds.power_law.balance` /
+:func:`bounds.power_law.minimize_sum` (exact linear algebra in the exponents, symbolic d), proves which
+constraint binds, and reads the rate off.  :mod:`bounds.check` then proves each result equal to the
+registry entry for symbolic d.  Constants and dimension factors inside the ≍ are dropped.  The ridge
+derivations (:func:`derive_ridge_lower`) are the toolkit's own ("derived here"), not the paper's.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ import sympy as sp
 
 from ._symbols import A, C, M, alpha, d, delta, eps, log_n, n, sigma, t
 from .power_law import PowerLaw, balance, minimize_sum, rate_exponent
-from .prover import Verdict, prove_positive
+from .prover import Verdict, prove_equal, prove_positive
 
 __all__ = ["Derivation", "entropy_exponent", "derive_uniform_deviation", "derive_localized_mse",
            "derive_lownorm_gap", "derive_lownorm_mse", "derive_gap_upper", "derive_mse_upper",
-           "derive_minimax_lower", "derive_gap_lower", "derive_univariate_interior", "derive_all"]
+           "derive_minimax_lower", "derive_gap_lower", "derive_univariate_interior", "derive_ridge_lower",
+           "derive_all"]
 
 P = PowerLaw.of
 
@@ -30,6 +35,8 @@ class Derivation:
 
     ``steps`` is the human-readable chain of balances; ``verdicts`` are the sub-proofs the derivation
     needed (which constraint binds, which term dominates) - a derivation whose sub-proof fails raises.
+    ``inputs`` lists the ingredient exponents taken as given (from the paper or the literature): they
+    are not derived here; only the balance on top of them is.
     """
 
     name: str
@@ -39,6 +46,7 @@ class Derivation:
     prefactors: dict = field(default_factory=dict)
     steps: tuple = ()
     verdicts: tuple = ()
+    inputs: tuple = ()
 
 
 def _require(v: Verdict) -> Verdict:
@@ -87,7 +95,8 @@ def derive_uniform_deviation(alpha_value=None) -> Derivation:
         f"alpha = {a}: deviation ≍ {law}  =>  p = {p}",
     )
     return Derivation("uniform deviation", "Lemma F.5", {"uniform_deviation": p},
-                      prefactors={"uniform_deviation": pref.as_expr()}, steps=steps)
+                      prefactors={"uniform_deviation": pref.as_expr()}, steps=steps,
+                      inputs=(_ENTROPY_INPUT, "union bound over a t-net: M^2 sqrt(log N / n) (squared loss, range M^2)"))
 
 
 def derive_localized_mse(alpha_value):
@@ -126,7 +135,8 @@ def derive_lownorm_mse() -> Derivation:
     p = rate_exponent(mse, n)
     steps = ("critical radius: sqrt(n) delta^2 ≍ ∫_0^delta (C/t)^(alpha/2) dt, alpha = 2d/(d+3)",
              f"delta* = {d_star};  MSE ≍ delta*^2 = {mse}  =>  p = {p}")
-    return Derivation("low-norm MSE", "Parhi-Nowak 2023 via Prop. F.4 entropy", {"lownorm_mse": p}, steps=steps)
+    return Derivation("low-norm MSE", "Parhi-Nowak 2023 via Prop. F.4 entropy", {"lownorm_mse": p}, steps=steps,
+                      inputs=(_ENTROPY_INPUT, "localized (Dudley) critical radius sqrt(n) delta^2 ≍ entropy integral"))
 
 
 def derive_lownorm_gap() -> Derivation:
@@ -145,7 +155,17 @@ def derive_lownorm_gap() -> Derivation:
     p = rate_exponent(law, n)
     steps = (f"sup_d alpha(d) = lim {a} = {a_sup} (not attained)", f"balance at alpha = {a_sup}: {law} => p = {p}")
     return Derivation("low-norm gap", "Bach 2017; Parhi-Nowak 2023 (dimension-free entropy)",
-                      {"lownorm_gap": p}, steps=steps, verdicts=(v,))
+                      {"lownorm_gap": p}, steps=steps, verdicts=(v,),
+                      inputs=(_ENTROPY_INPUT, "dimension-free covering: alpha replaced by sup_d alpha(d)"))
+
+
+_ENTROPY_INPUT = "entropy exponent alpha = 2d/(d+3) of the unweighted variation ball (Prop. F.4)"
+_UPPER_INPUTS = (_ENTROPY_INPUT, "annulus of width eps: data fraction ≍ eps, loss <= M^2",
+                 "weight floor eps^(d+2) in the annulus (canonical weight (1 - |t|)^(d+2))",
+                 "empirical-weight accuracy eps_n ≍ sqrt(log n / n) (Thm E.5; the d factor dropped)")
+_FANO_INPUTS = ("cap count N ≍ eps^-(d-1) (disjoint caps, d >= 2)", "atom norm ||Phi||^2_L2 ≍ eps^(d+1)",
+                "Varshamov-Gilbert log|Xi| ≍ N", "KL = n ||f - f'||^2 / (2 sigma^2)",
+                "d = 1: K ≍ 1/eps bumps with ||bump||^2 ≍ eps^2 (Construction H.7 / Prop. H.8)")
 
 
 def _validity_floor():
@@ -180,7 +200,7 @@ def _upper(interior: PowerLaw, annulus: PowerLaw, ids, name, source, interior_de
     )
     return Derivation(name, source, exps, log_factors={rate_id: log_n ** log_f},
                       prefactors={rate_id: PowerLaw.from_map({s: e for s, e in ann_at.exps if s == M}).as_expr()},
-                      steps=steps, verdicts=(opt.verdict, v_small))
+                      steps=steps, verdicts=(opt.verdict, v_small), inputs=_UPPER_INPUTS)
 
 
 def derive_gap_upper() -> Derivation:
@@ -247,7 +267,7 @@ def derive_minimax_lower() -> Derivation:
         f" eps ≍ {e1}, risk ≍ {risk1}  =>  p = {p1}",
     )
     return Derivation("minimax MSE lower bound", "Thm 3.7 (App. H)", {"minimax_mse_lower": p},
-                      prefactors={"minimax_mse_lower": sigma ** pref}, steps=steps)
+                      prefactors={"minimax_mse_lower": sigma ** pref}, steps=steps, inputs=_FANO_INPUTS)
 
 
 def derive_gap_lower() -> Derivation:
@@ -266,7 +286,10 @@ def derive_gap_lower() -> Derivation:
     steps = (f"empty caps: n eps^(d+1) ≍ 1  =>  eps ≍ {e_star}",
              f"risk difference ≍ N ||Phi||^2 = {diff} (L2 distance n^-{rate_exponent(diff ** sp.Rational(1, 2), n)})"
              f"  =>  p = {p}")
-    return Derivation("generalisation-gap lower bound", "Thm 3.5 (lower, App. I)", {"gap_lower": p}, steps=steps)
+    return Derivation("generalisation-gap lower bound", "Thm 3.5 (lower, App. I)", {"gap_lower": p}, steps=steps,
+                      inputs=("cap mass ≍ eps^(d+1)", "cap count N ≍ eps^-(d-1) (d >= 2: the domain of this rate)",
+                              "atom norm ||Phi||^2 ≍ eps^(d+1)", "a cap is empty with constant probability iff "
+                              "n eps^(d+1) ≍ 1 (Poissonization)"))
 
 
 def derive_univariate_interior() -> Derivation:
@@ -282,7 +305,86 @@ def derive_univariate_interior() -> Derivation:
     _, mse = derive_localized_mse(a1)
     p = rate_exponent(mse, n)
     return Derivation("univariate interior MSE", "Qiao et al. 2024", {"univariate_interior_mse": p},
-                      steps=(f"alpha(1) = {a1}; MSE ≍ {mse} => p = {p}",))
+                      steps=(f"alpha(1) = {a1}; MSE ≍ {mse} => p = {p}",),
+                      inputs=("entropy exponent alpha(1) = 1/2 of the TV(f') ball (Prop. F.4 at d = 1)",
+                              "localized (Dudley) critical radius"))
+
+
+_w = sp.Symbol("w", positive=True)
+_h = sp.Symbol("h", positive=True)
+
+
+def _ridge(multi: bool):
+    """The ridge-bump Fano balance; returns (p, steps, verdicts).  Derived here, not from the paper."""
+    # inputs (power laws, constants dropped): a slab of width w at depth delta below t = 1 has mass
+    # w delta^((d-1)/2); the population weight there is ≍ delta^(d+2); a bump of height h and width w has
+    # slope jumps ≍ h/w; disjoint caps of depth delta number ≍ delta^(-(d-1)/2)
+    mass = P(_w * delta ** ((d - 1) / 2))
+    n_dir = P(delta ** (-(d - 1) / 2)) if multi else P(sp.Integer(1))
+    per_dir = P(delta / _w)
+    count = n_dir * per_dir
+    cost = count * P(_h / _w) * P(delta ** (d + 2))
+    kl = P(n * _h ** 2) * mass
+    one = P(sp.Integer(1))
+    vs = []
+    # branch h = 1: the KL budget fixes w, the cost budget then fixes delta
+    w1 = balance(kl.subs(_h, one), one, _w)
+    count1 = count.subs(_w, w1)
+    cost1 = cost.subs(_h, one).subs(_w, w1)
+    vs.append(_require(prove_positive(count1.exponent(delta), statement=f"h = 1: the number of bumps "
+                                      f"{count1} increases with delta (so the cost budget binds)")))
+    vs.append(_require(prove_positive(cost1.exponent(delta), statement=f"h = 1: the cost {cost1} increases with "
+                                      "delta (cost <= 1 iff delta <= delta*)")))
+    d_star = balance(cost1, one, delta)
+    # branch h < 1: KL and cost both binding fix h and w; the count then decreases in delta, so the
+    # best point of that branch is its smallest delta, where h reaches 1: the two branches meet at delta*
+    h2 = balance(kl, one, _h)
+    w2 = balance(cost.subs(_h, h2), one, _w)
+    count2 = count.subs(_w, w2)
+    vs.append(_require(prove_positive(-count2.exponent(delta), statement=f"h < 1: the number of bumps {count2} "
+                                      "decreases with delta (so h <= 1 binds)")))
+    h_at = h2.subs(_w, w2).subs(delta, d_star)
+    vs.append(_require(prove_equal(h_at.exponent(n), sp.Integer(0),
+                                   statement="identity: the h < 1 branch reaches h ≍ 1 exactly at delta* "
+                                             "(the branches meet)")))
+    k_star = per_dir.subs(_w, w1).subs(delta, d_star)
+    vs.append(_require(prove_positive(k_star.exponent(n), statement=f"bumps per direction {k_star} -> oo "
+                                      "(w < delta: the family is non-degenerate)")))
+    vs.append(_require(prove_positive(-d_star.exponent(n), statement=f"delta* = {d_star} -> 0")))
+    total = count1.subs(delta, d_star)
+    risk = total * P(1 / n)   # Fano: risk ≍ (number of bumps) x ||bump||^2 ≍ count / n
+    p = rate_exponent(risk, n)
+    steps = (f"{'N ≍ delta^-((d-1)/2) directions' if multi else 'one direction'}, K = delta/w bumps each; "
+             f"mass w delta^((d-1)/2), cost (h/w) delta^(d+2) per bump, KL n h^2 mass per coordinate",
+             f"h = 1: KL ≍ 1 gives w ≍ {w1}; cost {cost1} ≍ 1 gives delta* ≍ {d_star}",
+             f"h < 1 branch: count {count2} decreases in delta; h ≍ 1 at delta*: the optimum is h ≍ 1, delta*",
+             f"count at delta*: {total}; risk ≍ count/n = {risk}  =>  p = {p}")
+    return p, steps, tuple(vs)
+
+
+_RIDGE_INPUTS = ("slab mass: P(u.X in [1-s-w, 1-s]) ≍ w s^((d-1)/2) (marginal density c1 (1-t^2)^((d-1)/2))",
+                 "population weight G(t) ≍ (1-t)^(d+2) near t = 1", "a ridge's V_g cost is sum_i |c_i| G(t_i) "
+                 "over its kinks (verified numerically in constructions.ridge)",
+                 "disjoint caps of depth delta: N ≍ delta^-((d-1)/2) (the caps machinery)",
+                 "Varshamov-Gilbert log|Xi| ≍ number of bumps; KL = n ||f - f'||^2 / (2 sigma^2)")
+
+
+def derive_ridge_lower() -> Derivation:
+    """Return the exponents of the Fano bound over ridge-bump families (derived here, not from the paper).
+
+    One direction: p = 1/2 for every d; bumps on a packing of disjoint caps: p = 4/(3d+5).  Both come
+    from maximising the number of bumps subject to KL ≍ 1 per bump, |f|_{V_g} <= 1 and h <= 1 over
+    (delta, w, h); the optimum (h ≍ 1, both budgets binding) is proved from the signs of the exponents.
+
+    >>> e = derive_ridge_lower().exponents; e["ridge_mse_lower"], e["ridge_multi_mse_lower"]
+    (1/2, 4/(3*d + 5))
+    """
+    p1, s1, v1 = _ridge(False)
+    pm, sm, vm = _ridge(True)
+    steps = tuple("one direction: " + s for s in s1) + tuple("many directions: " + s for s in sm)
+    return Derivation("ridge-bump lower bounds (derived here, not from the paper)", "derived here (App. H ideas)",
+                      {"ridge_mse_lower": p1, "ridge_multi_mse_lower": pm}, steps=steps, verdicts=v1 + vm,
+                      inputs=_RIDGE_INPUTS)
 
 
 @lru_cache(maxsize=None)
@@ -295,4 +397,4 @@ def derive_all() -> tuple:
     # the derivations never read the registry, so caching cannot hide a wrong registry entry
     return (derive_gap_upper(), derive_gap_lower(), derive_mse_upper(), derive_minimax_lower(),
             derive_lownorm_gap(), derive_lownorm_mse(), derive_univariate_interior(),
-            derive_uniform_deviation())
+            derive_uniform_deviation(), derive_ridge_lower())

@@ -25,15 +25,17 @@ SUFFIXES = (".png", ".pdf")
 def series(dims, registry=None) -> dict:
     """Return {rate_id: [float p(d) for d in dims]} for the plotted rates (exact values, then float).
 
-    >>> series([1, 2])["minimax_mse_lower"]
-    [0.5, 0.6666666666666666]
+    Outside a rate's domain the value is nan (gap_lower has no d = 1 value).
+
+    >>> series([1, 2])["minimax_mse_lower"], series([1, 2])["gap_lower"]
+    ([0.5, 0.6666666666666666], [nan, 0.6666666666666666])
     """
     from ._rates_data import light_rates
 
     reg = light_rates() if registry is None else registry
     ids = ("gap_upper", "mse_upper", "gap_lower", "minimax_mse_lower", "lownorm_gap", "lownorm_mse",
-           "uniform_deviation", "gap_upper_unconstrained")
-    return {i: [reg[i].exponent_float(k) for k in dims] for i in ids}
+           "uniform_deviation", "gap_upper_unconstrained", "ridge_multi_mse_lower")
+    return {i: [reg[i].exponent_float(k) if reg[i].applies(k) else float("nan") for k in dims] for i in ids}
 
 
 def make_figure(dims, registry=None):
@@ -60,6 +62,8 @@ def make_figure(dims, registry=None):
     ax.plot(dims, s["gap_upper"], color="tab:red", lw=2, label="stable upper 1/(2d+4) (Thm 3.5/3.6)")
     ax.plot(dims, s["minimax_mse_lower"], color="tab:red", lw=1, ls="--",
             label="stable lower 2/(d+1), d=1: 1/2 (Thm 3.7)")
+    ax.plot(dims, s["ridge_multi_mse_lower"], color="tab:purple", lw=1, ls="-.",
+            label="lower 4/(3d+5): ridge bumps on caps (derived here, not the paper)")
     ax.plot(dims, s["gap_upper_unconstrained"], color="tab:orange", lw=1, ls=":",
             label="unconstrained balance 1/(2d+2)")
     ax.plot(dims, s["lownorm_gap"], color="tab:blue", lw=2, label="low-norm gap 1/4")

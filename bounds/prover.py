@@ -9,7 +9,9 @@ d >= d0" (or every integer d >= d0).  Two exact methods, tried in order, each pr
    domain (sympy's exact real_roots), the sign is constant there and equals the sign at one rational point.
 
 A claim that is false comes back "refuted" with a counterexample d; one that cannot be decided comes
-back "unknown".  Only "proved" counts as a pass.  Exponents with a d = 1 exception are
+back "unknown".  A sign claim whose expression (or one of its pieces) is identically 0 comes back
+"trivial": "x >= x" proves nothing, so it is refused; an equality that is meant as an identity is stated
+with :func:`prove_equal`, which says so.  Only "proved" counts as a pass.  Exponents with a d = 1 exception are
 ``Piecewise((v1, Eq(d, 1)), (g(d), True))``: the d = 1 value is checked exactly, g on the rest.
 """
 
@@ -23,14 +25,19 @@ import sympy as sp
 
 from ._symbols import d
 
-__all__ = ["Verdict", "prove_positive", "prove_decreasing", "prove_limit_zero", "prove_equal", "split_d1"]
+__all__ = ["Verdict", "prove_positive", "prove_decreasing", "prove_limit_zero", "prove_equal", "split_d1",
+           "pieces"]
 
 _s = sp.Symbol("s", nonnegative=True)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Outcome of a proof attempt: status is 'proved', 'refuted' or 'unknown'; witness says why."""
+    """Outcome of a proof attempt: status is 'proved', 'refuted', 'trivial' or 'unknown'; witness says why.
+
+    'trivial' marks a sign claim whose expression is identically 0 on a piece of its domain: such a
+    claim has no content and is never counted as proved.
+    """
 
     statement: str
     status: str
@@ -65,6 +72,25 @@ def split_d1(expr):
     general = expr.xreplace({pw: pw.args[1][0] for pw in pws})
     at1 = expr.xreplace({pw: pw.args[0][0] for pw in pws}).subs(d, 1)
     return at1, general
+
+
+def pieces(expr, d_min=1) -> list:
+    """Return the pieces of an exponent on its domain d >= d_min: [(label, expression, d_lo, is_point)].
+
+    A d = 1 exception (Piecewise with an Eq(d, 1) branch) inside the domain gives the point piece
+    ("d = 1", value, 1, True) and the general piece on d >= 2; otherwise one piece on d >= d_min.
+    Claims about piecewise rates are proved piece by piece on these domains.
+
+    >>> pieces(sp.Piecewise((sp.Rational(1, 2), sp.Eq(d, 1)), (2 / (d + 1), True)))
+    [('d = 1', 1/2, 1, True), ('d >= 2', 2/(d + 1), 2, False)]
+    >>> pieces(2 / (d + 1), d_min=2)
+    [('d >= 2', 2/(d + 1), 2, False)]
+    """
+    at1, general = split_d1(expr)
+    if general != sp.sympify(expr) and d_min <= 1:
+        return [("d = 1", at1, 1, True), ("d >= 2", general, 2, False)]
+    lo = max(int(d_min), 2 if general != sp.sympify(expr) else 1)
+    return [(f"d >= {lo}", general, lo, False)]
 
 
 def _coeff_witness(expr, d0, strict):
@@ -111,12 +137,16 @@ def prove_positive(expr, d_min=1, strict=True, integer=False, statement=None) ->
 
     With integer=True the domain is the integers d >= d_min: a proof over the reals is used (stronger);
     a counterexample must then be an integer.  Exact throughout: no sampling decides a 'proved'.
+    An expression that is identically 0 (on the general branch or at the d = 1 exception) is refused
+    as 'trivial', strict or not: comparing a quantity with itself proves nothing.
 
     >>> prove_positive(1 / (2 * d + 2) - 1 / (2 * d + 4)).status
     'proved'
     >>> v = prove_positive(2 / (d + 1) - sp.Rational(1, 4))
     >>> v.status, v.counterexample
     ('refuted', '8')
+    >>> prove_positive(sp.Rational(1, 4) - sp.Rational(1, 4), strict=False).status
+    'trivial'
     """
     expr = sp.sympify(expr)
     rel = ">" if strict else ">="
@@ -130,6 +160,11 @@ def prove_positive(expr, d_min=1, strict=True, integer=False, statement=None) ->
         return Verdict(statement, "unknown", f"not a function of d alone and sympy cannot decide: {v}")
     parts = []
     at1, general = split_d1(expr)
+    zero_general = sp.cancel(sp.together(general)) == 0
+    if zero_general or (general != expr and d_min <= 1 and at1 == 0):
+        where = "identically" if zero_general else "at d = 1 (exception branch)"
+        return Verdict(statement, "trivial", f"the expression is 0 {where}: the claim compares a quantity "
+                                             f"with itself and has no content (state an identity with prove_equal)")
     if general != expr:
         # the d = 1 exception: check it exactly, the general branch only on d > 1 (integers: d >= 2)
         if d_min <= 1:
@@ -224,6 +259,9 @@ def prove_decreasing(expr, d_min=1, integer=False, statement=None) -> Verdict:
     statement = statement or (f"{sp.sstr(expr)} strictly decreasing on "
                               f"{'integers' if integer else 'real'} d >= {d_min}")
     at1, general = split_d1(expr)
+    if sp.cancel(sp.diff(general, d)) == 0:
+        return Verdict(statement, "refuted", f"{sp.sstr(general)} is constant in d: not strictly decreasing",
+                       f"{d_min} -> {d_min + 1}")
     v = prove_positive(-sp.diff(general, d), d_min=d_min, integer=False)
     if not v.proved:
         return Verdict(statement, v.status, "derivative: " + v.witness, v.counterexample)
@@ -262,6 +300,9 @@ def prove_limit_zero(expr, statement=None) -> Verdict:
 
 def prove_equal(a, b, statement=None) -> Verdict:
     """Return a Verdict on "a(d) == b(d) identically": cancel(a - b) == 0 plus the d = 1 values.
+
+    This is the one place where a zero difference is a proof: the claim is explicitly an identity
+    (e.g. "the derived exponent equals the registered one"), never a sign claim.
 
     >>> prove_equal((d + 3) / (4 * d + 6), 1 / (2 + 2 * d / (d + 3))).status
     'proved'

@@ -15,7 +15,8 @@ __all__ = ["Rate", "QUANTITIES", "KINDS", "REGIMES", "ROLES"]
 
 QUANTITIES = ("gap", "mse")
 KINDS = ("upper", "lower")
-REGIMES = ("stable minima", "low-norm / weight decay", "univariate interior", "unconstrained balance")
+REGIMES = ("stable minima", "low-norm / weight decay", "univariate interior", "unconstrained balance",
+           "packing family")
 #: "rate": a row of theory.md's table; "term": a lower-order term of a proof; "ingredient": a lemma's rate
 ROLES = ("rate", "term", "ingredient")
 
@@ -46,7 +47,9 @@ class Rate:
     differs; ``log_factor`` (sympy expr in n, or None when the source leaves the logs unspecified);
     ``prefactor`` (sympy expr in eta, M, sigma, B, C, or None when unknown) and
     ``prefactor_reconstructed``; ``source`` (the result number); ``assumptions``; ``role`` (one of
-    ROLES); ``dims`` (None: every d >= 1, else the tuple of d it is stated for); ``note``.
+    ROLES); ``dims`` (None: every d >= d_min, else the tuple of d it is stated for); ``d_min`` (the
+    smallest d the source states the rate for); ``flag`` ('' when read from the source, else
+    'exponent reconstructed', 'prefactor reconstructed' or 'derived here'); ``note``.
 
     >>> r = Rate("x", "gap", "upper", "stable minima", 1 / (2 * d + 4), source="Thm 3.5")
     >>> r.exponent_at(3), r.exponent_float(3)
@@ -66,6 +69,8 @@ class Rate:
     role: str = "rate"
     dims: tuple | None = None
     note: str = ""
+    d_min: int = 1
+    flag: str = ""
 
     def __post_init__(self):
         if self.quantity not in QUANTITIES or self.kind not in KINDS or self.regime not in REGIMES \
@@ -81,7 +86,14 @@ class Rate:
         >>> Rate("x", "mse", "upper", "univariate interior", 4 / d, dims=(1,)).applies(2)
         False
         """
-        return self.dims is None or dim in self.dims
+        return dim >= self.d_min and (self.dims is None or dim in self.dims)
+
+    @property
+    def domain(self) -> str:
+        """Return the domain as text, e.g. 'd >= 2'."""
+        from ._rates_data import domain_text
+
+        return domain_text(self.d_min, self.dims)
 
     @cached_property
     def _exact(self):
@@ -113,5 +125,6 @@ class Rate:
         pref = "" if self.prefactor is None else f", prefactor {self.prefactor}" + \
             (" (reconstructed)" if self.prefactor_reconstructed else "")
         logs = "" if self.log_factor is None else f", log factor {self.log_factor}"
-        return (f"{self.id}: {self.quantity} {self.kind} [{self.regime}] n^-({sp.sstr(self.exponent)})"
-                f"{logs}{pref} - {self.source}")
+        flag = f" [{self.flag}]" if self.flag else ""
+        return (f"{self.id}: {self.quantity} {self.kind} [{self.regime}] n^-({sp.sstr(self.exponent)}) on "
+                f"{self.domain}{logs}{pref} - {self.source}{flag}")

@@ -16,11 +16,21 @@ gap_upper_unconstrained    gap       upper  unconstrained balance     1/(2d+2)  
 gap_interior_term          gap       upper  stable minima             3/(4d+6)  (term, Thm 3.5)
 mse_interior_term          mse       upper  stable minima             3/(2d+3)  (term, Thm 3.6)
 uniform_deviation          gap       upper  low-norm / weight decay   (d+3)/(4d+6)  (Lemma F.5)
+ridge_mse_lower            mse       lower  packing family            1/2         (derived here)
+ridge_multi_mse_lower      mse       lower  packing family            4/(3d+5)    (derived here)
 =========================  ========  =====  ========================  =================================
 
+Domains: gap_lower is stated for d >= 2 only (its construction, disjoint caps, needs d >= 2; the paper
+gives no d = 1 value); univariate_interior_mse for d = 1; every other rate for d >= 1.  Flags: the
+exponent of lownorm_mse is recalled from Parhi-Nowak 2023, not read ("exponent reconstructed"); the
+prefactors of gap_upper, mse_upper and uniform_deviation are the toolkit's ("prefactor reconstructed":
+gap_upper's M^2 drops the factor d^(1/(2d+4)) of eps_n = sqrt(d log n / n) and every constant); the
+two ridge rates are the toolkit's own derivation ("derived here", not the paper's).
+
 The rows of the table WITHOUT an exponent (Thm 3.2, Cor 3.3, Thm 3.4) are not rates and are not here.
-Exponents are typed in from theory.md (as data in :mod:`bounds._rates_data`); :mod:`bounds.derivations` re-derives them and
-:mod:`bounds.check` proves the two agree for symbolic d.
+Exponents are typed in from the paper's statements (as data in :mod:`bounds._rates_data`);
+:mod:`bounds.derivations` re-derives each from its ingredient exponents (which are inputs) by the
+balance of its proof, and :mod:`bounds.check` proves the two agree for symbolic d.
 """
 
 from __future__ import annotations
@@ -40,13 +50,14 @@ def _extras():
     validity_log = log_n ** (1 / (2 * d + 4))
     return {
         "gap_upper": dict(
-            log_factor=validity_log, prefactor=M ** 2, prefactor_reconstructed=True,
+            log_factor=validity_log, prefactor=M ** 2, prefactor_reconstructed=True,  # drops d^(1/(2d+4))
             assumptions=("theta in Theta_flat(eta)", "||x|| <= 1", "M = max{D, ||f||_inf, 1}", "labels bounded by D"),
             note="log factor and prefactor: toolkit derivation (annulus term M^2 eps at "
                  "eps = (log n / n)^(1/(2d+4))); eta enters only the interior term through A = 1/eta - 1/2 + 4M"),
         "gap_lower": dict(
             log_factor=sp.Integer(1), assumptions=("any risk estimator", "worst case over the flat class"),
-            note="theory.md states no separate d = 1 value; 2/(d+1) is stored for every d"),
+            note="stated for d >= 2 only: the construction (disjoint caps) assumes d >= 2 and no d = 1 value "
+                 "is given, so none is stored"),
         "mse_upper": dict(
             log_factor=validity_log, prefactor=M ** 2, prefactor_reconstructed=True,
             assumptions=("'optimized' stable minima", "in-sample MSE against f_0", "noise level sigma"),
@@ -59,6 +70,14 @@ def _extras():
         "lownorm_mse": dict(assumptions=("Radon-BV class",), note="minimax optimal up to logs (log power unspecified)"),
         "univariate_interior_mse": dict(assumptions=("d = 1", "MSE strictly inside the support")),
         "gap_upper_unconstrained": dict(note="not achievable: the validity constraint eps^(d+2) >~ n^(-1/2) binds"),
+        "ridge_mse_lower": dict(
+            log_factor=sp.Integer(1), assumptions=("class ||f||_inf <= 1, |f|_{V_g} <= 1, population weight",
+                                                    "Gaussian noise sigma", "X ~ Uniform(B^d_1)"),
+            note="derived here (not from the paper): Fano over ridge bumps on one direction"),
+        "ridge_multi_mse_lower": dict(
+            log_factor=sp.Integer(1), assumptions=("class ||f||_inf <= 1, |f|_{V_g} <= 1, population weight",
+                                                    "Gaussian noise sigma", "X ~ Uniform(B^d_1)"),
+            note="derived here (not from the paper): Fano over ridge bumps on a packing of disjoint caps"),
         "uniform_deviation": dict(
             prefactor=M ** (3 * (d + 2) / (2 * d + 3)) * C ** (d / (2 * d + 3)), prefactor_reconstructed=True,
             assumptions=("unweighted variation ball V_C", "sup norm M"), note="prefactor reconstructed in theory.md"),
@@ -89,7 +108,8 @@ def build_registry() -> dict:
         if ex.get("prefactor") == "sigma_2p":
             ex["prefactor"] = sigma ** (2 * p)  # the (sigma^2/n)^p form of Thm 3.7
         out[row["id"]] = Rate(row["id"], row["quantity"], row["kind"], row["regime"], p, source=row["source"],
-                              role=row.get("role", "rate"), dims=row.get("dims"), **ex)
+                              role=row.get("role", "rate"), dims=row.get("dims"), d_min=row.get("d_min", 1),
+                              flag=row.get("flag", ""), **ex)
     return out
 
 

@@ -3,7 +3,9 @@
     python -m bounds.table --d 1:10 --format markdown|latex|csv|json [--quantity gap|mse] [--ids a,b] [--json]
 
 Each row is one registered rate at one d: id, quantity, kind, regime, source, d, the exact exponent
-p(d) (e.g. "1/10") and its float.  Exponents are evaluated exactly in Fractions from :mod:`bounds._rates_data` (no sympy import, no
+p(d) (e.g. "1/10"), its float, the rate's domain (e.g. "d >= 2": no row outside it) and its flag
+("" when read from the source; "exponent reconstructed", "prefactor reconstructed" or "derived here"
+otherwise).  Exponents are evaluated exactly in Fractions from :mod:`bounds._rates_data` (no sympy import, no
 simplification per row), so d = 1..100 takes milliseconds.
 """
 
@@ -19,13 +21,13 @@ from ._cli import add_common, d_range, fail, guarded, parser
 __all__ = ["rows", "render", "main"]
 
 FORMATS = ("markdown", "latex", "csv", "json")
-COLUMNS = ("id", "quantity", "kind", "regime", "source", "d", "exponent", "exponent_float")
+COLUMNS = ("id", "quantity", "kind", "regime", "source", "d", "exponent", "exponent_float", "domain", "flag")
 
 
 def rows(dims, quantity=None, ids=None, registry=None) -> list:
     """Return the table rows (dicts with COLUMNS) for every registered rate and every d in ``dims``.
 
-    Rates stated for some d only (univariate_interior_mse: d = 1) appear only there.
+    Rates appear only on their domain (univariate_interior_mse: d = 1; gap_lower: d >= 2).
 
     >>> [r["exponent"] for r in rows([3], quantity="gap", ids=["gap_upper", "gap_lower"])]
     ['1/10', '1/2']
@@ -42,7 +44,8 @@ def rows(dims, quantity=None, ids=None, registry=None) -> list:
                 continue
             p = r.exponent_at(dim)
             out.append({"id": r.id, "quantity": r.quantity, "kind": r.kind, "regime": r.regime, "source": r.source,
-                        "d": dim, "exponent": str(p), "exponent_float": float(p)})
+                        "d": dim, "exponent": str(p), "exponent_float": float(p), "domain": r.domain,
+                        "flag": r.flag})
     return out
 
 
@@ -57,7 +60,7 @@ def render(table_rows, fmt: str) -> str:
     """Return the rows rendered as markdown, latex, csv or json (json: a list of row objects).
 
     >>> print(render(rows([2], ids=["gap_upper"]), "csv").splitlines()[1])
-    gap_upper,gap,upper,stable minima,Thm 3.5 (upper),2,1/8,0.125
+    gap_upper,gap,upper,stable minima,Thm 3.5 (upper),2,1/8,0.125,d >= 1,prefactor reconstructed
     """
     if fmt == "json":
         return json.dumps(table_rows, indent=1)
@@ -74,11 +77,12 @@ def render(table_rows, fmt: str) -> str:
         return "\n".join([head] + body)
     if fmt == "latex":
         esc = lambda s: str(s).replace("_", "\\_").replace("&", "\\&").replace("%", "\\%")  # noqa: E731
-        lines = ["\\begin{tabular}{lllllrrr}", "\\hline",
+        lines = ["\\begin{tabular}{lllllrrrll}", "\\hline",
                  " & ".join(esc(c) for c in COLUMNS) + " \\\\", "\\hline"]
         for r in table_rows:
             lines.append(" & ".join([esc(r["id"]), r["quantity"], r["kind"], esc(r["regime"]), esc(r["source"]),
-                                     str(r["d"]), _latex_frac(r["exponent"]), f"{r['exponent_float']:.6g}"]) + " \\\\")
+                                     str(r["d"]), _latex_frac(r["exponent"]), f"{r['exponent_float']:.6g}",
+                                     esc(r["domain"]).replace(">=", "$\\geq$"), esc(r["flag"])]) + " \\\\")
         lines += ["\\hline", "\\end{tabular}"]
         return "\n".join(lines)
     raise ValueError(f"unknown format {fmt!r}")
@@ -89,9 +93,9 @@ def main(argv=None) -> int:
     """Print the rate table; return 0, or 2 on bad input (one-line error on stderr).
 
     >>> main(["--d", "4", "--ids", "gap_upper,minimax_mse_lower", "--format", "csv"])
-    id,quantity,kind,regime,source,d,exponent,exponent_float
-    gap_upper,gap,upper,stable minima,Thm 3.5 (upper),4,1/12,0.08333333333333333
-    minimax_mse_lower,mse,lower,stable minima,Thm 3.7,4,2/5,0.4
+    id,quantity,kind,regime,source,d,exponent,exponent_float,domain,flag
+    gap_upper,gap,upper,stable minima,Thm 3.5 (upper),4,1/12,0.08333333333333333,d >= 1,prefactor reconstructed
+    minimax_mse_lower,mse,lower,stable minima,Thm 3.7,4,2/5,0.4,d >= 1,
     0
     """
     ap = parser("python -m bounds.table", "Exponents p(d) of every registered rate (error ≍ n^-p).")

@@ -21,12 +21,21 @@ def test_table_json_keys_and_values(capsys):
     rc, out, _ = _run(table_cli.main, ["--d", "1:10", "--format", "json"], capsys)
     assert rc == 0
     data = json.loads(out)
-    assert all(list(r) == ["id", "quantity", "kind", "regime", "source", "d", "exponent", "exponent_float"]
+    assert all(list(r) == ["id", "quantity", "kind", "regime", "source", "d", "exponent", "exponent_float",
+                           "domain", "flag"]
                for r in data)
     row = next(r for r in data if r["id"] == "gap_upper" and r["d"] == 3)
     assert row["exponent"] == "1/10" and row["exponent_float"] == 0.1
     n_rates = sum(1 for r in REGISTRY.values() if r.dims is None)
-    assert len(data) == 10 * n_rates + 1  # + univariate_interior_mse at d = 1
+    # + univariate_interior_mse at d = 1; - gap_lower at d = 1 (its domain is d >= 2)
+    assert len(data) == 10 * n_rates + 1 - 1
+    assert not any(r["id"] == "gap_lower" and r["d"] == 1 for r in data)
+    assert all(r["domain"] == REGISTRY[r["id"]].domain for r in data)
+    # every flag printed is the registry's; the reconstructed and derived-here items carry theirs
+    assert {r["id"]: r["flag"] for r in data}["lownorm_mse"] == "exponent reconstructed"
+    assert {r["id"]: r["flag"] for r in data}["ridge_multi_mse_lower"] == "derived here"
+    assert all((r["flag"] == "prefactor reconstructed") == REGISTRY[r["id"]].prefactor_reconstructed
+               for r in data if r["flag"] != "derived here")
 
 
 def test_table_json_flag_equals_format_json(capsys):

@@ -33,7 +33,33 @@ def test_false_claims_are_refuted_with_real_counterexample():
     v = prove_positive((d - 3) ** 2)  # zero at d = 3
     assert v.status == "refuted" and v.counterexample == "3"
     v = prove_positive(sp.Integer(0))
-    assert v.status == "refuted"
+    assert v.status == "trivial" and not v.proved
+
+
+def test_identically_zero_claims_are_trivial_not_proved():
+    """'x >= x' has no content: refused as 'trivial' for every form of zero, strict or not; an identity
+    must be stated with prove_equal, which says it is one."""
+    for expr in (sp.Rational(1, 4) - sp.Rational(1, 4), (d + 1) / 2 - (d + 1) / 2,
+                 4 - 1 / (1 / sp.Integer(4)), (d ** 2 - 1) / (d - 1) - (d + 1)):
+        for strict in (True, False):
+            v = prove_positive(expr, strict=strict)
+            assert v.status == "trivial" and not v.proved, (expr, strict, v)
+    # the d = 1 piece alone being 0 is also vacuous
+    pw0 = sp.Piecewise((sp.Integer(0), sp.Eq(d, 1)), (1 / d, True))
+    assert prove_positive(pw0, strict=False).status == "trivial"
+    # a piece that is 0 only outside the domain is fine
+    assert prove_positive(pw0, d_min=2).proved
+    assert prove_equal(sp.Rational(1, 4), sp.Rational(1, 4)).proved
+    # a constant is not strictly decreasing (refuted, not trivial)
+    assert prove_decreasing(sp.Rational(1, 4)).status == "refuted"
+
+
+def test_pieces_split_the_domain():
+    from bounds.prover import pieces
+
+    assert pieces(PW) == [("d = 1", sp.Rational(1, 2), 1, True), ("d >= 2", 2 / (d + 1), 2, False)]
+    assert pieces(PW, d_min=2) == [("d >= 2", 2 / (d + 1), 2, False)]
+    assert pieces(1 / d, d_min=3) == [("d >= 3", 1 / d, 3, False)]
 
 
 def test_nonstrict_refutation_counterexample_really_violates():
@@ -81,6 +107,8 @@ def test_verdicts_are_sound_against_brute_force(a, b, c, e, k, strict):
         return (a * x * x + b * x + k) / Fraction(c * x + e)
 
     pts = [Fraction(1) + Fraction(i, 4) for i in range(0, 80)] + [Fraction(10 ** j) for j in range(2, 7)]
+    if v.status == "trivial":
+        assert all(f(p) == 0 for p in pts)
     if v.proved:
         assert all((f(p) > 0) if strict else (f(p) >= 0) for p in pts)
     elif v.status == "refuted":
