@@ -246,7 +246,7 @@ def derive_minimax_lower() -> Derivation:
     """Return the Thm 3.7 exponent Piecewise((1/2, d = 1), (2/(d+1), True)) from the Fano balance.
 
     d >= 2: N ≍ eps^-(d-1) disjoint caps, ||Phi||^2 ≍ eps^(d+1): n eps^2/sigma^2 ≍ eps^-(d-1), risk ≍ eps^2.
-    d = 1: the cap count eps^0 degenerates; K ≍ 1/eps bumps with ||bump||^2 ≍ eps^2 (H.3).
+    d = 1: the cap count eps^0 degenerates; K ≍ 1/eps bumps with ||bump||^2 ≍ eps^2 (Construction H.7 / Prop. H.8).
 
     >>> derive_minimax_lower().exponents["minimax_mse_lower"]
     Piecewise((1/2, Eq(d, 1)), (2/(d + 1), True))

@@ -1,12 +1,12 @@
 """constructions: the paper's lower-bound construction (App. H, I), built exactly and verified.
 
 * :mod:`constructions.sphere`   -- exact rational points on S^{d-1} (inverse stereographic projection);
-* :mod:`constructions.caps`     -- caps C(u), exact disjointness verifier, surface-area bounds (Lemma H.2);
+* :mod:`constructions.caps`     -- caps C(u), exact disjointness verifier, surface-area bounds (number of caps: paper's Lemma H.3);
 * :mod:`constructions.packing`  -- large exact cap packings (polygon for d = 2, greedy + energy for d >= 3);
-* :mod:`constructions.atoms`    -- atoms Phi_u: sup norm, exact L2 norm, cap mass, V_g costs (Lemma H.1);
-* :mod:`constructions.varshamov_gilbert` -- sign-vector sets with verified minimum distance (Constr. H.4);
-* :mod:`constructions.fano`     -- Fano minimax lower bound and its exponent (Prop. H.5, Thm 3.7);
-* :mod:`constructions.univariate` -- the d = 1 bump construction (Lemma H.3);
+* :mod:`constructions.atoms`    -- atoms Phi_u: sup norm, exact L2 norm, cap mass, V_g costs (atom cost: paper's Lemma H.2);
+* :mod:`constructions.varshamov_gilbert` -- sign-vector sets with verified minimum distance (App. H);
+* :mod:`constructions.fano`     -- Fano minimax lower bound and its exponent (App. H, Thm 3.7);
+* :mod:`constructions.univariate` -- the d = 1 bump construction (paper's Construction H.7 / Prop. H.8);
 * :mod:`constructions.stable_minima` -- App. I: empty caps, certified stable minima (Props. I.1-I.2, Cor. I.3);
 * :mod:`constructions.verify`   -- the CLI ``python -m constructions.verify`` running every check.
 

@@ -1,6 +1,6 @@
 """The atoms Phi_u of the lower-bound construction and their exact norms, masses and costs (App. H).
 
-Toolkit's reading of Lemma H.1 (theory.md section 3; statement reconstructed, the paper's display was not
+Toolkit's reading of the atom of App. H (its cost is the paper's Lemma H.2; statement reconstructed, the paper's display was not
 available): for u in S^{d-1} and 0 < eps <= 1/2 the atom Phi_u(x) = eps^{-2} relu(u.x - (1 - eps^2)) is a
 single neuron (w = u, b = 1 - eps^2, v = eps^{-2}) with
   sup_{B^d_1} Phi_u = 1,
@@ -52,7 +52,7 @@ def _ball_volume(d: int) -> sp.Expr:
 
 
 def atom_neuron(u, eps) -> tuple[tuple[Fraction, ...], Fraction, Fraction]:
-    """Return the exact neuron (w, b, v) = (u, 1 - eps^2, eps^{-2}) of the atom Phi_u (Lemma H.1).
+    """Return the exact neuron (w, b, v) = (u, 1 - eps^2, eps^{-2}) of the atom Phi_u (App. H).
 
     >>> atom_neuron(["3/5", "4/5"], "1/2")
     ((Fraction(3, 5), Fraction(4, 5)), Fraction(3, 4), Fraction(4, 1))
@@ -62,7 +62,7 @@ def atom_neuron(u, eps) -> tuple[tuple[Fraction, ...], Fraction, Fraction]:
 
 
 def atom_sup_norm(u, eps) -> Fraction:
-    """Return sup_{x in B^d_1} |Phi_u(x)| exactly: v (|w| - b) = eps^{-2} (1 - (1 - eps^2)) = 1 (Lemma H.1).
+    """Return sup_{x in B^d_1} |Phi_u(x)| exactly: v (|w| - b) = eps^{-2} (1 - (1 - eps^2)) = 1 (App. H).
 
     The supremum of u.x over the ball is |u| (Cauchy-Schwarz, attained at x = u), so the value needs
     |u| = 1 exactly; a direction off the sphere raises ValueError.
@@ -106,10 +106,10 @@ def relu_l2_sq(d: int, eps) -> sp.Expr:
 
 
 def atom_l2_sq(d: int, eps, measure: str = "lebesgue") -> sp.Expr:
-    """Return ||Phi_u||^2 in L2(B^d_1) exactly: eps^{-4} relu_l2_sq (Lemma H.1).
+    """Return ||Phi_u||^2 in L2(B^d_1) exactly: eps^{-4} relu_l2_sq (App. H).
 
     measure="lebesgue" (theory.md's display) or "uniform" (L2(P_X), P_X = Uniform(B^d_1): divide by the
-    ball volume; this is the norm in the KL of Prop. H.5).
+    ball volume; this is the norm in the KL of the Fano step).
 
     >>> atom_l2_sq(1, "1/2"), atom_l2_sq(1, "1/2", "uniform")
     (1/12, 1/24)

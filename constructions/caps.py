@@ -2,7 +2,7 @@
 
 theory.md section 3 (App. H): the atom Phi_u is active exactly on C(u); C(u) and C(u') are disjoint iff
 the angle between u and u' is at least 2 acos(1 - eps^2), i.e. iff  u.u' <= 2 (1 - eps^2)^2 - 1.
-(The toolkit's reading of Lemma H.2: a family of pairwise disjoint caps is a packing of spherical caps
+(The toolkit's reading of the paper's Lemma H.3, the number of caps: a family of pairwise disjoint caps is a packing of spherical caps
 of angular radius acos(1 - eps^2) on S^{d-1}; their number N is at most the surface-area bound and a
 maximal packing has N >= sigma(S^{d-1}) / sigma(cap of radius 2 acos(1 - eps^2)), so N ~ eps^{-(d-1)}.)
 """
@@ -55,7 +55,7 @@ def cap_threshold(eps) -> Fraction:
 
 
 def caps_disjoint(u, w, eps) -> bool:
-    """Return True iff the caps C(u), C(w) of the unit directions u, w are disjoint (exact; Lemma H.2).
+    """Return True iff the caps C(u), C(w) of the unit directions u, w are disjoint (exact; App. H).
 
     Disjoint means the open caps do not meet: u.w <= 2 (1 - eps^2)^2 - 1.
 
@@ -83,7 +83,7 @@ def verify_packing(directions, eps, d: int | None = None) -> PackingReport:
     """Return a PackingReport deciding exactly whether ``directions`` give pairwise disjoint caps.
 
     Checks (all in exact integer arithmetic): 0 < eps <= 1/2; every direction has d rational entries
-    and norm exactly 1; every pair satisfies u.u' <= 2 (1 - eps^2)^2 - 1 (Lemma H.2, toolkit's reading).
+    and norm exactly 1; every pair satisfies u.u' <= 2 (1 - eps^2)^2 - 1 (App. H, toolkit's reading).
 
     Args:
         directions: sequence of rational vectors (ints, Fractions, "p/q" strings or floats read exactly).

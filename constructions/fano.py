@@ -1,13 +1,13 @@
-"""Fano's method on the packing family: the minimax lower bound of Thm 3.7 (App. H, Prop. H.5).
+"""Fano's method on the packing family: the minimax lower bound of Thm 3.7 (App. H).
 
-Toolkit's reading of Prop. H.5 (theory.md section 3; reconstructed): with M = |Xi| >= 2^{N/8} hypotheses
+Toolkit's reading of the Fano step of App. H (reconstructed): with M = |Xi| >= 2^{N/8} hypotheses
 f_xi, pairwise ||f_xi - f_xi'||^2 >= 4 D ||Phi||^2 (D = minimum Hamming distance, disjoint supports) and
 KL(P_xi || P_xi') = n ||f_xi - f_xi'||^2 / (2 sigma^2) <= 2 n N ||Phi||^2 / sigma^2, Fano's inequality gives,
 for every estimator,
     sup_xi E ||f_hat - f_xi||^2_{L2(P_X)} >= D ||Phi||^2 (1 - (2 n N ||Phi||^2 / sigma^2 + log 2) / log M),
 (nearest-hypothesis reduction: an error costs at least half the separation, squared). Norms are in
 L2(P_X), P_X = Uniform(B^d_1). Optimising eps gives eps ~ (sigma^2/n)^{1/(d+1)} and risk ~ eps^2, i.e.
-the exponent 2/(d+1) (1/2 for d = 1, where the bumps of Lemma H.3 replace the caps).
+the exponent 2/(d+1) (1/2 for d = 1, where the bumps of Construction H.7 / Prop. H.8 replace the caps).
 
 ``minimax_lower_bound`` evaluates this for the *guaranteed* sizes (maximal-packing bound for N,
 2^{N/8} for M, D = ceil(N/8)) in float64 and is an ESTIMATE of a rigorous bound (float rounding, eps grid);
@@ -29,7 +29,7 @@ __all__ = ["fano_bound", "fano_bound_certified", "minimax_lower_bound", "fitted_
 
 
 def fano_bound(n, sigma, N, phi_sq, D, log_M) -> float:
-    """Return max(0, D phi_sq (1 - (2 n N phi_sq / sigma^2 + log 2) / log M)) in float64 (Prop. H.5).
+    """Return max(0, D phi_sq (1 - (2 n N phi_sq / sigma^2 + log 2) / log M)) in float64 (App. H, Fano).
 
     Args: n samples, noise sigma, N atoms, phi_sq = ||Phi||^2_{L2(P_X)}, D minimum Hamming distance,
     log_M natural log of the number of hypotheses.
@@ -100,7 +100,7 @@ def minimax_lower_bound(n, sigma, d: int, grid: int = 800) -> dict:
     """Return the Fano lower bound maximised over eps, with the maximiser (float64 ESTIMATE).
 
     d >= 2: N = maximal-packing guarantee, phi_sq = atom norm in L2(P_X); d = 1: N = floor(1/eps) bumps of
-    Lemma H.3 with height 1/16. M = 2^{N/8}, D = ceil(N/8).
+    Construction H.7 with height 1/16. M = 2^{N/8}, D = ceil(N/8).
 
     >>> r = minimax_lower_bound(10**6, 1.0, 3); r["bound"] > 0, 0 < r["eps"] < 0.5
     (True, True)

@@ -1,4 +1,4 @@
-"""Constructions of large exact cap packings on S^{d-1} (App. H, Construction H.4 ingredients).
+"""Constructions of large exact cap packings on S^{d-1} (App. H; the caps of the paper's Lemma H.3).
 
 Method (stated in every report):
 - d = 2: the near-optimal polygon. N = floor(pi / acos(1 - eps^2)) is the exact maximum for disjoint arcs;

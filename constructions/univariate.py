@@ -1,6 +1,6 @@
-"""The d = 1 lower-bound construction: smooth bumps near the boundary (App. H, Lemma H.3).
+"""The d = 1 lower-bound construction: smooth bumps near the boundary (App. H: the paper's Construction H.7 / Prop. H.8).
 
-Toolkit's reading of Lemma H.3 (theory.md section 3; reconstructed): in d = 1, |f|_{V_g} =
+Toolkit's reading of Construction H.7 / Prop. H.8 (statement reconstructed): in d = 1, |f|_{V_g} =
 int |f''(x)| (1 - |x|)^3 dx; K = floor(1/eps) smooth bumps of width eps^2 with disjoint supports fit in
 [1 - eps, 1]; each has V_g cost O(eps) and L2 norm of order eps, giving the rate (sigma^2/n)^{1/2}.
 
@@ -68,7 +68,7 @@ def _poly_int(p, lo, hi):
 
 
 def bump_vg_cost(x0, eps, height=BUMP_HEIGHT) -> sp.Rational:
-    """Return int |phi''(x)| (1 - |x|)^3 dx for the bump on [x0, x0 + eps^2], exactly (Lemma H.3).
+    """Return int |phi''(x)| (1 - |x|)^3 dx for the bump on [x0, x0 + eps^2], exactly (Construction H.7).
 
     phi''(x) = h (3/2) s^2 M4''(t) with t = s (x - x0), s = 4 / eps^2; on each interval where M4'' has
     one sign the integrand is a polynomial in t (exact Fraction arithmetic). Requires x0 >= 0 (|x| = x).

@@ -1,6 +1,6 @@
-"""Varshamov-Gilbert sign-vector sets for the packing family f_xi (App. H, Construction H.4).
+"""Varshamov-Gilbert sign-vector sets for the packing family f_xi (App. H).
 
-Toolkit's reading of the lemma used in Construction H.4 (theory.md section 3): for N >= 8 there is a set
+Toolkit's reading of the Varshamov-Gilbert lemma used for the packing family (App. H): for N >= 8 there is a set
 Xi of at least 2^{N/8} sign vectors in {-1, +1}^N with pairwise Hamming distance >= N/8. The toolkit
 builds such a set greedily (seeded random candidates, each accepted iff it is at distance >= ceil(N/8)
 from all accepted ones) and verifies the minimum distance exhaustively over all pairs (exact integer

@@ -202,7 +202,7 @@ def check_eps(ctx: Context) -> dict:
 
 
 def check_packing(ctx: Context) -> list[dict]:
-    """Exact disjointness of the caps and N against the area bounds (Lemma H.2)."""
+    """Exact disjointness of the caps and N against the area bounds (the number of caps: Lemma H.3 of the paper)."""
     if ctx.d == 1:
         u = ctx.univariate
         ok = u.inside and u.disjoint
@@ -246,7 +246,7 @@ def _packing_ok(ctx) -> bool:
 
 
 def check_atoms(ctx: Context) -> list[dict]:
-    """Lemma H.1: sup norm 1, exact L2 norm and cap mass (vs quadrature and Monte Carlo), costs."""
+    """The atom (App. H; unnumbered here): sup norm 1, exact L2 norm and cap mass (vs quadrature and Monte Carlo), costs."""
     if not _packing_ok(ctx):
         return [_skip("atom_sup_norm", "invalid eps or packing")]
     d, e = ctx.d, ctx.eps
@@ -282,7 +282,7 @@ def check_atoms(ctx: Context) -> list[dict]:
 
 
 def check_costs(ctx: Context) -> list[dict]:
-    """Canonical and population weighted costs; family sup norm and cost (Construction H.4)."""
+    """Canonical and population weighted costs; family sup norm and cost (atom cost: Lemma H.2 of the paper)."""
     if not _packing_ok(ctx):
         return [_skip("family_cost", "invalid eps or packing")]
     d, e, N = ctx.d, ctx.eps, ctx.N
@@ -319,7 +319,7 @@ def check_costs(ctx: Context) -> list[dict]:
 
 
 def check_code(ctx: Context) -> list[dict]:
-    """Varshamov-Gilbert set and the pairwise L2 separation of the family (Construction H.4)."""
+    """Varshamov-Gilbert set and the pairwise L2 separation of the packing family (App. H)."""
     if not _packing_ok(ctx):
         return [_skip("varshamov_gilbert", "invalid eps or packing")]
     N = ctx.N
@@ -342,7 +342,7 @@ def check_code(ctx: Context) -> list[dict]:
 
 
 def check_fano(ctx: Context) -> list[dict]:
-    """Fano's bound for the built family (certified) and its exponent vs bounds' 2/(d+1) (Prop. H.5)."""
+    """Fano's bound for the built family (certified) and its exponent vs bounds' 2/(d+1) (App. H, Thm 3.7)."""
     out = []
     if _packing_ok(ctx) and ctx.N >= 1:
         # two hypothesis families: the verified Varshamov-Gilbert set (N >= 8) and the full cube

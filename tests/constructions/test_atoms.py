@@ -1,4 +1,4 @@
-"""Atoms Phi_u (Lemma H.1): exact closed forms vs quadrature, Monte Carlo and numerics.weights; rejects."""
+"""Atoms Phi_u (App. H; atom cost: Lemma H.2): exact closed forms vs quadrature, Monte Carlo and numerics.weights; rejects."""
 
 from fractions import Fraction
 

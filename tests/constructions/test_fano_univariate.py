@@ -1,4 +1,4 @@
-"""Fano bound (Prop. H.5) and the d = 1 bump construction (Lemma H.3): exact values vs quadrature."""
+"""Fano bound (App. H) and the d = 1 bump construction (Construction H.7 / Prop. H.8): exact values vs quadrature."""
 
 from fractions import Fraction
 from math import log
@@ -66,7 +66,7 @@ def test_bump_cost_and_norm_vs_quadrature(eps):
         num = float(_bump_numeric(mpmath.mpf(x0.numerator) / x0.denominator, mpmath.mpf(e.numerator) / e.denominator,
                                   mpmath.mpf(1) / 16))
         assert abs(exact - num) <= 1e-10 * exact
-        assert exact <= e  # each bump costs at most eps (Lemma H.3, toolkit's reading)
+        assert exact <= e  # each bump costs at most eps (Construction H.7, toolkit's reading)
     # L2 norm by quadrature of the spline itself
     t = sp.Symbol("t")
     pieces = [t ** 3 / 6, (-3 * t ** 3 + 12 * t ** 2 - 12 * t + 4) / 6, (3 * t ** 3 - 24 * t ** 2 + 60 * t - 44) / 6,

@@ -1,4 +1,4 @@
-"""Exact sphere points and the cap-packing verifier (Lemma H.2): invariants, Monte Carlo agreement, rejects."""
+"""Exact sphere points and the cap-packing verifier (number of caps: Lemma H.3): invariants, Monte Carlo agreement, rejects."""
 
 from fractions import Fraction
 

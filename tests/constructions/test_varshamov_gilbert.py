@@ -1,4 +1,4 @@
-"""Varshamov-Gilbert sets (Construction H.4): the exhaustive verifier accepts built codes, rejects corrupt ones."""
+"""Varshamov-Gilbert sets (App. H): the exhaustive verifier accepts built codes, rejects corrupt ones."""
 
 from math import comb
 
