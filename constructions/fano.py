@@ -17,15 +17,17 @@ the exponent 2/(d+1) (1/2 for d = 1, where the bumps of Construction H.7 / Prop.
 from __future__ import annotations
 
 from fractions import Fraction
-from math import gamma, log, pi
+from math import gamma, inf, log, nextafter, pi
 
 import flint
 import numpy as np
+import sympy as sp
 from scipy.special import betainc, roots_jacobi
 
 from ._integrals import arb_eval
 
-__all__ = ["fano_bound", "fano_bound_certified", "minimax_lower_bound", "fitted_exponent", "paper_exponent"]
+__all__ = ["fano_bound", "fano_bound_certified", "fano_bound_certified_sums", "minimax_lower_bound",
+           "fitted_exponent", "paper_exponent"]
 
 
 def fano_bound(n, sigma, N, phi_sq, D, log_M) -> float:
@@ -52,16 +54,33 @@ def fano_bound_certified(n: int, sigma, N: int, phi_sq_expr, D: int, M: int) -> 
     >>> lo, hi = fano_bound_certified(100, 1, 64, Fraction(1, 10000), 8, 256); round(lo, 12), round(hi, 12)
     (0.000515335035, 0.000515335035)
     """
+    return fano_bound_certified_sums(n, sigma, D * sp.sympify(phi_sq_expr), N * sp.sympify(phi_sq_expr), M)
+
+
+def fano_bound_certified_sums(n: int, sigma, sep_expr, kl_sum_expr, M: int) -> tuple[float, float]:
+    """Return a certified enclosure (lower, upper) of max(0, S (1 - (2 n L / sigma^2 + log 2) / log M)) (arb).
+
+    The general form for coordinates of unequal norms: ``sep_expr`` = S, a lower bound on
+    ||f_xi - f_xi'||^2 / 4 over the hypotheses (e.g. the sum of the D smallest ||phi_j||^2), and
+    ``kl_sum_expr`` = L = sum_j ||phi_j||^2 (so KL <= n 4 L / (2 sigma^2) = 2 n L / sigma^2); both exact
+    sympy values, M the number of hypotheses.  With equal norms, S = D phi and L = N phi.
+
+    >>> lo, hi = fano_bound_certified_sums(100, 1, 8 * sp.Rational(1, 10000), 64 * sp.Rational(1, 10000), 256)
+    >>> round(lo, 12)
+    0.000515335035
+    """
     old = flint.ctx.prec
     flint.ctx.prec = 256
     try:
-        phi = arb_eval(phi_sq_expr, 256)
+        sep = arb_eval(sep_expr, 256)
+        L = arb_eval(kl_sum_expr, 256)
         s = Fraction(sigma)
         s2 = flint.arb(flint.fmpq(s.numerator ** 2, s.denominator ** 2))
         if M < 2:
             return 0.0, 0.0
-        val = D * phi * (1 - (2 * n * N * phi / s2 + flint.arb(2).log()) / flint.arb(M).log())
-        lo, hi = float(val.lower()), float(val.upper())
+        val = sep * (1 - (2 * n * L / s2 + flint.arb(2).log()) / flint.arb(M).log())
+        # outward rounding to float64 keeps the enclosure rigorous
+        lo, hi = nextafter(float(val.lower()), -inf), nextafter(float(val.upper()), inf)
     finally:
         flint.ctx.prec = old
     return max(0.0, lo), max(0.0, hi)

@@ -527,8 +527,18 @@ def _parse(argv):
     p.add_argument("--certificate-out", metavar="FILE", default=None,
                    help="also write the certified properties with their witnesses to FILE, re-checkable by "
                         "python -m numerics.check_certificate FILE")
+    p.add_argument("--family", choices=("caps", "ridge", "ridge-multi"), default="caps",
+                   help="packing family: the paper's caps (default) or the ridge-bump families derived here")
+    p.add_argument("--bumps", type=_int_arg(1), default=None, help="ridge families: tents per direction")
+    p.add_argument("--height", type=_frac_arg, default=None, help="ridge families: tent height (default: largest in F)")
     add_common(p, {0: "every check passed", 1: "some check failed"})
     a = p.parse_args(argv)
+    if a.family == "caps" and (a.bumps is not None or a.height is not None):
+        p.error("--bumps/--height are for --family ridge|ridge-multi")
+    if a.family != "caps" and (a.directions is not None or a.certificate_out is not None):
+        p.error("--directions and --certificate-out are for --family caps")
+    if a.height is not None and not 0 < a.height <= 1:
+        p.error(f"--height must be in (0, 1], got {a.height}")
     if a.eta <= 0:
         p.error("--eta must be > 0")
     if a.sigma <= 0:
@@ -581,6 +591,14 @@ def main(argv=None) -> int:
         p, a = _parse(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if a.family != "caps":
+        from .verify_ridge import main_family
+
+        if a.d is not None and a.d > 12:
+            print("constructions.verify: error: --d above 12 is not supported by the default run's time budget",
+                  file=sys.stderr)
+            return 2
+        return main_family(a)
     t0 = time.time()
     try:
         ctx = _context(p, a)
