@@ -134,6 +134,11 @@ def _skip(name, why) -> dict:
     return _res(name, False, False, f"not run: {why}")
 
 
+def _big(m: int) -> str:
+    s = str(m)
+    return s if len(s) <= 12 else f"~2^{m.bit_length() - 1} ({len(s)} digits)"
+
+
 def _num(x) -> str:
     return f"{_atoms.certified_value(x)[0]:.6g}"
 
@@ -267,15 +272,26 @@ def check_fano(ctx: RidgeContext) -> dict:
         ctx.values["fano_lower_bound"] = lo
         return _res("fano_bound", lo > 0, True,
                     f"n={ctx.n}, sigma={ctx.sigma}: minimax E||f_hat - f||^2_L2(P_X) >= {lo:.4g} (arb-certified "
-                    f"Fano bound, VG set M={ctx.M}, D={D}, T={ctx.T}; positive iff the KL budget fits in log M)")
+                    f"Fano bound, VG set M={_big(ctx.M)}, D={D}, T={ctx.T}; positive iff the KL budget fits in log M)")
     return _skip("fano_bound", "no valid Varshamov-Gilbert set")
 
 
 def check_fano_exponent(ctx: RidgeContext) -> dict:
-    """The fitted exponent of the optimised bound over n in [1e6, 1e12] vs the exponent derived here."""
+    """The fitted exponent of the optimised bound over n in [1e6, 1e12] vs the exponent derived here.
+
+    The derived exponent is asymptotic: when the slope over [1e6, 1e12] is off by more than 10 % (for
+    d >= 5 the optimum there is still one tent per cap), the slope over [1e12, 1e18] is fitted as well
+    and must be within 10 %; both slopes are reported.
+    """
     p_fit, rows = _rf.fitted_exponent(ctx.d, ctx.multi, float(ctx.sigma))
     p = _rf.derived_exponent(ctx.d, ctx.multi)
     ok = abs(p_fit - float(p)) <= 0.1 * float(p)
+    late = ""
+    if not ok:
+        p_late, _ = _rf.fitted_exponent(ctx.d, ctx.multi, float(ctx.sigma), ns=np.geomspace(1e12, 1e18, 7))
+        ok = abs(p_late - float(p)) <= 0.1 * float(p)
+        ctx.values["fano_fitted_exponent_1e12_1e18"] = p_late
+        late = f"; pre-asymptotic there, slope over [1e12, 1e18]: {p_late:.4f}"
     caps_p, caps_rows = _fano.fitted_exponent(ctx.d, float(ctx.sigma)) if ctx.d >= 2 else (None, None)
     ctx.values["fano_fitted_exponent"] = p_fit
     ctx.values["derived_exponent"] = str(p)
@@ -290,7 +306,7 @@ def check_fano_exponent(ctx: RidgeContext) -> dict:
     return _res("fano_exponent", ok, False,
                 f"slope of the optimised Fano bound over n in [1e6, 1e12]: {p_fit:.4f} vs the exponent derived "
                 f"here {p} = {float(p):.4f} (within 10%; the paper's 2/(d+1) = {float(_fano.paper_exponent(ctx.d)):.4f})"
-                + cmp_txt)
+                + late + cmp_txt)
 
 
 RIDGE_CHECKS = [check_eps, check_placement, check_membership, check_cost_formula, check_l2, check_code, check_fano,

@@ -207,3 +207,24 @@ def test_fitted_exponents_match_the_derived_ones(d):
     for multi in (False, True):
         p, _ = rf.fitted_exponent(d, multi)
         assert abs(p - float(rf.derived_exponent(d, multi))) <= 0.05 * float(rf.derived_exponent(d, multi))
+
+
+def test_tightness_cli(capsys):
+    from constructions.tightness import main as tmain
+
+    assert tmain(["--d", "1", "--n", "1e6", "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    (row,) = entry["rows"]
+    assert entry["d"] == 1 and row["largest"] in ("ridge", "ridge-multi") and "caps" not in row
+    assert row["ridge"]["certified_bound"] > 0 and entry["derived_exponents"]["ridge-multi"] == "1/2"
+    for bad in (["--d", "0"], ["--d", "x"], ["--n", "10"], ["--n", "a,b"]):
+        assert tmain(bad) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_fano_exponent_check_refuses_a_wrong_derived_exponent(monkeypatch):
+    ctx = default_context("ridge", 2)
+    assert check_fano_exponent(ctx)["passed"]
+    monkeypatch.setattr(rf, "derived_exponent", lambda d, multi: Fraction(1, 4))
+    assert not check_fano_exponent(default_context("ridge", 2))["passed"]
