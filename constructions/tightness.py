@@ -16,13 +16,9 @@ import argparse
 import json
 import sys
 
+from bounds._cli import add_common, guarded, parser
+
 __all__ = ["main"]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        print(f"constructions.tightness: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
 
 
 def _dims(s: str) -> list[int]:
@@ -46,13 +42,15 @@ def _ns(s: str) -> list[int]:
     return ns
 
 
+@guarded("python -m constructions.tightness")
 def main(argv=None) -> int:
     """Print the comparison; return 0, or 2 on bad input."""
-    p = _Parser(prog="python -m constructions.tightness", description=__doc__.splitlines()[0])
+    p = parser("python -m constructions.tightness", __doc__.splitlines()[0])
     p.add_argument("--d", type=_dims, default=_dims("2:5"), help="dimension D or range A:B (default 2:5)")
     p.add_argument("--n", type=_ns, default=_ns("1e6,1e9,1e12"), help="sample sizes (default 1e6,1e9,1e12)")
     p.add_argument("--fit", action="store_true", help="also fit exponents over n in [1e6, 1e12] (estimates)")
     p.add_argument("--json", action="store_true")
+    add_common(p, {0: "the comparison was printed"})
     try:
         a = p.parse_args(argv)
     except SystemExit as exc:

@@ -32,6 +32,7 @@ def _cases(tmp):
         ("bounds.check", [], ("bounds.check", "run")),
         ("bounds.plot", ["--out", str(tmp / "f.png"), "--d", "1:3"], ("bounds.plot", "make_figure")),
         ("constructions.verify", ["--d", "2"], ("constructions.verify", "run")),
+        ("constructions.tightness", ["--d", "1", "--n", "1e6"], ("constructions.ridge_fano", "certified_comparison")),
         ("numerics.certify", files + ["--eta", "1"], ("numerics.certify", "certify_stability")),
         ("numerics.estimate", files, ("numerics.estimate", "lambda_max_estimate_detail")),
         ("numerics.weights", files, ("numerics.weights", "vg_norm")),
@@ -112,6 +113,7 @@ _REAL = {
     "bounds.check": [],
     "bounds.plot": None,  # filled in with tmp_path
     "constructions.verify": ["--d", "2"],
+    "constructions.tightness": ["--d", "1", "--n", "1e6"],
     "numerics.certify": ["--network", NET, "--data", DAT, "--eta", "1"],
     "numerics.estimate": ["--network", NET, "--data", DAT],
     "numerics.weights": ["--network", NET, "--data", DAT],
