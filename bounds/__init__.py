@@ -23,11 +23,11 @@ __all__ = [
     # the balance core
     "PowerLaw", "balance", "minimize_sum", "rate_exponent",
     # exact sign proofs
-    "Verdict", "prove_positive", "prove_decreasing", "prove_limit_zero", "prove_equal",
+    "Verdict", "prove_positive", "prove_decreasing", "prove_limit_zero", "prove_equal", "pieces",
     # derivations from proof ingredients
     "Derivation", "entropy_exponent", "derive_uniform_deviation", "derive_localized_mse", "derive_lownorm_gap",
     "derive_lownorm_mse", "derive_gap_upper", "derive_mse_upper", "derive_minimax_lower", "derive_gap_lower",
-    "derive_univariate_interior", "derive_all",
+    "derive_univariate_interior", "derive_ridge_lower", "derive_all",
     # claims
     "ClaimResult", "check_derivations", "check_claims", "prove_all",
     # symbols
@@ -39,7 +39,7 @@ _WHERE = {
     "REGISTRY": "registry", "get_rate": "registry", "rate_ids": "registry", "build_registry": "registry",
     "PowerLaw": "power_law", "balance": "power_law", "minimize_sum": "power_law", "rate_exponent": "power_law",
     "Verdict": "prover", "prove_positive": "prover", "prove_decreasing": "prover", "prove_limit_zero": "prover",
-    "prove_equal": "prover",
+    "prove_equal": "prover", "pieces": "prover",
     "ClaimResult": "claims", "check_derivations": "claims", "check_claims": "claims", "prove_all": "claims",
     "d": "_symbols", "n": "_symbols",
 }

@@ -8,7 +8,11 @@
 * :mod:`constructions.fano`     -- Fano minimax lower bound and its exponent (App. H, Thm 3.7);
 * :mod:`constructions.univariate` -- the d = 1 bump construction (paper's Construction H.7 / Prop. H.8);
 * :mod:`constructions.stable_minima` -- App. I: empty caps, certified stable minima (Props. I.1-I.2, Cor. I.3);
-* :mod:`constructions.verify`   -- the CLI ``python -m constructions.verify`` running every check.
+* :mod:`constructions.verify`   -- the CLI ``python -m constructions.verify`` running every check;
+* :mod:`constructions.ridge`, :mod:`constructions.ridge_fano`, :mod:`constructions.verify_ridge` -- ridge-bump
+  packing families probing Thm 3.7 (derived here, not from the paper): exact membership in F, certified
+  Fano bounds, optimisation and fitted exponents; ``verify --family ridge|ridge-multi``;
+* :mod:`constructions.tightness` -- the CLI comparing the certified Fano bounds of the families.
 
 >>> from constructions import sphere_point, verify_packing
 >>> verify_packing([sphere_point([0]), sphere_point([1])], "1/2").passed
@@ -21,6 +25,8 @@ from .atoms import atom_l2_sq, atom_neuron, atom_sup_norm, canonical_cost, cap_m
 from .caps import area_upper_bound, cap_threshold, caps_disjoint, maximal_packing_lower_bound, verify_packing
 from .fano import fano_bound, fitted_exponent, minimax_lower_bound
 from .packing import cap_packing
+from .ridge import family_values, ridge_family
+from .ridge_fano import certified_bound, certified_comparison
 from .sphere import is_unit, sphere_point, sphere_point_near
 from .univariate import univariate_family
 from .varshamov_gilbert import verify_code, vg_code
@@ -33,4 +39,5 @@ __all__ = [
     "vg_code", "verify_code",
     "fano_bound", "minimax_lower_bound", "fitted_exponent",
     "univariate_family",
+    "ridge_family", "family_values", "certified_bound", "certified_comparison",
 ]

@@ -299,7 +299,7 @@ def check_fano_exponent(ctx: RidgeContext) -> dict:
     cmp_txt = ""
     if caps_rows:
         ratios = {f"{r['n']:.0e}": rr["bound"] / r["bound"] for r, rr in zip(caps_rows, rows)}
-        ctx.values["bound_ratio_to_caps"] = ratios
+        ctx.values["bound_ratio_to_caps_estimate"] = ratios
         ctx.values["caps_fitted_exponent"] = caps_p
         cmp_txt = (f"; caps family: slope {caps_p:.4f}, optimised bound ratio {ctx.family}/caps at n = 1e6, 1e9, 1e12: "
                    + ", ".join(f"{ratios[k]:.3g}" for k in ("1e+06", "1e+09", "1e+12")))
