@@ -186,7 +186,8 @@ def test_ridge_checks_refuse_a_family_outside_F():
 
 @pytest.mark.parametrize("argv", [["--family", "ridge", "--height", "2"], ["--family", "ridge", "--height", "0"],
                                   ["--bumps", "4"], ["--family", "ridge", "--directions", "x.json"],
-                                  ["--family", "cubes"], ["--family", "ridge", "--bumps", "0"]])
+                                  ["--family", "cubes"], ["--family", "ridge", "--bumps", "0"],
+                                  ["--family", "ridge-multi", "--certificate-out", "c.json"]])
 def test_bad_ridge_flags_exit_2(argv, capsys):
     assert main(argv) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
