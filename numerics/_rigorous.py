@@ -14,6 +14,7 @@ TINY) gives an upper bound of the exact value (:func:`_up`).
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -115,6 +116,18 @@ class Ball:
         rad = self.rad / (low * np.abs(self.mid)) + U * np.abs(mid)
         return Ball(mid, _up(rad, 6))
 
+    def sqrt(self) -> "Ball":
+        """sqrt(x) for balls with a positive lower end (raises ValueError otherwise).
+
+        |sqrt(x) - sqrt(m)| = |x - m| / (sqrt(x) + sqrt(m)) <= rad / sqrt(m), and fl(sqrt(m)) is correctly
+        rounded, so sqrt(m) >= fl(sqrt(m)) (1 - u); plus the rounding u fl(sqrt(m)) of the midpoint.
+        """
+        if np.any(self.lower() <= 0):
+            raise ValueError("sqrt of a ball that is not positive")
+        mid = np.sqrt(self.mid)
+        rad = self.rad / (mid * (1.0 - 2 * U)) + U * mid
+        return Ball(mid, _up(rad, 4))
+
     def sum_sq(self, axis) -> "Ball":
         """Sum of squares along an axis (|.| of each entry, enclosure of sum x^2)."""
         a = np.abs(self.mid)
@@ -124,54 +137,108 @@ class Ball:
         return Ball(mid, _up(rad, k + 6))
 
 
-def _cholesky_succeeds(B: np.ndarray) -> bool:
-    """Outer-product (right-looking) Cholesky in float64; True iff every pivot is > 0.
+def sqrt_up(x: float) -> float:
+    """A float >= sqrt(x) for a float x >= 0 (math.sqrt is correctly rounded)."""
+    return _up(math.sqrt(x), 1)
 
-    Written out (instead of LAPACK) so the operation order is the textbook one of Higham Thm 10.3.
+
+def cholesky_lapack(B: np.ndarray):
+    """Return the upper Cholesky factor R (B = R^T R) by ONE LAPACK ``dpotrf`` call, or None if it fails.
+
+    Only the upper triangle of ``B`` is read; ``B`` is not modified.  Failure means LAPACK met a pivot
+    that is not > 0 (or NaN), or the factor is not finite (overflow).
     """
-    A = np.array(B, dtype=np.float64, copy=True)
-    n = A.shape[0]
-    for j in range(n):
-        piv = A[j, j]
-        if not piv > 0:
-            return False
-        r = A[j, j + 1:] / np.sqrt(piv)
-        A[j + 1:, j + 1:] -= np.outer(r, r)
-    return True
+    from scipy.linalg.lapack import dpotrf
+
+    R, info = dpotrf(np.asarray(B, dtype=np.float64), lower=0, clean=1, overwrite_a=0)
+    if info != 0 or not np.isfinite(R).all():
+        return None
+    return R
+
+
+def cholesky_error_bound(n: int, trace_B: float, max_diag_B: float) -> float:
+    """Upper bound of -lambda_min(B) when floating-point Cholesky of the float matrix B succeeded.
+
+    Theorem (Demmel 1989; Higham, ASNA 2nd ed., Thm 10.3 and its proof; Rump, BIT 46 (2006) Sec. 2):
+    if the Cholesky recurrences are evaluated in ANY order with correctly rounded operations (blocked and
+    recursive LAPACK variants, fused multiply-add, and division by r_ii replaced by multiplication with a
+    rounded reciprocal, as OpenBLAS does, are all covered) and run to completion, the computed R satisfies
+    R^T R = B + dB with |dB| <= gamma_{n+2} |R^T||R| + E_uf, where E_uf collects underflow: every entry of
+    E_uf is <= (n + 3)(2 + max_i b_ii) 2^-1073.  Since || |R^T||R| ||_2 <= ||R||_F^2 = tr(R^T R)
+    <= tr(B) / (1 - gamma_{n+2}) (the diagonal of |R^T||R| is that of R^T R), and 0 <= lambda_min(R^T R),
+
+        lambda_min(B) >= -gamma_{n+2} tr(B) / (1 - gamma_{n+2}) - n (n + 3)(2 + max b_ii) 2^-1073.
+
+    The bound returned is that, rounded upward (2^-1000 replaces 2^-1073: generous).
+
+    >>> cholesky_error_bound(3, 3.0, 1.0) < 1e-14
+    True
+    """
+    g = gamma(n + 2)
+    main = g * max(trace_B, 0.0) / (1.0 - g)
+    underflow = n * (n + 3.0) * (2.0 + max(max_diag_B, 0.0)) * 2.0 ** -1000
+    return float(_up(main + underflow, n + 8))
+
+
+def psd_by_shifted_cholesky(M: np.ndarray, err: float, alpha: float | None = None):
+    """Decide lambda_min(A) >= 0 for an unknown symmetric A with ||A - M||_2 <= err, M a float matrix.
+
+    Returns (certified: bool, lower: float | None): when certified, lambda_min(A) >= lower >= 0.
+    One LAPACK Cholesky of B = fl(M - alpha I) (upper triangle of M read; M symmetric by that convention):
+    if it succeeds, lambda_min(M) >= alpha - |shift rounding| - (bound of :func:`cholesky_error_bound`),
+    and Weyl's inequality gives lambda_min(A) >= lambda_min(M) - err.  The default shift alpha is the
+    a-priori total of these error terms (times 1.01), so a single factorisation decides (Rump's
+    shifted test); the lower bound reported is then about 1% of that total.
+
+    >>> psd_by_shifted_cholesky(np.eye(3), 1e-3)[0], psd_by_shifted_cholesky(np.diag([1.0, 1e-20]), 0.0)[0]
+    (True, False)
+    """
+    M = np.asarray(M, dtype=np.float64)
+    n = M.shape[0]
+    if n == 0:
+        return True, float("inf")
+    if not (math.isfinite(err) and err >= 0):
+        return False, None
+    diag = M.diagonal().copy()
+    if not np.isfinite(diag).all():
+        return False, None
+    max_abs_diag = float(np.abs(diag).max())
+    if alpha is None:
+        tr = float(_up(float(np.abs(diag).sum()), n + 2))
+        a_priori = cholesky_error_bound(n, tr, max_abs_diag) + err
+        alpha = 1.01 * a_priori + 4 * U * (max_abs_diag + a_priori) + TINY
+    B = M.copy()
+    B[np.diag_indices(n)] = diag - alpha
+    bdiag = B.diagonal()
+    R = cholesky_lapack(B)
+    if R is None:
+        return False, None
+    trace_B = float(_up(float(bdiag.sum()) + U * float(np.abs(bdiag).sum()) * (n + 2), n + 2))
+    chol_err = cholesky_error_bound(n, trace_B, float(bdiag.max()))
+    shift_err = float(_up(U * (max_abs_diag + alpha), 3))  # |fl(m_ii - alpha) - (m_ii - alpha)|
+    total = float(_up(chol_err + shift_err + err, 4))
+    lower = alpha - total
+    lower = lower - float(_up(U * abs(lower), 1)) - TINY
+    return bool(lower >= 0), float(lower)
 
 
 def verified_psd(S: Ball, alpha: float | None = None):
     """Return (certified_psd: bool, lower: float | None) for a symmetric interval matrix S.
 
     If True, every symmetric matrix in S (in particular the true one) has lambda_min >= lower >= 0.
-    Argument (module assumptions): B = fl(Ssym - alpha I) with Ssym = fl((mid + mid^T)/2); if float
-    Cholesky of B runs to completion, R^T R = B + dB with |dB| <= gamma_{n+1} |R^T||R| (Higham Thm 10.3),
-    and || |R^T||R| ||_2 <= ||R||_F^2 = tr(B + dB) <= tr(B)/(1 - gamma_{n+1}); so
-    lambda_min(B) >= -gamma_{n+1} tr(B)/(1-gamma_{n+1}).  Then lambda_min(S_true) >= alpha
-    - that - (rounding of the diagonal shift) - ||S_true - Ssym||_2, the last bounded by the max row sum
-    of the radius matrix (plus the symmetrisation rounding).
+    Ssym = fl((mid + mid^T)/2); every symmetric matrix A of the ball satisfies ||A - Ssym||_2 <= rho, rho
+    the max row sum of the (symmetrised, rounding-inflated) radius matrix (||.||_2 <= ||.||_inf for a
+    symmetric matrix); then :func:`psd_by_shifted_cholesky` (one LAPACK factorisation) decides.
+
+    >>> verified_psd(Ball(np.eye(2)))[0], verified_psd(Ball(np.eye(2), np.full((2, 2), 0.6)))[0]
+    (True, False)
     """
     n = S.mid.shape[0]
     mid = S.mid
     Ssym = 0.5 * (mid + mid.T)
     R = _up(0.5 * (S.rad + S.rad.T) + 0.5 * np.abs(mid - mid.T) + U * np.abs(Ssym), 5)
-    rho = _up(float(R.sum(axis=1).max()), n + 2)  # ||R||_2 <= ||R||_inf for symmetric nonneg R
-    if alpha is None:
-        lam = float(np.linalg.eigvalsh(Ssym)[0])
-        if not lam > 0:
-            return False, None
-        alpha = lam / 2
-    B = Ssym - alpha * np.eye(n)
-    if not _cholesky_succeeds(B):
-        return False, None
-    g = gamma(n + 1)
-    trB = float(np.trace(B))
-    chol_err = _up(g * max(trB, 0.0) / (1 - g), n + 4)
-    shift_err = _up(U * (float(np.abs(np.diag(Ssym)).max()) + alpha), 3)
-    total = _up(chol_err + shift_err + rho, 4)
-    lower = alpha - total
-    lower = lower - _up(U * abs(lower), 1) - TINY
-    return bool(lower >= 0), float(lower)
+    rho = float(_up(float(R.sum(axis=1).max()), n + 2)) if n else 0.0
+    return psd_by_shifted_cholesky(Ssym, rho, alpha)
 
 
 def quad_form_upper(S: Ball, x: np.ndarray) -> float:

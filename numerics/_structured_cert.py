@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from numerics._rigorous import U, Ball, _up, verified_psd
+from numerics._rigorous import U, Ball, _up, gamma, psd_by_shifted_cholesky, sqrt_up
 
 
 def _balls(net, data):
@@ -106,27 +106,124 @@ def rayleigh_lower(parts: StructuredParts, z: np.ndarray) -> Fraction | None:
     return Fraction(ratio * (1 - 4 * U))  # qlo/zz rounded: relative error <= u
 
 
-def _schur_matrix(parts: StructuredParts, c: Fraction):
-    """Ball enclosure of S = I - J M^{-1} J^T / n for M = cI - B (requires certified M > 0)."""
+def _syrk_upper(A: np.ndarray, C: np.ndarray) -> None:
+    """C += A A^T on the upper triangle, in place (one BLAS dsyrk; C C-contiguous, so C^T is Fortran)."""
+    from scipy.linalg.blas import dsyrk
+
+    out = dsyrk(1.0, np.ascontiguousarray(A).T, beta=1.0, c=C.T, trans=1, lower=1, overwrite_c=1)
+    if not np.shares_memory(out, C):  # pragma: no cover - f2py copied: write back
+        C[...] = out.T
+
+
+def _block_cols(n: int, K: int, budget_bytes: int = 1 << 26) -> int:
+    """Columns per block so that an n x block float64 array stays within ~64 MB."""
+    return max(1, min(K, budget_bytes // (8 * max(n, 1))))
+
+
+def _hadamard_part(parts: StructuredParts):
+    """The c-independent part fl(C2 o Gamma) of S, C2 = fl(H H^T), H = D|v|, Gamma = fl(Xi Xi^T), with
+    the scalars its error bounds need (cached on ``parts``).  Upper triangles only (blocked dsyrk)."""
+    if getattr(parts, "_had", None) is not None:
+        return parts._had
     n, K = parts.n, parts.K
+    C2 = np.zeros((n, n))
+    h2 = hr2 = 0.0
+    hrow = np.zeros(n)
+    absv = Ball(np.abs(parts.v.mid), parts.v.rad)
+    step = _block_cols(n, K)
+    for k0 in range(0, K, step):
+        k1 = min(K, k0 + step)
+        H = parts.D[:, k0:k1] * absv.mid[None, k0:k1]  # exact (D is 0/1)
+        _syrk_upper(H, C2)
+        Hsq = H * H
+        hrow += Hsq.sum(axis=1)
+        h2 += float(Hsq.sum())
+        hr2 += float(((parts.D[:, k0:k1] * absv.rad[None, k0:k1]) ** 2).sum())
+    Xi = parts.Xi
+    xrow = (Xi.mid * Xi.mid).sum(axis=1)
+    xrrow = (Xi.rad * Xi.rad).sum(axis=1)
+    # C2 <- fl(C2 o fl(Xi Xi^T)), row block by row block (no second n x n array)
+    rstep = _block_cols(n, n)
+    for i0 in range(0, n, rstep):
+        i1 = min(n, i0 + rstep)
+        C2[i0:i1] *= Xi.mid[i0:i1] @ Xi.mid.T
+    depth = n * K + 4
+    parts._had = dict(
+        T=C2,
+        h2=float(_up(h2, depth)), hr2=float(_up(hr2, depth)),
+        hmax=float(_up(float(hrow.max()) if n else 0.0, K + 4)),
+        x2max=float(_up(float(xrow.max()) if n else 0.0, parts.d + 4)),
+        xF2=float(_up(float(xrow.sum()), n * (parts.d + 1) + 4)),
+        xr2max=float(_up(float(xrrow.max()) if n else 0.0, parts.d + 4)),
+        xrF2=float(_up(float(xrrow.sum()), n * (parts.d + 1) + 4)),
+    )
+    return parts._had
+
+
+def schur_midpoint(parts: StructuredParts, c: Fraction):
+    """Return (S, err, inv_s): a float n x n matrix S (upper triangle valid) and a float err with
+    ||S_true - S||_2 <= err, where S_true = I - J M^{-1} J^T / n, M = cI - B (requires certified M > 0).
+
+    S_true = I - (1/n) [G G^T + (1/c) (H H^T) o (Xi Xi^T) + (1/c) 1 1^T] with G = Q diag(s)^{-1/2} (module
+    doc) and H = D |v|.  G is formed in column blocks and accumulated by dsyrk (memory O(n^2 + n b)).
+    err = (inputs) + (evaluation), both spectral-norm bounds built from Frobenius norms and the Schur
+    product bound ||A o B||_2 <= max_i A_ii ||B||_2 (A PSD); proof in proofs_notes/stability_certificates.md.
+    """
+    n, K, d = parts.n, parts.K, parts.d
     cB = Ball.from_fractions([c])
     cinv = cB.reciprocal()
-    s = Ball(np.full(K, cB.mid[0]), np.full(K, cB.rad[0])) - parts.na2 * Ball(np.full(K, cinv.mid[0]),
+    ci = float(cinv.mid[0])
+    ci_up = float(cinv.upper()[0])
+    s = Ball(np.full(K, cB.mid[0]), np.full(K, cB.rad[0])) - parts.na2 * Ball(np.full(K, ci),
                                                                               np.full(K, cinv.rad[0]))
     inv_s = s.reciprocal()
-    p = parts.Xi @ parts.a.T  # (n, K): xi_i . a_k
-    vc = parts.v * Ball(np.full(K, cinv.mid[0]), np.full(K, cinv.rad[0]))
-    Q = parts.Z + p * Ball(vc.mid[None, :], vc.rad[None, :])
-    Q = Ball(Q.mid * parts.D, Q.rad * parts.D)
-    T1 = (Q * Ball(inv_s.mid[None, :], inv_s.rad[None, :])) @ Q.T
-    if not hasattr(parts, "_T2"):
-        v2 = parts.v * parts.v
-        Dv2 = Ball(parts.D * v2.mid[None, :], parts.D * v2.rad[None, :])
-        gram = parts.X @ parts.X.T + Ball(np.ones((n, n)))
-        parts._T2 = (Dv2 @ Ball(parts.D.T)) * gram + Ball(np.ones((n, n)))  # c-independent part
-    T2 = parts._T2 * Ball(np.full((1, 1), cinv.mid[0]), np.full((1, 1), cinv.rad[0]))
-    S = Ball(np.eye(n)) - (T1 + T2) * Ball(parts.inv_n.mid[None, :], parts.inv_n.rad[None, :])
-    return S, inv_s.mid
+    sq = inv_s.sqrt()
+    vc = parts.v * Ball(np.full(K, ci), np.full(K, cinv.rad[0]))
+    C1 = np.zeros((n, n))
+    g2 = gr2 = 0.0
+    step = _block_cols(n, K)
+    for k0 in range(0, K, step):
+        k1 = min(K, k0 + step)
+        a_b = Ball(parts.a.mid[k0:k1].T, parts.a.rad[k0:k1].T)
+        p = parts.Xi @ a_b  # (n, kb): xi_i . a_k
+        Zb = Ball(parts.Z.mid[:, k0:k1], parts.Z.rad[:, k0:k1])
+        Q = Zb + p * Ball(vc.mid[None, k0:k1], vc.rad[None, k0:k1])
+        Db = parts.D[:, k0:k1]
+        G = Ball(Q.mid * Db, Q.rad * Db) * Ball(sq.mid[None, k0:k1], sq.rad[None, k0:k1])
+        _syrk_upper(G.mid, C1)
+        g2 += float((G.mid * G.mid).sum())
+        gr2 += float((G.rad * G.rad).sum())
+    had = _hadamard_part(parts)
+    ni = 1.0 / n
+    # S = fl(I - fl(fl(fl(C1 + fl(T2 * ci)) + ci) * ni)), row block by row block, in place in C1
+    rstep = _block_cols(n, n)
+    for i0 in range(0, n, rstep):
+        i1 = min(n, i0 + rstep)
+        blk = had["T"][i0:i1] * ci
+        blk += C1[i0:i1]
+        blk += ci
+        blk *= ni
+        np.negative(blk, out=C1[i0:i1])
+    idx = np.arange(n)
+    C1[idx, idx] += 1.0
+    S = C1
+    # ---- error bounds (all rounded upward)
+    depth = n * K + 4
+    g2, gr2 = float(_up(g2, depth)), float(_up(gr2, depth))
+    gF, grF = sqrt_up(g2), sqrt_up(gr2)
+    hF, hrF = sqrt_up(had["h2"]), sqrt_up(had["hr2"])
+    xF, xrF = sqrt_up(had["xF2"]), sqrt_up(had["xrF2"])
+    rdiag = 2.0 * had["x2max"] + 2.0 * had["xr2max"]  # max_i ||xi_i (true)||^2
+    # inputs: ||G_t G_t^T - G G^T|| + (1/c)(||(P_t - P) o R_t|| + ||P o (R_t - R)||), P = HH^T, R = XiXi^T
+    inputs = (2 * gF * grF + gr2
+              + ci_up * (rdiag * (2 * hF * hrF + had["hr2"]) + had["hmax"] * (2 * xF * xrF + had["xrF2"])))
+    inputs = inputs / n
+    # evaluation: |fl - exact| <= gamma_m (I + (|G||G|^T + (HH^T) o (|Xi||Xi|^T)/c + 11^T/c)/n) entrywise
+    m = K + d + 12
+    nmat = min(had["hmax"] * had["xF2"], had["x2max"] * had["h2"])
+    evaluation = gamma(m) * (1.0 + (g2 + ci_up * nmat + n * ci_up) / n) * (1 + gamma(m))
+    err = float(_up(float(_up(inputs, 8)) + evaluation, 3))
+    return S, err, inv_s.mid
 
 
 def _m_positive(parts: StructuredParts, c: Fraction) -> bool:
@@ -138,8 +235,8 @@ def certified_upper(parts: StructuredParts, t: Fraction) -> bool:
     """True if lambda_max(H) <= t is certified (M(t) > 0 and S(t) >= 0, rigorously rounded)."""
     if not _m_positive(parts, t):
         return False
-    S, _ = _schur_matrix(parts, t)
-    return verified_psd(S)[0]
+    S, err, _ = schur_midpoint(parts, t)
+    return psd_by_shifted_cholesky(S, err)[0]
 
 
 def structured_certificate(net, data, c: Fraction, progress=None, parts=None) -> dict:
@@ -159,26 +256,42 @@ def structured_certificate(net, data, c: Fraction, progress=None, parts=None) ->
     if not _m_positive(parts, c):
         return dict(stable=None, certified=False, lower=None, upper=None, parts=parts,
                     detail="M = cI - B not certified positive definite (some ||a_k|| too close to 2/eta)")
-    say("structured: Schur complement S (n x n)")
-    S, inv_s = _schur_matrix(parts, c)
-    say("structured: verified Cholesky of S")
-    ok, lower = verified_psd(S)
+    say("structured: Schur complement S (n x n, blocked)")
+    S, err, inv_s = schur_midpoint(parts, c)
+    say("structured: verified Cholesky of S (one LAPACK factorisation)")
+    ok, lower = psd_by_shifted_cholesky(S, err)
     if ok:
-        return dict(stable=True, certified=True, lower=None, upper=c, parts=parts, S=S,
-                    detail=f"M = cI - B > 0 and S = I - J M^-1 J^T/n >= 0 by verified Cholesky "
-                           f"(lambda_min(S) >= {lower:.3e}); rigorously rounded float64")
+        return dict(stable=True, certified=True, lower=None, upper=c, parts=parts,
+                    detail=f"M = cI - B > 0 and S = I - J M^-1 J^T/n >= 0 by verified shifted Cholesky "
+                           f"(lambda_min(S) >= {lower:.3e}, ||S - fl(S)|| <= {err:.1e}); rigorously rounded "
+                           "float64")
     # candidate refutation: z = M^{-1} J^T u for u the bottom eigenvector of S (proof in the note)
-    Ssym = 0.5 * (S.mid + S.mid.T)
-    w, V = np.linalg.eigh(Ssym)
-    z = _schur_vector(parts, V[:, 0], float(cB.mid[0]), inv_s, None)
+    w0, u0 = _bottom_eigenpair(S)
+    z = _schur_vector(parts, u0, float(cB.mid[0]), inv_s, None)
     lo = rayleigh_lower(parts, z)
     if lo is not None and lo > c:
         return dict(stable=False, certified=True, lower=lo, upper=None, parts=parts,
                     detail=f"rigorous Rayleigh quotient of H at z = M^-1 J^T u (u: bottom eigenvector of "
-                           f"S, float lambda_min(S) ~ {w[0]:.3e}) exceeds 2/eta; rigorously rounded")
+                           f"S, float lambda_min(S) ~ {w0:.3e}) exceeds 2/eta; rigorously rounded")
     return dict(stable=None, certified=False, lower=lo, upper=None, parts=parts,
-                detail=f"undecided: S not certified PSD (float lambda_min(S) ~ {w[0]:.3e}) and no "
+                detail=f"undecided: S not certified PSD (float lambda_min(S) ~ {w0:.3e}) and no "
                        "certified refuting vector")
+
+
+def _bottom_eigenpair(S: np.ndarray):
+    """Float estimate (lambda_min, eigenvector) of the symmetric matrix whose upper triangle is S."""
+    import scipy.linalg
+
+    n = S.shape[0]
+    if n <= 3000:
+        w, V = scipy.linalg.eigh(S, lower=False, subset_by_index=[0, 0])
+        return float(w[0]), V[:, 0]
+    from scipy.sparse.linalg import eigsh
+
+    Sf = np.triu(S)
+    Sf += np.triu(S, 1).T
+    w, V = eigsh(Sf, k=1, which="SA")
+    return float(w[0]), V[:, 0]
 
 
 def _schur_vector(parts, u, c, inv_s, vc):
