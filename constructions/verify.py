@@ -531,6 +531,9 @@ def _parse(argv):
                    help="packing family: the paper's caps (default) or the ridge-bump families derived here")
     p.add_argument("--bumps", type=_int_arg(1), default=None, help="ridge families: tents per direction")
     p.add_argument("--height", type=_frac_arg, default=None, help="ridge families: tent height (default: largest in F)")
+    from numerics.threads import add_threads_argument
+
+    add_threads_argument(p)
     add_common(p, {0: "every check passed", 1: "some check failed"})
     a = p.parse_args(argv)
     if a.family == "caps" and (a.bumps is not None or a.height is not None):
@@ -591,6 +594,13 @@ def main(argv=None) -> int:
         p, a = _parse(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from numerics.threads import apply_threads
+
+    try:
+        apply_threads(a.threads)
+    except ValueError as exc:
+        print(f"constructions.verify: error: {exc}", file=sys.stderr)
+        return 2
     if a.family != "caps":
         from .verify_ridge import main_family
 

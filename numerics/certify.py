@@ -437,9 +437,19 @@ def main(argv=None) -> int:
     from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
 
     add_reading_options(ap)
+    from numerics.threads import add_threads_argument
+
+    add_threads_argument(ap)
     add_common(ap, {0: "certified stable", 1: "certified NOT stable",
                     2: "bad input, or a data point on a kink (no Hessian)", 3: "undecided"})
     args = ap.parse_args(argv)
+    from numerics.threads import apply_threads
+
+    try:
+        apply_threads(args.threads)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
     def progress(msg):
         if not args.quiet:

@@ -191,9 +191,19 @@ def main(argv=None) -> int:
     ap.add_argument("--tol", type=float, default=1e-10)
     ap.add_argument("--json", action="store_true")
     add_reading_options(ap)
+    from numerics.threads import add_threads_argument
+
+    add_threads_argument(ap)
     add_common(ap, {0: "estimate printed (never a certificate)",
                     3: "no estimate: float64 overflows at these magnitudes (numerics.certify works exactly)"})
     args = ap.parse_args(argv)
+    from numerics.threads import apply_threads
+
+    try:
+        apply_threads(args.threads)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         if args.eta is not None and not args.eta > 0:
             raise InputError(f"--eta must be positive, got {args.eta}")

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    from numerics.threads import add_threads_argument
+
+    add_threads_argument(p)
     add_common(p, {0: "runs finished and summaries written"})
     return p
 
@@ -58,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Run the experiment(s) named in argv, write their summaries and figures; return the exit code."""
     args = _parser().parse_args(argv)
+    from numerics.threads import apply_threads
+
+    try:
+        apply_threads(args.threads)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.workers is not None and args.workers < 1:
         print("error: --workers must be >= 1", file=sys.stderr)
         return 2

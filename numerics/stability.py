@@ -821,6 +821,9 @@ def main(argv=None) -> int:
     from numerics.io import add_reading_options
 
     add_reading_options(p)
+    from numerics.threads import add_threads_argument
+
+    add_threads_argument(p)
     add_common(p, {0: "experiment run and reported"})
     try:
         return _run(p, argv)
@@ -831,6 +834,13 @@ def main(argv=None) -> int:
 
 def _run(p: argparse.ArgumentParser, argv) -> int:
     args = p.parse_args(argv)
+    from numerics.threads import apply_threads
+
+    try:
+        apply_threads(args.threads)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.network is not None and args.data is None:
         p.error("--network needs --data")
     if args.data is not None and args.network is None:

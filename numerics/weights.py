@@ -826,9 +826,19 @@ def main(argv=None) -> int:
     ap.add_argument("--float", action="store_true", help="float64 estimates only (for large networks)")
     ap.add_argument("--json", action="store_true")
     add_reading_options(ap)
+    from numerics.threads import add_threads_argument
+
+    add_threads_argument(ap)
     add_common(ap, {0: "no inequality certified violated (each holds, is undecided or an estimate)",
                     1: "an inequality is certified VIOLATED"})
     args = ap.parse_args(argv)
+    from numerics.threads import apply_threads
+
+    try:
+        apply_threads(args.threads)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         try:
             R = to_fraction(args.R)
