@@ -392,30 +392,26 @@ def _report(cert: StabilityCertificate, net, data) -> dict:
     for key in ("auto", "handover"):  # which method ran and why (cost model, magnitudes)
         if key in cert.extra:
             out[key] = cert.extra[key]
-    # weighted-variation quantities: float64 ESTIMATES from numerics.weights
-    from numerics.weights import term_a_margin, theorem_3_2_margin, vg_norm
+    # weighted-variation quantities, computed once (numerics._weights_fast): |f|_Vg as a rigorous ball
+    # enclosure [vg_norm_lower, vg_norm_upper]; the margins are float64 ESTIMATES
+    from numerics._weights_fast import certify_extras
 
     lam = cert.estimate if cert.estimate is not None else _f(cert.lambda_max_upper)
+    keys = ("vg_norm", "vg_norm_lower", "vg_norm_upper", "term_a_margin", "theorem_3_2_margin")
     try:
-        nf, df = net.as_float(), data.as_float()
-    except (OverflowError, ValueError):
-        nf = df = None
-    for key, fun in (("vg_norm", lambda: vg_norm(nf, df.X, exact=False).value),
-                     ("term_a_margin", lambda: term_a_margin(nf, df)),
-                     ("theorem_3_2_margin", lambda: theorem_3_2_margin(nf, df, lambda_max=lam))):
-        try:
-            if nf is None:
-                raise ValueError("the network or data are beyond float64's range")
-            with np.errstate(all="ignore"):
-                value = float(fun())
-            if not math.isfinite(value):
-                raise ValueError("float64 overflow")
-            out[key] = value
-        except Exception as exc:  # e.g. data outside the unit ball: reported, not fatal
+        with np.errstate(all="ignore"):
+            ex = certify_extras(net, data, lambda_max=lam)
+        if any(ex.get(k) is not None and not math.isfinite(ex[k]) for k in keys):
+            raise ValueError("float64 overflow")
+        for key in keys:
+            out[key] = ex.get(key)
+    except Exception as exc:  # e.g. data outside the unit ball, or beyond float64's range: reported, not fatal
+        for key in ("vg_norm", "term_a_margin", "theorem_3_2_margin"):
             out[key] = None
             out[key + "_error"] = " ".join(str(exc).split()) or type(exc).__name__
-    out["estimates_note"] = ("vg_norm, term_a_margin, theorem_3_2_margin and lambda_max_estimate are float64 "
-                             "ESTIMATES (not certified)")
+    out["estimates_note"] = ("term_a_margin, theorem_3_2_margin, vg_norm (midpoint) and lambda_max_estimate are "
+                             "float64 ESTIMATES (not certified); [vg_norm_lower, vg_norm_upper] is a rigorously "
+                             "rounded enclosure of |f|_Vg (empirical weight)")
     return out
 
 
@@ -499,7 +495,11 @@ def main(argv=None) -> int:
             print(f"  multiplicity of lambda_max = {cert.multiplicity} (exact)")
         if cert.estimate is not None:
             print(f"  lambda_max estimate = {cert.estimate:.12g}  (ESTIMATE)")
-        for key in ("vg_norm", "term_a_margin", "theorem_3_2_margin"):
+        if rep.get("vg_norm_lower") is not None:
+            print(f"  vg_norm in [{rep['vg_norm_lower']!r}, {rep['vg_norm_upper']!r}]  (certified enclosure)")
+        else:
+            print(f"  vg_norm = n/a ({rep.get('vg_norm_error', 'unavailable')})")
+        for key in ("term_a_margin", "theorem_3_2_margin"):
             value = rep[key] if rep[key] is not None else f"n/a ({rep.get(key + '_error', 'unavailable')})"
             print(f"  {key} = {value}  (ESTIMATE)")
         print(f"  {cert.detail}")
