@@ -46,13 +46,12 @@ class Ball:
     def from_fractions(cls, arr) -> "Ball":
         """Enclose an array of exact rationals (Fraction / int): mid = nearest float, rad = 0 if exact."""
         a = np.asarray(arr, dtype=object)
-        mid = np.empty(a.shape)
-        inexact = np.zeros(a.shape, dtype=bool)
-        for idx, q in np.ndenumerate(a):
-            q = Fraction(q)
-            m = float(q)  # correctly rounded (Fraction.__float__ rounds to nearest)
-            mid[idx] = m
-            inexact[idx] = Fraction(m) != q
+        flat = [q if isinstance(q, (Fraction, int)) else Fraction(q) for q in a.ravel()]
+        # correctly rounded (int / int true division and Fraction.__float__ round to nearest)
+        mids = [float(q) for q in flat]
+        mid = np.array(mids, dtype=np.float64).reshape(a.shape)
+        inexact = np.array([m.as_integer_ratio() != (q.numerator, q.denominator) for m, q in zip(mids, flat)],
+                           dtype=bool).reshape(a.shape)
         # |q - fl(q)| <= u |q| <= u |fl(q)| (1 + u)
         return cls(mid, np.where(inexact, _up(U * np.abs(mid), 2), 0.0))
 

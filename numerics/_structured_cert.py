@@ -24,10 +24,16 @@ import numpy as np
 from numerics._rigorous import U, Ball, _up, gamma, psd_by_shifted_cholesky, sqrt_up
 
 
+def _ball(a) -> Ball:
+    """Exact enclosure of an array of float64 (radius 0) or exact rationals."""
+    a = np.asarray(a)
+    return Ball(a.astype(np.float64)) if a.dtype == np.float64 else Ball.from_fractions(a)
+
+
 def _balls(net, data):
-    X = Ball.from_fractions(data.X)
-    return (X, Ball.from_fractions(net.W), Ball.from_fractions(net.b), Ball.from_fractions(net.v),
-            Ball.from_fractions(np.array([net.beta], dtype=object)), Ball.from_fractions(data.y))
+    """Balls of X, W, b, v, beta, y for a network and data of float or exact kind (exact values)."""
+    return (_ball(data.X), _ball(net.W), _ball(net.b), _ball(net.v),
+            _ball(np.array([net.beta], dtype=np.float64 if net.kind == "float" else object)), _ball(data.y))
 
 
 def _ones_col(n):

@@ -323,9 +323,11 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     c = 2 / eta_q
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
-    ne, nd = net.as_exact(), data.as_exact()
-    if ne.d != nd.d:
-        raise ValueError(f"network expects inputs of dimension {ne.d}, data have {nd.d}")
+    if net.d != data.d:
+        raise ValueError(f"network expects inputs of dimension {net.d}, data have {data.d}")
+    # float64 entries are exact dyadic rationals already: the structured method's balls read them directly
+    direct = method == "structured" and net.kind == "float" and data.kind == "float"
+    ne, nd = (net, data) if direct else (net.as_exact(), data.as_exact())
     extra = {}
     if method == "auto":
         method, why, costs = _auto_choice(ne, nd, c)
@@ -335,6 +337,7 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     elif method == "structured":
         why = _float_screen(ne, nd, c)
         if why is not None:
+            ne, nd = net.as_exact(), data.as_exact()
             bits_in = _input_bits(ne, nd)
             costs = {"dense": _cost_dense(ne.num_params, bits_in), "schur": _cost_schur(nd.n, ne.K, ne.d, bits_in)}
             best = min(costs, key=costs.get)
