@@ -319,52 +319,18 @@ def exact_schur_certificate(net, data, c: Fraction):
     """Exact-rational version of (i)/(ii): returns (stable, lower_bound_or_None, detail), or None when
     M = cI - B is singular (some ||a_k|| = c exactly; the caller falls back to the dense charpoly).
 
-    Cost O(n^2 K + n^2 d) Fraction operations plus an exact n x n charpoly: for small n K only.
+    Implemented with python-flint matrices in numerics._exact_schur (ExactSchur).
     """
-    import flint
-
-    from numerics._charpoly_cert import psd_from_charpoly
-    from numerics.hessian import KinkError, find_kinks, preactivations, residual_vectors
+    from numerics._exact_schur import ExactSchur, exact_schur_decision
     from numerics.weights import sqrt_bounds
 
-    kinks = find_kinks(net, data.X)
-    if kinks:
-        raise KinkError(kinks)
-    n, K = data.n, net.K
-    a = residual_vectors(net, data)
-    na2 = [sum((x * x for x in a[k]), Fraction(0)) for k in range(K)]
-    c2 = c * c
-    k_bad = max(range(K), key=lambda k: na2[k])
-    if na2[k_bad] > c2:
-        lo = sqrt_bounds(na2[k_bad], 64)[0]
-        return False, lo, f"||a_k|| > 2/eta for neuron k={k_bad} (fact (i)); exact"
-    if na2[k_bad] == c2:
+    sch = ExactSchur(net, data)
+    r = exact_schur_decision(net, data, c, sch)
+    if r is None:
         return None
-    Z = preactivations(net, data.X)
-    mask = np.asarray(Z > 0, dtype=bool)
-    # python-flint fmpq arithmetic (C) instead of Fraction: the s_k have unrelated denominators
-    q_ = lambda x: flint.fmpq(x.numerator, x.denominator)  # noqa: E731
-    cq, nq = q_(c), flint.fmpq(n)
-    Xi = [[q_(x) for x in row] + [flint.fmpq(-1)] for row in data.X]
-    dd = len(Xi[0])
-    gram = [[sum((Xi[i][j] * Xi[l][j] for j in range(dd)), flint.fmpq(0)) for l in range(n)] for i in range(n)]
-    S = [[flint.fmpq(0)] * n for _ in range(n)]
-    for k in range(K):
-        act = np.nonzero(mask[:, k])[0]
-        if act.size == 0:
-            continue
-        ak = [q_(x) for x in a[k]]
-        inv_s = 1 / (cq - q_(na2[k]) / cq)
-        v = q_(Fraction(net.v[k]))
-        q = [q_(Z[i, k]) + v * sum((Xi[i][j] * ak[j] for j in range(dd)), flint.fmpq(0)) / cq for i in act]
-        v2c = v * v / cq
-        for ii, i in enumerate(act):
-            qi = q[ii] * inv_s
-            row = S[i]
-            for jj, j in enumerate(act):
-                row[j] += qi * q[jj] + v2c * gram[i][j]
-    Sm = flint.fmpq_mat([[(x + 1 / cq) / nq for x in row] for row in S])  # = (1/n) J M^-1 J^T
-    # S = I - Sm >= 0  <=>  1*I - Sm >= 0: the alternation criterion with c = 1 on A = Sm
-    psd, _ = psd_from_charpoly(flint.fmpq_poly(Sm.charpoly()), Fraction(1), n)
-    return psd, None, ("M = cI - B > 0 and the exact Schur complement S = I - J M^-1 J^T/n is "
-                       + ("PSD" if psd else "NOT PSD") + " (exact charpoly of the n x n matrix S)")
+    stable, detail = r
+    lower = None
+    c2 = Fraction(c) ** 2
+    if Fraction(int(sch.max_na2.p), int(sch.max_na2.q)) > c2:
+        lower = sqrt_bounds(Fraction(int(sch.max_na2.p), int(sch.max_na2.q)), 64)[0]
+    return stable, lower, detail

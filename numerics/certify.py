@@ -211,22 +211,33 @@ def _float_lanczos(net, data):
 
 
 def _schur(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress) -> StabilityCertificate:
-    from numerics._structured_cert import exact_schur_certificate
+    from numerics._exact_schur import ExactSchur, exact_enclosure, exact_schur_decision
 
-    r = exact_schur_certificate(net, data, c)
+    sch = ExactSchur(net, data)  # raises KinkError
+    r = exact_schur_decision(net, data, c, sch)
     if r is None:  # M singular: only the dense charpoly decides
         if progress:
             progress("schur: some ||a_k|| = 2/eta exactly; falling back to the dense charpoly")
         return _dense(net, data, c, bits)
-    stable, lower, detail = r
+    stable, detail = r
     est, vec, why = _float_lanczos(net, data)
-    rq = None if vec is None else _exact_rayleigh(net, data, vec)  # certified lower bound (exact)
-    if rq is not None and (lower is None or rq > lower):
-        lower = rq
-    detail += ("; lower bound: exact Rayleigh quotient of the rationalised Lanczos vector" if rq is not None
-               else f"; no Lanczos lower bound: {why or 'zero vector'}")
-    return StabilityCertificate(lower, c if stable else None, c, stable, True, "schur-exact",
-                                detail, net.num_params, None, None, est)
+    upper = c if stable else None
+    enc = None
+    if est is not None:
+        if progress:
+            progress("schur: certified enclosure of lambda_max (exact decisions at both ends)")
+        enc = exact_enclosure(net, data, est, bits, sch)
+    if enc is not None:
+        lower, hi = enc
+        upper = hi if upper is None else min(upper, hi)
+        detail += (f"; lambda_max in ({float(lower):.17g}, {float(hi):.17g}] by exact Schur decisions at both "
+                   "ends")
+    else:  # no float hint, or a decision met a singular M(t): a certified lower bound only
+        lower = None if vec is None else _exact_rayleigh(net, data, vec)
+        detail += ("; lower bound: exact Rayleigh quotient of the rationalised Lanczos vector" if lower is not None
+                   else f"; no Lanczos lower bound: {why or 'zero vector'}")
+    return StabilityCertificate(lower, upper, c, stable, True, "schur-exact", detail, net.num_params,
+                                None, None, est)
 
 
 def _input_bits(net: ReluNetwork, data: Dataset) -> int:
