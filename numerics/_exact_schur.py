@@ -121,31 +121,37 @@ class ExactSchur:
     """t-independent exact data of the reduction (computed once per network and data set)."""
 
     def __init__(self, net, data):
-        from numerics.hessian import KinkError, find_kinks, preactivations, residual_vectors
+        from numerics.hessian import KinkError
 
-        kinks = find_kinks(net, data.X)
-        if kinks:
-            raise KinkError(kinks)
         n, K, d = data.n, net.K, net.d
         self.n, self.K = n, K
-        a = residual_vectors(net, data)  # (K, d+1) Fractions
-        A = flint.fmpq_mat([[_q(x) for x in row] for row in a])
-        self.na2 = [sum((x * x for x in (A[k, j] for j in range(d + 1))), flint.fmpq(0)) for k in range(K)]
-        Z = preactivations(net, data.X)
-        self.mask = np.asarray(Z > 0, dtype=bool)
         Xi = flint.fmpq_mat([[_q(x) for x in row] + [flint.fmpq(-1)] for row in data.X])
-        self.Zq = [[_q(Z[i, k]) if self.mask[i, k] else flint.fmpq(0) for k in range(K)] for i in range(n)]
-        self.P = (Xi * A.transpose()).tolist()  # xi_i . a_k
+        Wb = flint.fmpq_mat([[_q(x) for x in row] + [_q(bk)] for row, bk in zip(net.W, net.b)])
+        Z = (Xi * Wb.transpose()).tolist()  # z_ik = w_k.x_i - b_k, exact
+        kinks = [(i, k) for i in range(n) for k in range(K) if Z[i][k] == 0]
+        if kinks:
+            raise KinkError(kinks)
+        self.mask = np.array([[z > 0 for z in row] for row in Z], dtype=bool).reshape(n, K)
+        zero = flint.fmpq(0)
+        self.Zq = [[z if z > 0 else zero for z in row] for row in Z]
         self.v = [_q(x) for x in net.v]
-        Dm = flint.fmpq_mat([[flint.fmpq(1) if self.mask[i, k] else flint.fmpq(0) for k in range(K)]
-                             for i in range(n)])
-        DV2 = flint.fmpq_mat([[self.v[k] * self.v[k] if self.mask[i, k] else flint.fmpq(0) for k in range(K)]
+        beta = _q(net.beta)
+        nq = flint.fmpq(n)
+        # residuals r_i = f(x_i) - y_i and a_k = (1/n) sum_i r_i 1[z_ik > 0] xi_i (one flint product)
+        r = [sum((zq * vk for zq, vk in zip(row, self.v)), zero) + beta - _q(yi) for row, yi in zip(self.Zq, data.y)]
+        Dr = flint.fmpq_mat([[r[i] / nq if self.mask[i, k] else zero for k in range(K)] for i in range(n)])
+        A = Dr.transpose() * Xi  # (K, d+1)
+        Al = A.tolist()
+        self.na2 = [sum((x * x for x in row), zero) for row in Al]
+        self.P = (Xi * A.transpose()).tolist()  # xi_i . a_k
+        Dm = flint.fmpq_mat([[flint.fmpq(1) if self.mask[i, k] else zero for k in range(K)] for i in range(n)])
+        DV2 = flint.fmpq_mat([[self.v[k] * self.v[k] if self.mask[i, k] else zero for k in range(K)]
                               for i in range(n)])
         G = (Xi * Xi.transpose()).tolist()
         P2 = (DV2 * Dm.transpose()).tolist()
         # (Xi Xi^T) o (D V^2 D^T) + 1 1^T: the part of n S that scales with 1/t
         self.T2 = [[G[i][j] * P2[i][j] + 1 for j in range(n)] for i in range(n)]
-        self.max_na2 = max(self.na2) if K else flint.fmpq(0)
+        self.max_na2 = max(self.na2) if K else zero
 
     def decide(self, t) -> bool | None:
         """Exact answer to lambda_max(H) <= t: True / False, or None when M(t) is singular (some ||a_k|| = t).
