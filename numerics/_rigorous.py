@@ -141,15 +141,27 @@ def sqrt_up(x: float) -> float:
     return _up(math.sqrt(x), 1)
 
 
-def cholesky_lapack(B: np.ndarray):
+def cholesky_lapack(B: np.ndarray, overwrite: bool = False):
     """Return the upper Cholesky factor R (B = R^T R) by ONE LAPACK ``dpotrf`` call, or None if it fails.
 
-    Only the upper triangle of ``B`` is read; ``B`` is not modified.  Failure means LAPACK met a pivot
+    Only the upper triangle of ``B`` is read; ``B`` is not modified unless ``overwrite`` (then, for a
+    C-contiguous float64 B, R is B's memory and its strict lower triangle is left as it was).  Failure means LAPACK met a pivot
     that is not > 0 (or NaN), or the factor is not finite (overflow).
+
+    >>> cholesky_lapack(np.array([[4.0, 2.0], [2.0, 2.0]])).tolist(), cholesky_lapack(-np.eye(2))
+    ([[2.0, 1.0], [0.0, 1.0]], None)
     """
     from scipy.linalg.lapack import dpotrf
 
-    R, info = dpotrf(np.asarray(B, dtype=np.float64), lower=0, clean=1, overwrite_a=0)
+    B = np.asarray(B, dtype=np.float64)
+    if overwrite and B.flags.c_contiguous:
+        # the transpose of a C-contiguous array is Fortran-contiguous: LAPACK works in place on it,
+        # and the upper triangle of B is the lower triangle of B^T
+        L, info = dpotrf(B.T, lower=1, clean=0, overwrite_a=1)
+        if info != 0 or not np.isfinite(L).all():
+            return None
+        return L.T  # upper triangle: R; strict lower triangle: what B held there (not zeroed)
+    R, info = dpotrf(B, lower=0, clean=1, overwrite_a=int(overwrite))
     if info != 0 or not np.isfinite(R).all():
         return None
     return R
@@ -208,10 +220,11 @@ def psd_by_shifted_cholesky(M: np.ndarray, err: float, alpha: float | None = Non
         alpha = 1.01 * a_priori + 4 * U * (max_abs_diag + a_priori) + TINY
     B = M.copy()
     B[np.diag_indices(n)] = diag - alpha
-    bdiag = B.diagonal()
-    R = cholesky_lapack(B)
+    bdiag = B.diagonal().copy()
+    R = cholesky_lapack(B, overwrite=True)  # B is our copy
     if R is None:
         return False, None
+    del R
     trace_B = float(_up(float(bdiag.sum()) + U * float(np.abs(bdiag).sum()) * (n + 2), n + 2))
     chol_err = cholesky_error_bound(n, trace_B, float(bdiag.max()))
     shift_err = float(_up(U * (max_abs_diag + alpha), 3))  # |fl(m_ii - alpha) - (m_ii - alpha)|
