@@ -10,6 +10,7 @@
    the previous top eigenvector, ncv=4, tol 1e-4).  All three are Rayleigh quotients: lower bounds.
 
 Usage: python benchmarks/bench_trainer.py [--threads T] [--steps S] [--repeats R] [--small]
+(threads: by default the tool's choice, numerics.threads; the settings and load average are printed)
 (--small: d=5, n=128, width 512, for a quick look).  Timings on a shared machine are noisy: the two
 sides of each ratio are interleaved (A B A B ...) and the median of the repeats is reported.
 """
@@ -43,12 +44,16 @@ def _autograd_loop(d, K, X, y, eta):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (sweep workers use 1)")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="BLAS/torch threads (default: the tool's default, numerics.threads: $NSC_THREADS, "
+                         "else the idle cores; sweep workers use 1)")
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--small", action="store_true")
     args = ap.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    from numerics.threads import apply_threads, describe
+
+    args.threads = apply_threads(args.threads)  # BLAS pools via threadpoolctl and torch.set_num_threads
     d, n, K = (5, 128, 512) if args.small else (10, 512, 2048)
     eta = 0.9
     task = make_task(d, n, 1.0, seed=0)
@@ -68,7 +73,7 @@ def main(argv=None) -> int:
                 fn()
             acc.append(time.perf_counter() - s)
     a, b = statistics.median(t_ours), statistics.median(t_theirs)
-    print(f"# size d={d} n={n} width={K} (P={K * (d + 2) + 1}), float64, torch threads={args.threads}")
+    print(f"# size d={d} n={n} width={K} (P={K * (d + 2) + 1}), float64; {describe()}")
     print(f"trainer (analytic gradient)  : {args.steps / a:8.1f} steps/s")
     print(f"nn.Module + autograd + SGD   : {args.steps / b:8.1f} steps/s")
     print(f"speed-up ratio               : {b / a:8.2f}x   (goal >= 1.5x)")
@@ -111,6 +116,7 @@ def main(argv=None) -> int:
     print(f"tracking overhead at 1/100   : {100 * cold / s100:8.1f} % (Lanczos)   {100 * hot / s100:6.1f} % "
           f"(warm, sharpness_method='warm')   {100 * hot_l / s100:6.1f} % (sharpness_method='warm-lanczos')"
           f"   (goal <= 25%)")
+    print(f"# settings at the end: {describe()}")
     return 0
 
 

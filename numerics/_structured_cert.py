@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from numerics._rigorous import U, Ball, _up, gamma, psd_by_shifted_cholesky, sqrt_up
+from numerics._rigorous import TINY, U, Ball, _up, gamma, psd_by_shifted_cholesky, sqrt_up
 
 
 def _ball(a) -> Ball:
@@ -166,6 +166,45 @@ def _hadamard_part(parts: StructuredParts):
     return parts._had
 
 
+def _g_block(parts: StructuredParts, k0: int, k1: int, vc: Ball, sq: Ball):
+    """Columns k0:k1 of G = D o (Z + (Xi a^T) diag(v/c)) diag(s^-1/2) in float, and an upper bound of
+    ||G_true - G||_F^2 over those columns (fused form of the ball rules of numerics._rigorous).
+
+    p = fl(Xi a^T): |p_true - p| <= gamma_{d+1} |Xi||a|^T + |Xi| a_rad^T + Xi_rad (|a| + a_rad)^T;
+    Q = fl(z + fl(vc p)): |Q_true - Q| <= z_rad + |vc| p_rad + vc_rad (|p| + p_rad) + 2u(|vc p| + |Q|);
+    G = fl(sq Q): |G_true - G| <= sq_rad (|Q| + Q_rad) + sq |Q_true - Q| + 2u|G|.
+    Each bound is a nonnegative expression of at most ~20 roundings, so the float sum of squares,
+    inflated as in numerics._rigorous._up, bounds the exact one.
+    """
+    Xi = parts.Xi
+    m = Xi.mid.shape[1]
+    am, ar = parts.a.mid[k0:k1], parts.a.rad[k0:k1]
+    pm = Xi.mid @ am.T  # (n, kb)
+    if Xi.rad.any():
+        prad = np.hstack([np.abs(Xi.mid), Xi.rad]) @ np.hstack([gamma(m) * np.abs(am) + ar, np.abs(am) + ar]).T
+    else:
+        prad = np.abs(Xi.mid) @ (gamma(m) * np.abs(am) + ar).T
+    prad *= 1.0 + 2 * (m + 8) * U
+    prad += TINY
+    vm, vr = vc.mid[None, k0:k1], vc.rad[None, k0:k1]
+    t = pm * vm
+    Qm = parts.Z.mid[:, k0:k1] + t  # Z.mid is zero where the neuron is inactive
+    Qr = prad * (np.abs(vm) + vr)
+    Qr += np.abs(pm) * vr
+    Qr += 2 * U * (np.abs(t) + np.abs(Qm))
+    Qr += parts.Z.rad[:, k0:k1]
+    sm, sr = sq.mid[None, k0:k1], sq.rad[None, k0:k1]
+    Db = parts.D[:, k0:k1]
+    Gm = Qm * sm
+    Gm *= Db
+    Gr = sr * (np.abs(Qm) + Qr)
+    Gr += sm * Qr
+    Gr *= Db
+    Gr += 2 * U * np.abs(Gm)
+    n, kb = Gm.shape
+    return Gm, float(_up(float((Gr * Gr).sum()), n * kb + 60))
+
+
 def schur_midpoint(parts: StructuredParts, c: Fraction):
     """Return (S, err, inv_s): a float n x n matrix S (upper triangle valid) and a float err with
     ||S_true - S||_2 <= err, where S_true = I - J M^{-1} J^T / n, M = cI - B (requires certified M > 0).
@@ -190,15 +229,10 @@ def schur_midpoint(parts: StructuredParts, c: Fraction):
     step = _block_cols(n, K)
     for k0 in range(0, K, step):
         k1 = min(K, k0 + step)
-        a_b = Ball(parts.a.mid[k0:k1].T, parts.a.rad[k0:k1].T)
-        p = parts.Xi @ a_b  # (n, kb): xi_i . a_k
-        Zb = Ball(parts.Z.mid[:, k0:k1], parts.Z.rad[:, k0:k1])
-        Q = Zb + p * Ball(vc.mid[None, k0:k1], vc.rad[None, k0:k1])
-        Db = parts.D[:, k0:k1]
-        G = Ball(Q.mid * Db, Q.rad * Db) * Ball(sq.mid[None, k0:k1], sq.rad[None, k0:k1])
-        _syrk_upper(G.mid, C1)
-        g2 += float((G.mid * G.mid).sum())
-        gr2 += float((G.rad * G.rad).sum())
+        Gm, gr2_block = _g_block(parts, k0, k1, vc, sq)
+        _syrk_upper(Gm, C1)
+        g2 += float((Gm * Gm).sum())
+        gr2 += gr2_block
     had = _hadamard_part(parts)
     ni = 1.0 / n
     # S = fl(I - fl(fl(fl(C1 + fl(T2 * ci)) + ci) * ni)), row block by row block, in place in C1
