@@ -58,7 +58,7 @@ class LambdaEstimate:
 def lambda_max_estimate_detail(net: ReluNetwork, data: Dataset, method: str = "lanczos",
                                tol: float = 1e-10, maxiter: int | None = None,
                                seed: int = 0, v0: np.ndarray | None = None,
-                               ncv: int | None = None) -> LambdaEstimate:
+                               ncv: int | None = None, device: str | None = None) -> LambdaEstimate:
     """Return a :class:`LambdaEstimate` of lambda_max(grad^2 L) (Prop. 2.1's quantity); an ESTIMATE.
 
     Args:
@@ -71,13 +71,21 @@ def lambda_max_estimate_detail(net: ReluNetwork, data: Dataset, method: str = "l
             one).  Only the cost changes: the result is still a Rayleigh quotient, a lower bound.
         ncv: Lanczos basis size (eigsh's ``ncv``; default scipy's, min(P, 20)); a small one (e.g. 6)
             with a warm ``v0`` stops after about ncv HVPs when the start is already good.
+        device: None (numpy HVP) or a torch device name ("cpu" tested; "cuda" untested) for the HVP
+            (numerics.device.torch_hvp_operator); the Lanczos/power iteration itself stays in numpy.
 
     >>> net = ReluNetwork.from_float([[1.0]], [0.0], [1.0], 0.0)
     >>> e = lambda_max_estimate_detail(net, Dataset.from_float([[2.0]], [1.0]))
     >>> e.certified, round(e.value, 6)
     (False, 12.041646)
     """
-    A = hessian_operator(net, data)
+    if device is None:
+        A = hessian_operator(net, data)
+    else:
+        from numerics.device import torch_hvp_operator
+
+        op = torch_hvp_operator(net, data, device)
+        A = LinearOperator((net.num_params,) * 2, matvec=op, rmatvec=op, dtype=np.float64)
     P = A.shape[0]
     count = [0]
 
@@ -190,6 +198,8 @@ def main(argv=None) -> int:
     ap.add_argument("--eta", type=float, default=None, help="step size: also compare with 2/eta")
     ap.add_argument("--tol", type=float, default=1e-10)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--device", default=None,
+                    help="torch device for the HVP (default numpy on the CPU; 'cpu' tested, 'cuda' untested)")
     add_reading_options(ap)
     from numerics.threads import add_threads_argument
 
@@ -212,19 +222,21 @@ def main(argv=None) -> int:
         if net.d != data.d:
             raise InputError(f"network has input dimension {net.d} but data have dimension {data.d}")
         print(f"estimating lambda_max: P={net.num_params}, n={data.n} ({args.method})", file=sys.stderr)
+        device = None
+        if args.device is not None:
+            from numerics.device import resolve_device
+
+            device = resolve_device(args.device)
         try:
             nf, df = net.as_float(), data.as_float()
         except OverflowError as exc:  # an exact value beyond float64's range
             raise FloatingPointError(str(exc)) from None
         with np.errstate(over="raise", invalid="raise"):  # an overflowed estimate would be meaningless
-            e = lambda_max_estimate_detail(nf, df, method=args.method, tol=args.tol)
+            e = lambda_max_estimate_detail(nf, df, method=args.method, tol=args.tol, device=device)
     except FloatingPointError as exc:
         print(f"no estimate: float64 overflows at these magnitudes ({exc}); numerics.certify works exactly",
               file=sys.stderr)
         return 3
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except KinkError as exc:  # raised on the float64 copy: say whether the exact point is on a kink too
         from numerics.hessian import find_kinks
 
@@ -232,6 +244,9 @@ def main(argv=None) -> int:
         print("error: not twice differentiable: " + (f"{exc}" if exact else "the float64 copy of the point "
               "lies on a kink (the exact point does not); use numerics.certify, which works exactly"),
               file=sys.stderr)
+        return 2
+    except (InputError, ValueError) as exc:  # incl. an unknown or unavailable --device
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     res = {"lambda_max_estimate": e.value, "certified": False, "kind": "estimate (lower bound)",
            "method": e.method, "hvps": e.matvecs, "converged": e.converged, "num_params": net.num_params}

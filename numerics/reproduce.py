@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -53,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     from numerics.threads import add_threads_argument
 
     add_threads_argument(p)
+    p.add_argument("--device", default=None,
+                   help="torch device for the training runs (default $NSC_DEVICE, else cpu; cuda is untested)")
     add_common(p, {0: "runs finished and summaries written"})
     return p
 
@@ -65,6 +68,11 @@ def main(argv=None) -> int:
 
     try:
         apply_threads(args.threads)
+        if args.device is not None:
+            from numerics.device import ENV_VAR as DEVICE_VAR
+            from numerics.device import resolve_device
+
+            os.environ[DEVICE_VAR] = resolve_device(args.device)  # read by every run, workers included
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

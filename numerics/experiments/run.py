@@ -45,13 +45,16 @@ def run_one(config: dict) -> dict:
         raise ValueError(f"unknown config fields {sorted(unknown)}")
     d, n, K = int(cfg["d"]), int(cfg["n"]), int(cfg["width"])
     task = make_task(d, n, float(cfg["sigma"]), int(cfg["seed"]), cfg["target"], int(cfg["n_test"]))
-    X, y = torch.from_numpy(task.X), torch.from_numpy(task.y)
-    f0 = torch.from_numpy(task.f0_train)
-    Xt, f0t = torch.from_numpy(task.X_test), torch.from_numpy(task.f0_test)
-    p = init_params(d, K, int(cfg["seed"]))
+    from numerics.device import resolve_device
+
+    dev = resolve_device(None)  # $NSC_DEVICE (set by reproduce --device) or the CPU
+    X, y = torch.from_numpy(task.X).to(dev), torch.from_numpy(task.y).to(dev)
+    f0 = torch.from_numpy(task.f0_train).to(dev)
+    Xt, f0t = torch.from_numpy(task.X_test).to(dev), torch.from_numpy(task.f0_test).to(dev)
+    p = init_params(d, K, int(cfg["seed"]), device=dev)
     act, eta, wd = cfg["activation"], float(cfg["eta"]), float(cfg["weight_decay"])
     clip = None if cfg["clip"] is None else float(cfg["clip"])
-    work = Workspace(n, K, d)
+    work = Workspace(n, K, d, device=dev)
     relu = act == "relu"
 
     hist = {k: [] for k in ("step", "loss", "train_mse", "test_mse", "active_neurons", "grad_norm")}

@@ -42,7 +42,7 @@ def neuron_stats(p: Params, X: torch.Tensor):
     Z = torch.addmm(-p.b, X, p.W.T)
     frac = (Z > 0).sum(dim=0).to(torch.float64) / X.shape[0]
     norm = p.v.abs() * torch.linalg.vector_norm(p.W, dim=1)
-    return frac.numpy().copy(), norm.numpy().copy()
+    return frac.cpu().numpy().copy(), norm.detach().cpu().numpy().copy()
 
 
 def mse_vs_target(p: Params, X: torch.Tensor, f0: torch.Tensor, activation: str = "relu") -> float:

@@ -48,14 +48,16 @@ class Params:
 
     def numpy(self):
         """Return (W, b, v, beta) as float64 numpy arrays / float."""
-        return (self.W.numpy().copy(), self.b.numpy().copy(), self.v.numpy().copy(), float(self.beta))
+        return tuple(t.detach().cpu().numpy().copy() for t in (self.W, self.b, self.v)) + (float(self.beta),)
 
 
-def init_params(d: int, width: int, seed: int) -> Params:
+def init_params(d: int, width: int, seed: int, device=None) -> Params:
     """Return Kaiming-initialised parameters (float64) for input dimension d and K = width neurons.
 
     W_kj ~ N(0, 2/d) (Kaiming normal, fan-in, ReLU gain); b_k ~ U(-1/sqrt(d), 1/sqrt(d)) (torch's
     default bias init); v_k ~ N(0, 1/K) (Kaiming normal, fan-in K, linear gain); beta = 0.
+    Drawn on the CPU (the same numbers for a seed on every device), then moved to ``device``
+    (numerics.device; default the CPU).
 
     >>> p = init_params(3, 5, seed=0)
     >>> tuple(p.W.shape), tuple(p.v.shape), p.W.dtype
@@ -67,7 +69,8 @@ def init_params(d: int, width: int, seed: int) -> Params:
     W = torch.randn(width, d, generator=g, dtype=DTYPE) * math.sqrt(2.0 / d)
     b = (torch.rand(width, generator=g, dtype=DTYPE) * 2 - 1) / math.sqrt(d)
     v = torch.randn(width, generator=g, dtype=DTYPE) / math.sqrt(width)
-    return Params(W, b, v, torch.zeros((), dtype=DTYPE))
+    p = Params(W, b, v, torch.zeros((), dtype=DTYPE))
+    return p if device is None else Params(*(t.to(device) for t in p.tensors()))
 
 
 def _act(Z: torch.Tensor, activation: str):
@@ -98,10 +101,10 @@ def forward(p: Params, X: torch.Tensor, activation: str = "relu") -> torch.Tenso
 class Workspace:
     """Preallocated (n,K) buffers: fresh 8 MB temporaries per step cost page faults that dominate."""
 
-    def __init__(self, n: int, K: int, d: int):
-        self.Z = torch.empty(n, K, dtype=DTYPE)
-        self.D = torch.empty(n, K, dtype=DTYPE)
-        self.G = torch.empty(d + 1, K, dtype=DTYPE)
+    def __init__(self, n: int, K: int, d: int, device=None):
+        self.Z = torch.empty(n, K, dtype=DTYPE, device=device)
+        self.D = torch.empty(n, K, dtype=DTYPE, device=device)
+        self.G = torch.empty(d + 1, K, dtype=DTYPE, device=device)
 
     def fits(self, n: int, K: int, d: int) -> bool:
         """Return True if the buffers have the shapes for (n, K, d)."""
