@@ -206,7 +206,13 @@ def gauss_newton_lambda_estimate(net, X) -> float:
     C *= Xf @ Xf.T + 1.0
     G += C
     G += 1.0
-    w = scipy.linalg.eigh(G, lower=False, eigvals_only=True, subset_by_index=[n - 1, n - 1])
+    if n <= 64:
+        w = scipy.linalg.eigh(G, lower=False, eigvals_only=True, subset_by_index=[n - 1, n - 1])
+        return float(w[0]) / n
+    from scipy.sparse.linalg import eigsh
+
+    G += np.triu(G, 1).T  # the lower triangle was zero: now G is the full symmetric Gram matrix
+    w = eigsh(G, k=1, which="LA", tol=1e-10, v0=np.ones(n), return_eigenvectors=False)
     return float(w[0]) / n
 
 
