@@ -226,15 +226,15 @@ def _upper_witness(ne, nd, mask, a, a_sq, t: Fraction, parts_box):
                 "L": [[encode_number(Fraction(int(L[i][j].p), int(L[i][j].q))) for j in range(i)]
                       for i in range(nd.n)],
                 "D": [encode_number(Fraction(int(x.p), int(x.q))) for x in D]}
-    from numerics._structured_cert import StructuredParts, _m_positive, _schur_matrix
+    from numerics._structured_cert import StructuredParts, _m_positive, schur_midpoint
 
     if not parts_box:
         parts_box.append(StructuredParts(ne, nd))
     parts = parts_box[0]
     if not _m_positive(parts, t):
         return None
-    S, _ = _schur_matrix(parts, t)
-    Ssym = 0.5 * (S.mid + S.mid.T)
+    S, err_S, _ = schur_midpoint(parts, t)  # upper triangle; ||S_true - S||_2 <= err_S
+    Ssym = np.triu(S) + np.triu(S, 1).T
     lam = float(np.linalg.eigvalsh(Ssym)[0])
     if not lam > 1e-10 * max(1.0, float(np.abs(Ssym).max())):  # too tight for a float factor
         return None
@@ -244,7 +244,7 @@ def _upper_witness(ne, nd, mask, a, a_sq, t: Fraction, parts_box):
     except np.linalg.LinAlgError:
         return None
     # float estimate of the checker's test |S - alpha I - R R^T|_F < alpha (the checker decides)
-    err = np.linalg.norm(Ssym - alpha * np.eye(nd.n) - R @ R.T) + np.linalg.norm(S.rad)
+    err = np.linalg.norm(Ssym - alpha * np.eye(nd.n) - R @ R.T) + np.sqrt(nd.n) * err_S
     if not err < 0.5 * alpha:
         return None
     return {"type": "schur-factor", "t": encode_number(t), "alpha": float(alpha).hex(),

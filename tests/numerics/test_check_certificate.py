@@ -389,7 +389,7 @@ def test_ball_products_enclose_the_exact_products(m, k, n, scale, seed):
 
 def test_float_factor_cannot_certify_a_bound_below_lambda_max(docs):
     """At t just below lambda_max (S(t) has a tiny negative eigenvalue) no shifted float factor is accepted."""
-    from numerics._structured_cert import StructuredParts, _schur_matrix
+    from numerics._structured_cert import StructuredParts, schur_midpoint
 
     doc = docs["factor"]
     N = cc.Net(doc["problem"])
@@ -404,8 +404,8 @@ def test_float_factor_cannot_certify_a_bound_below_lambda_max(docs):
                               cc.num(doc["problem"]["network"]["beta"])])
     data = Dataset.exact([[cc.num(x) for x in r] for r in doc["problem"]["data"]["X"]],
                          [cc.num(x) for x in doc["problem"]["data"]["y"]])
-    S = _schur_matrix(StructuredParts(net, data), t)[0].mid
-    S = 0.5 * (S + S.T)
+    S = schur_midpoint(StructuredParts(net, data), t)[0]
+    S = np.triu(S) + np.triu(S, 1).T
     lam = np.linalg.eigvalsh(S)[0]
     tried = 0
     for shift in (1e-16, 1e-14, 1e-12, 1e-10):
