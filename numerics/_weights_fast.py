@@ -222,7 +222,7 @@ def certify_extras(net, data, lambda_max=None, R=1) -> dict:
     Returns vg_norm (midpoint), vg_norm_lower / vg_norm_upper (rigorous enclosure of |f|_{V_g}),
     term_a_margin = lambda_max(J^T J/n) - 1 - 2|f|_{V_g} (ESTIMATE: float Gauss-Newton lambda_max) and
     theorem_3_2_margin = lambda_max/2 - 1/2 + (R+1) sqrt(2L) - |f|_{V_g} (ESTIMATE; ``lambda_max`` of the
-    half-mse Hessian, L the half-mse loss), the same definitions as numerics.weights.term_a_margin and
+    half-mse Hessian, estimated by power iteration when None; L the half-mse loss), the same definitions as numerics.weights.term_a_margin and
     theorem_3_2_margin.
 
     >>> from numerics.network import ReluNetwork, Dataset
@@ -242,7 +242,10 @@ def certify_extras(net, data, lambda_max=None, R=1) -> dict:
     f = np.maximum(Xf @ np.asarray(nf.W, dtype=np.float64).T - np.asarray(nf.b, dtype=np.float64), 0.0) \
         @ np.asarray(nf.v, dtype=np.float64) + float(nf.beta)
     L = float(np.mean((f - y) ** 2)) / 2
-    if lambda_max is not None:
-        out["theorem_3_2_margin"] = (float(lambda_max) / 2 - 0.5 + (float(to_fraction(R)) + 1)
-                                     * math.sqrt(2 * L) - vg)
+    if lambda_max is None:  # no estimate at hand: power iteration on the analytic HVP (an ESTIMATE)
+        from numerics.estimate import lambda_max_estimate
+
+        lambda_max = lambda_max_estimate(nf, df, method="power", tol=1e-9)
+    out["theorem_3_2_margin"] = (float(lambda_max) / 2 - 0.5 + (float(to_fraction(R)) + 1)
+                                 * math.sqrt(2 * L) - vg)
     return out
