@@ -281,6 +281,8 @@ def _float_screen(net: ReluNetwork, data: Dataset, c: Fraction) -> str | None:
         return f"2/eta = {_sci(c)} is outside [2^-96, 2^96]"
     for name, arr in (("W", net.W), ("b", net.b), ("v", net.v), ("beta", np.array([net.beta], dtype=object)),
                       ("X", data.X), ("y", data.y)):
+        if isinstance(arr, np.ndarray) and arr.dtype == np.float64:  # one vectorised comparison (exact)
+            arr = arr[np.abs(arr) > float(hi)] if arr.size else arr  # 2^96 is a float: no rounding
         for q in arr.flat:
             if abs(q) > hi:
                 return f"an entry of {name} ({_sci(Fraction(q))}) exceeds 2^96 in magnitude"
