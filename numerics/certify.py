@@ -16,6 +16,10 @@ proofs_notes/stability_certificates.md.
 CLI::
 
     python -m numerics.certify --network NET --data DATA --eta ETA [--json] [--method auto|dense|schur|structured]
+        [--loss half-mse|mse]
+
+With ``--loss mse`` (torch's nn.MSELoss, L = (1/n) sum r^2) eta is torch's lr and lambda_max is that of
+grad^2 L_mse = 2 H; the decision is the half-mse one at threshold (2/eta)/2 (numerics.loss).
 
 exit 0 certified stable, 1 certified not stable, 2 bad input / not twice differentiable, 3 undecided.
 """
@@ -65,6 +69,7 @@ class StabilityCertificate:
     estimate: float | None = None  # float64 ESTIMATE of lambda_max (a lower bound up to rounding)
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    loss: str = "half-mse"  # convention of eta and of every lambda_max field (numerics.loss)
 
 
 def _float_or_none(q) -> float | None:
@@ -87,6 +92,21 @@ def _sci(q) -> str:
         return f"{x:.17g}"
     with mpmath.workdps(20):
         return mpmath.nstr(mpmath.mpf(q.numerator) / q.denominator, 17)
+
+
+def _half_mse_view(cert: StabilityCertificate) -> StabilityCertificate:
+    """The same certificate with its lambda's, estimate and threshold in units of H (the half-mse Hessian)."""
+    from dataclasses import replace
+
+    from numerics.loss import convention
+
+    s = convention(cert.loss).hessian_scale
+    if s == 1:
+        return cert
+    return replace(cert, lambda_max_lower=None if cert.lambda_max_lower is None else cert.lambda_max_lower / s,
+                   lambda_max_upper=None if cert.lambda_max_upper is None else cert.lambda_max_upper / s,
+                   two_over_eta=cert.two_over_eta / s, estimate=None if cert.estimate is None else cert.estimate / s,
+                   loss="half-mse")
 
 
 def _exact_eta(eta) -> Fraction:
@@ -306,8 +326,14 @@ def _auto_choice(ne: ReluNetwork, nd: Dataset, c: Fraction) -> tuple[str | None,
 
 
 def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto", bits: int = 40,
-                      progress=None, refine_steps: int = 0) -> StabilityCertificate:
+                      progress=None, refine_steps: int = 0, loss: str = "half-mse") -> StabilityCertificate:
     """Return a StabilityCertificate deciding lambda_max(grad^2 L(theta)) <= 2/eta (Prop. 2.1).
+
+    ``loss`` is the convention of L and eta (numerics.loss): "half-mse" (the theory's, default) or
+    "mse" (torch's nn.MSELoss, grad^2 L = 2 H).  The decision is always made on H, the half-mse
+    Hessian, at the threshold ``half_mse_threshold(eta, loss)``; the returned lambda_max bounds,
+    estimate and two_over_eta are then those of the chosen convention (H's times 2 under "mse"), so
+    "mse" at eta and "half-mse" at 2 eta give the same verdict and the same enclosure of H.
 
     The network and data are converted exactly to rationals (a float is its dyadic value), so the
     certificate speaks about the very point given.  Methods: "dense" (exact charpoly with a certified
@@ -334,9 +360,12 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     >>> certify_stability(net, data, "2.0000000001").stable
     False
     """
+    from numerics.loss import convention, half_mse_threshold
+
     t0 = time.perf_counter()
     eta_q = _exact_eta(eta)
-    c = 2 / eta_q
+    conv = convention(loss)
+    c = half_mse_threshold(eta_q, conv.name)  # the threshold on H (2/eta under half-mse)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     if net.d != data.d:
@@ -376,6 +405,14 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     if "handover" in extra and method is not None:
         cert.detail = f"handed over from structured ({extra['handover']['why']}); {cert.detail}"
     cert.extra.update(extra)
+    if conv.hessian_scale != 1:  # report in the chosen convention: grad^2 L_conv = s H, 2/eta = s c
+        s = conv.hessian_scale
+        cert.lambda_max_lower = None if cert.lambda_max_lower is None else s * cert.lambda_max_lower
+        cert.lambda_max_upper = None if cert.lambda_max_upper is None else s * cert.lambda_max_upper
+        cert.two_over_eta = s * cert.two_over_eta
+        cert.estimate = None if cert.estimate is None else s * cert.estimate
+        cert.detail += f" (decided on the half-mse Hessian H at 2/eta / {s}; bounds reported for {conv.name}: {s} H)"
+    cert.loss = conv.name
     cert.seconds = time.perf_counter() - t0
     return cert
 
@@ -407,6 +444,7 @@ def _report(cert: StabilityCertificate, net, data) -> dict:
         "stable": cert.stable, "certified": cert.certified, "method": cert.method, "detail": cert.detail,
         "num_params": cert.num_params, "multiplicity": cert.multiplicity,
         "lambda_max_estimate": cert.estimate, "seconds": round(cert.seconds, 3),
+        "loss": cert.loss,
     }
     for key in ("auto", "handover"):  # which method ran and why (cost model, magnitudes)
         if key in cert.extra:
@@ -414,8 +452,10 @@ def _report(cert: StabilityCertificate, net, data) -> dict:
     # weighted-variation quantities, computed once (numerics._weights_fast): |f|_Vg as a rigorous ball
     # enclosure [vg_norm_lower, vg_norm_upper]; the margins are float64 ESTIMATES
     from numerics._weights_fast import certify_extras
+    from numerics.loss import convention
 
     lam = cert.estimate if cert.estimate is not None else _f(cert.lambda_max_upper)
+    lam = None if lam is None else lam / convention(cert.loss).hessian_scale  # Thm 3.2 reads H's
     keys = ("vg_norm", "vg_norm_lower", "vg_norm_upper", "term_a_margin", "theorem_3_2_margin")
     try:
         with np.errstate(all="ignore"):
@@ -444,6 +484,9 @@ def main(argv=None) -> int:
     ap.add_argument("--method", default="auto", choices=list(METHODS))
     ap.add_argument("--refine", type=int, default=0, metavar="STEPS",
                     help="structured method: bisection steps tightening the certified upper bound")
+    ap.add_argument("--loss", default="half-mse", choices=["half-mse", "mse"],
+                    help="loss convention of eta and lambda_max: half-mse (theory, default) or mse "
+                         "(torch's nn.MSELoss; eta = torch's lr)")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     ap.add_argument("--certificate-out", metavar="FILE", default=None,
@@ -479,7 +522,7 @@ def main(argv=None) -> int:
         if args.refine < 0:
             raise ValueError("--refine must be >= 0")
         cert = certify_stability(net, data, eta, method=args.method, progress=progress,
-                                 refine_steps=args.refine)
+                                 refine_steps=args.refine, loss=args.loss)
     except KinkError as exc:
         print(f"error: not twice differentiable: {exc}", file=sys.stderr)
         return 2
@@ -491,8 +534,7 @@ def main(argv=None) -> int:
         from numerics.certificate_file import CertificateError, stability_document, write_certificate
 
         try:
-            doc = stability_document(net, data, eta, cert, loss=getattr(args, "loss", "half-mse"),
-                                     progress=progress)
+            doc = stability_document(net, data, eta, _half_mse_view(cert), loss=args.loss, progress=progress)
             rep["certificate_file"] = args.certificate_out
             rep["certificate_file_bytes"] = write_certificate(doc, args.certificate_out)
         except (CertificateError, OSError) as exc:
@@ -503,7 +545,8 @@ def main(argv=None) -> int:
     else:
         status = {True: "STABLE", False: "NOT STABLE", None: "UNDECIDED"}[cert.stable]
         tag = "certified" if cert.certified else "not certified"
-        print(f"{status} ({tag}, method {cert.method}, P = {cert.num_params}, {cert.seconds:.2f} s)")
+        print(f"{status} ({tag}, method {cert.method}, P = {cert.num_params}, {cert.seconds:.2f} s, "
+              f"loss convention {cert.loss})")
         exact_c = rep["two_over_eta"] if len(rep["two_over_eta"]) <= 60 else "(exact value in --json)"
         print(f"  2/eta            = {exact_c} ~ {_sci(cert.two_over_eta)}")
         print(f"  lambda_max lower = {_sci(cert.lambda_max_lower)}  (certified)" if cert.lambda_max_lower

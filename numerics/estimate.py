@@ -163,17 +163,21 @@ def _power(mv, v0, shift, tol, maxiter):
 
 
 def lambda_max_estimate(net: ReluNetwork, data: Dataset, method: str = "lanczos",
-                        return_vector: bool = False, **kwargs):
+                        return_vector: bool = False, loss: str = "half-mse", **kwargs):
     """Return an ESTIMATE (lower bound) of lambda_max(grad^2 L) as a float (and the vector if asked).
 
-    See :func:`lambda_max_estimate_detail` for arguments.  Never a certificate.
+    See :func:`lambda_max_estimate_detail` for arguments.  Never a certificate.  ``loss`` is the
+    convention of L (numerics.loss): under "mse" (torch's nn.MSELoss) the value is 2 lambda_max(H).
 
     >>> net = ReluNetwork.from_float([[1.0]], [5.0], [1.0], 0.0)   # no neuron active: lambda_max = 1
     >>> round(lambda_max_estimate(net, Dataset.from_float([[1.0], [0.5]], [0.0, 0.0])), 12)
     1.0
     """
+    from numerics.loss import convention
+
     e = lambda_max_estimate_detail(net, data, method=method, **kwargs)
-    return (e.value, e.vector) if return_vector else e.value
+    value = convention(loss).hessian_scale * e.value
+    return (value, e.vector) if return_vector else value
 
 
 @guarded("python -m numerics.estimate")
@@ -197,6 +201,8 @@ def main(argv=None) -> int:
     ap.add_argument("--method", choices=["lanczos", "power"], default="lanczos")
     ap.add_argument("--eta", type=float, default=None, help="step size: also compare with 2/eta")
     ap.add_argument("--tol", type=float, default=1e-10)
+    ap.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
+                    help="loss convention of lambda_max and eta (mse: torch's nn.MSELoss, 2x the Hessian)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--device", default=None,
                     help="torch device for the HVP (default numpy on the CPU; 'cpu' tested, 'cuda' untested)")
@@ -214,6 +220,9 @@ def main(argv=None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from numerics.loss import convention
+
+    scale = convention(args.loss).hessian_scale
     try:
         if args.eta is not None and not args.eta > 0:
             raise InputError(f"--eta must be positive, got {args.eta}")
@@ -248,18 +257,22 @@ def main(argv=None) -> int:
     except (InputError, ValueError) as exc:  # incl. an unknown or unavailable --device
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    res = {"lambda_max_estimate": e.value, "certified": False, "kind": "estimate (lower bound)",
-           "method": e.method, "hvps": e.matvecs, "converged": e.converged, "num_params": net.num_params}
+    value = scale * e.value
+    res = {"lambda_max_estimate": value, "certified": False, "kind": "estimate (lower bound)",
+           "method": e.method, "hvps": e.matvecs, "converged": e.converged, "num_params": net.num_params,
+           "loss": args.loss}
     if args.eta is not None:
         res["two_over_eta"] = 2 / args.eta
-        res["estimate_exceeds_two_over_eta"] = e.value > 2 / args.eta
+        res["estimate_exceeds_two_over_eta"] = value > 2 / args.eta
     if args.json:
         print(json.dumps(res))
     else:
-        print(str(e))
+        print(str(e) if scale == 1 else f"lambda_max ~ {value:.10g} (estimate, lower bound; {args.loss} "
+              f"convention = {scale} x the half-mse {e.value:.10g}; {e.method}, {e.matvecs} HVPs)")
+        print(f"loss convention: {convention(args.loss).formula}")
         if args.eta is not None:
             verdict = ("exceeds 2/eta: suggests NOT stable (confirm with numerics.certify)"
-                       if e.value > 2 / args.eta else
+                       if value > 2 / args.eta else
                        "is below 2/eta: says nothing about stability (an estimate is a lower bound)")
             print(f"2/eta = {2 / args.eta:.10g}; the estimate {verdict}")
     return 0

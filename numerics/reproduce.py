@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--core", choices=["all", "lambda", "none"], default="all",
                    help="estimates of each final network in the summary: lambda_max, |f|_Vg and Thm 3.2 "
                         "margin (all), lambda_max only, or none (default: all)")
+    p.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
+                   help="loss convention (default half-mse, the theory's L = (1/2n) sum r^2; mse is torch's "
+                        "nn.MSELoss, eta = torch's lr); mse results go to OUT/NAME-mse/")
     p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -100,14 +103,15 @@ def main(argv=None) -> int:
     summaries = {}
     try:
         for name in names:
-            configs = grid(name, quick=args.quick, epochs=args.epochs)
+            configs = grid(name, quick=args.quick, epochs=args.epochs, loss=args.loss)
+            folder = name if args.loss == "half-mse" else f"{name}-{args.loss}"
             if not args.no_run:
                 stats = run_sweep(configs, run_one, store, experiment=name, workers=workers,
                                   scheduler=args.scheduler, progress=not args.quiet, label=name)
                 print(f"{name}: {stats.computed} runs computed, {stats.skipped} loaded from {store_path}",
                       file=sys.stderr)
             command = "python -m numerics.reproduce " + " ".join(argv if argv is not None else sys.argv[1:])
-            summaries[name] = summarize(name, configs, store, out / name, command=command, quick=args.quick,
+            summaries[folder] = summarize(name, configs, store, out / folder, command=command, quick=args.quick,
                                        core=args.core, progress=not args.quiet)
     except KeyboardInterrupt:
         print("\ninterrupted: finished runs are stored; re-run the same command to resume", file=sys.stderr)

@@ -360,9 +360,9 @@ def _exact_eta(eta) -> Fraction:
     return Fraction(eta)
 
 
-def _certificate(net: ReluNetwork, data: Dataset, eta: Fraction) -> dict:
+def _certificate(net: ReluNetwork, data: Dataset, eta: Fraction, loss: str = "half-mse") -> dict:
     try:
-        cert = certify_stability(net.as_exact(), data.as_exact(), eta)
+        cert = certify_stability(net.as_exact(), data.as_exact(), eta, loss=loss)
     except Exception as exc:  # a refusal (e.g. KinkError) is reported, not fatal, for the dynamics
         return {"certified": False, "detail": f"certify_stability refused: {exc}"}
     return {
@@ -372,6 +372,7 @@ def _certificate(net: ReluNetwork, data: Dataset, eta: Fraction) -> dict:
         "lambda_max_upper": None if cert.lambda_max_upper is None else str(cert.lambda_max_upper),
         "method": cert.method,
         "detail": cert.detail,
+        "loss": cert.loss,
     }
 
 
@@ -390,8 +391,13 @@ def stability_experiment(
     certify: bool = True,
     analysis: LinearAnalysis | None = None,
     progress=None,
+    loss: str = "half-mse",
 ) -> dict:
     """Return the linearised prediction and GD perturbation runs at step ``eta`` (Prop. 2.1).
+
+    ``loss`` (numerics.loss) is the convention of eta and of the reported lambda's: under "mse"
+    (torch's nn.MSELoss) GD at lr eta runs the iterates of half-mse GD at step 2 eta, which is what is
+    simulated; lambda_max, lambda_min and eta_threshold are then reported for grad^2 L_mse = 2 H.
 
     Give ``eta`` or ``eta_factor`` (eta = eta_factor * 2 / lambda_max).  Keys: lambda_max, eta,
     eta_threshold, predicted_rate (= |1 - eta lambda_max|), observed_rate (fit from the smallest
@@ -407,6 +413,13 @@ def stability_experiment(
     """
     if (eta is None) == (eta_factor is None):
         raise ValueError("give exactly one of eta and eta_factor")
+    from numerics.loss import convention
+
+    conv = convention(loss)
+    scale = conv.hessian_scale
+    user_eta_conv = eta
+    if eta is not None and scale != 1:  # the same iterates in the half-mse convention (numerics.loss)
+        eta = _exact_eta(eta) * scale if not isinstance(eta, (float, mpmath.mpf)) else eta * scale
     if analysis is None:
         analysis = linear_analysis(net, data, dps=dps, kind=kind)
     user_eta = eta
@@ -467,7 +480,16 @@ def stability_experiment(
     # The certificate is asked about the step the user gave (e.g. exactly 9/5), or, for a step
     # derived from the estimated lambda_max, about the exact value of the step GD actually used.
     eta_cert = _exact_eta(user_eta if user_eta is not None else eta_k)
-    out["certificate"] = _certificate(net, data, eta_cert) if certify else {"certified": False, "detail": "not requested"}
+    if scale != 1:  # back to the chosen convention: lambda's of s H, steps of 1/s
+        eta_cert = _exact_eta(user_eta_conv) if user_eta_conv is not None else eta_cert / scale
+        for key in ("lambda_max", "lambda_min"):
+            out[key] = None if out[key] is None else scale * out[key]
+        out["eta"] = out["eta"] / scale
+        out["eta_threshold"] = out["eta_threshold"] / scale
+    out["loss"] = conv.name
+    extra = () if conv.name == "half-mse" else (conv.name,)
+    out["certificate"] = (_certificate(net, data, eta_cert, *extra) if certify
+                          else {"certified": False, "detail": "not requested"})
     out["certified"] = out["certificate"]["certified"]
     cert_stable = out["certificate"].get("stable") if out["certified"] else None
     # The point of issue 5: the certified verdict and the observed dynamics must agree.
@@ -748,6 +770,7 @@ def _size(s):
 def _human(r: dict, label: str) -> str:
     lines = [
         f"stability of GD near a minimum ({label}); all numbers below are ESTIMATES unless marked certified",
+        f"  loss convention: {r.get('loss', 'half-mse')} (eta and lambda's in it)",
         f"  parameters P = {r['num_params']}, flat (null) directions = {r['null_dim']}, "
         f"eigen-decomposition: {r['eig_method']}",
         f"  grad L(theta*) = 0 exactly: {r['gradient_exactly_zero']}   (||grad L|| at working precision "
@@ -815,6 +838,8 @@ def main(argv=None) -> int:
                    help="seed for the random direction and the cases (--gd-endpoint: 0 means its default 3)")
     p.add_argument("--n", type=_positive_int, default=12, help="data points for --construction/--interpolating")
     p.add_argument("--no-certify", action="store_true", help="skip numerics.certify")
+    p.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
+                   help="loss convention of eta and lambda (mse: torch's nn.MSELoss; lr eta = half-mse 2 eta)")
     p.add_argument("--polish", action="store_true",
                    help="with --network: polish to a critical point at --dps digits first (Levenberg-Marquardt)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -884,7 +909,7 @@ def _run(p: argparse.ArgumentParser, argv) -> int:
         r = stability_experiment(
             net, data, eta=args.eta, eta_factor=args.eta_factor, dps=args.dps,
             kind="float" if args.float64 else "mpmath", steps=args.steps, sizes=tuple(args.sizes),
-            seed=args.seed, certify=not args.no_certify, progress=progress,
+            seed=args.seed, certify=not args.no_certify, progress=progress, loss=args.loss,
         )
     except KinkError as exc:
         print(f"error: no Hessian at this point (data point on a kink): {exc}".replace("\n", " "), file=sys.stderr)

@@ -55,6 +55,7 @@ __all__ = [
     "theorem_3_2_check",
     "term_a_margin",
     "theorem_3_2_margin",
+    "theorem_3_2_upper",
     "sqrt_bounds",
 ]
 
@@ -673,14 +674,18 @@ def term_a_margin(net: ReluNetwork, data: Dataset, R=1) -> float:
 
 
 def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
-                      rigorous: bool | None = None, weight="empirical") -> InequalityCheck:
+                      rigorous: bool | None = None, weight="empirical", loss: str = "half-mse") -> InequalityCheck:
     """Check Theorem 3.2: |f|_{V_g} <= lambda_max(grad^2 L)/2 - 1/2 + (R+1) sqrt(2 L(theta)).
+
+    In torch's convention (``loss="mse"``, L_mse = 2L, grad^2 L_mse = 2 grad^2 L; numerics.loss) the same
+    inequality reads |f|_{V_g} <= lambda_max(grad^2 L_mse)/4 - 1/2 + (R+1) sqrt(L_mse): a given
+    ``lambda_max`` is then read as that of grad^2 L_mse and divided by 2 before use.
 
     Args:
         lambda_max: None (computed: dense float64 eigvalsh estimate; with ``rigorous``, a rigorous lower
             bound from the exact Rayleigh quotient of the rationalised top eigenvector via exact HVPs,
             and Gershgorin on the exact Hessian when P <= 400), a number (taken as an estimate), or a
-            pair (lo, hi) of rigorous bounds (e.g. from numerics.certify).
+            pair (lo, hi) of rigorous bounds (e.g. from numerics.certify), in convention ``loss``.
         R: data radius (the (R+1) factor and the affine-neuron rule of |f|_{V_g}).
         rigorous: use exact arithmetic (default for exact-kind inputs).
         weight: passed to :func:`vg_norm` (the theorem is about the empirical weight).
@@ -689,16 +694,22 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
     >>> c = theorem_3_2_check(net, Dataset.exact([[1], [0]], [0, 0])); c.holds
     True
     """
-    from numerics.hessian import hessian, loss, quadratic_form
+    from numerics.hessian import hessian, quadratic_form
+    from numerics.hessian import loss as half_mse_loss
+    from numerics.loss import convention
 
+    scale = convention(loss).hessian_scale
+    if lambda_max is not None and scale != 1:
+        lambda_max = (tuple(None if x is None else to_fraction(x) / scale for x in lambda_max)
+                      if isinstance(lambda_max, tuple) else float(lambda_max) / scale)
     if rigorous is None:
         rigorous = net.kind == "exact"
     Rq = to_fraction(R)
     vg = vg_norm(net, data.X, R=Rq, exact=rigorous, weight=weight)
     with np.errstate(all="ignore"):
-        L = loss(net, data)
+        L = half_mse_loss(net, data)
     if isinstance(L, float) and not math.isfinite(L):  # float64 overflow: exact loss if needed, else no estimate
-        Lq = loss(net.as_exact(), data.as_exact()) if rigorous else None
+        Lq = half_mse_loss(net.as_exact(), data.as_exact()) if rigorous else None
     else:
         Lq = to_fraction(L) if not isinstance(L, Fraction) else L
     lam_lo = lam_hi = None
@@ -759,6 +770,28 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
     return InequalityCheck("theorem_3_2", vg.value, rhs, rhs - vg.value, lo, hi, _verdict(lo, hi),
                            certified, "exact Rayleigh quotient / Gershgorin; exact |f|_Vg and sqrt bounds"
                            if certified else "float64 estimate", details)
+
+
+def theorem_3_2_upper(lambda_max_upper, half_mse_loss, R=1, loss: str = "half-mse") -> Fraction:
+    """Return a certified upper bound on |f|_{V_g} from Theorem 3.2: lam/2 - 1/2 + (R+1) sqrt(2 L).
+
+    ``lambda_max_upper`` is a certified upper bound on lambda_max of grad^2 L_conv in convention
+    ``loss`` (numerics.loss; it is divided by the convention's Hessian scale, 2 for "mse"), and
+    ``half_mse_loss`` the exact L = (1/2n) sum r^2.  sqrt is bounded above by :func:`sqrt_bounds`, so
+    the result (an exact Fraction) is >= the theorem's right-hand side.
+
+    >>> theorem_3_2_upper(3, 0) == 1
+    True
+    >>> theorem_3_2_upper(6, 0, loss="mse") == 1
+    True
+    """
+    from numerics.loss import convention
+
+    lam = to_fraction(lambda_max_upper) / convention(loss).hessian_scale
+    Lq, Rq = to_fraction(half_mse_loss), to_fraction(R)
+    if Lq < 0 or Rq < 0:
+        raise ValueError("the loss and R must be >= 0")
+    return lam / 2 - Fraction(1, 2) + (Rq + 1) * sqrt_bounds(2 * Lq)[1]
 
 
 def theorem_3_2_margin(net: ReluNetwork, data: Dataset, lambda_max=None, R=1) -> float:
@@ -824,6 +857,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", required=True)
     ap.add_argument("--R", default="1", help="data radius (exact, e.g. 1 or 3/2)")
     ap.add_argument("--float", action="store_true", help="float64 estimates only (for large networks)")
+    ap.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
+                    help="convention in which Thm 3.2 is printed (mse: torch's nn.MSELoss, L_mse = 2L)")
     ap.add_argument("--json", action="store_true")
     add_reading_options(ap)
     from numerics.threads import add_threads_argument
@@ -861,7 +896,11 @@ def main(argv=None) -> int:
     # JSON bounds are floats rounded outward, so they stay rigorous
     res = {"vg_norm": vg.value, "vg_norm_lower": _down(vg.lower), "vg_norm_upper": _up(vg.upper),
            "vg_norm_certified": vg.certified, "weight": "empirical (reconstructed)",
-           "num_atoms": vg.num_atoms, "num_dropped": vg.num_dropped}
+           "num_atoms": vg.num_atoms, "num_dropped": vg.num_dropped, "loss": args.loss,
+           "theorem_3_2_form": ("|f|_Vg <= lambda_max(grad^2 L)/2 - 1/2 + (R+1) sqrt(2L), L = (1/2n) sum r^2"
+                                if args.loss == "half-mse" else
+                                "|f|_Vg <= lambda_max(grad^2 L_mse)/4 - 1/2 + (R+1) sqrt(L_mse), "
+                                "L_mse = (1/n) sum r^2 (the same inequality)")}
     for c in (ta, t32):
         res[c.name] = {"margin": c.margin, "margin_lower": _down(c.margin_lower),
                        "margin_upper": _up(c.margin_upper), "holds": c.holds, "certified": c.certified,
@@ -873,7 +912,8 @@ def main(argv=None) -> int:
         print(f"|f|_Vg (empirical weight, reconstructed) = {vg.value:.12g}  [{_fmt(vg.lower)}, "
               f"{_fmt(vg.upper)}] ({tag}); {vg.num_atoms} atoms, {vg.num_dropped} neurons dropped as affine")
         for c, what in ((ta, "Term-A  lambda_max(J^T J/n) >= 1 + 2|f|_Vg"),
-                        (t32, "Thm 3.2 |f|_Vg <= lambda_max/2 - 1/2 + (R+1) sqrt(2L)")):
+                        (t32, "Thm 3.2 |f|_Vg <= lambda_max/2 - 1/2 + (R+1) sqrt(2L)" if args.loss == "half-mse"
+                         else "Thm 3.2 |f|_Vg <= lambda_max(grad^2 L_mse)/4 - 1/2 + (R+1) sqrt(L_mse)")):
             verdict = {True: "HOLDS (certified)", False: "VIOLATED (certified)",
                        None: "undecided" if c.certified else "estimate only"}[c.holds]
             print(f"{what}: margin {c.margin:.6g} (estimate), certified range [{_fmt(c.margin_lower)}, "

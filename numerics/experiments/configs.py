@@ -102,10 +102,13 @@ EXPERIMENTS = {
 }
 
 
-def grid(name: str, quick: bool = False, epochs: int | None = None) -> list:
+def grid(name: str, quick: bool = False, epochs: int | None = None, loss: str = "half-mse") -> list:
     """Return the list of run configs of experiment ``name`` (full or quick grid).
 
     ``epochs`` overrides the default epoch count (not for 'lr', whose eta * epochs is fixed).
+    ``loss`` ("half-mse" or "mse", numerics.loss) is the loss convention: the same eta / weight decay /
+    clip numbers are then read as torch's.  Half-mse configs carry no ``loss`` field, so their run keys
+    are those of the runs stored before conventions existed; mse configs carry ``"loss": "mse"``.
 
     >>> len(grid("rates")), len(grid("rates", quick=True))
     (250, 36)
@@ -116,5 +119,9 @@ def grid(name: str, quick: bool = False, epochs: int | None = None) -> list:
         raise ValueError(f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}")
     if epochs is not None and epochs < 1:
         raise ValueError("epochs must be >= 1")
+    from numerics.loss import convention
+
+    conv = convention(loss).name
     e = epochs if epochs is not None else (_QUICK_EPOCHS if quick else EPOCHS.get(name, 10_000))
-    return EXPERIMENTS[name](quick, e)
+    configs = EXPERIMENTS[name](quick, e)
+    return configs if conv == "half-mse" else [dict(c, loss=conv) for c in configs]

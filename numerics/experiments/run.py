@@ -18,6 +18,9 @@ __all__ = ["RUN_DEFAULTS", "run_one"]
 RUN_DEFAULTS = {
     "d": 1, "n": 32, "width": 128, "eta": 0.2, "weight_decay": 0.0, "epochs": 1000, "seed": 0,
     "sigma": 1.0, "activation": "relu", "target": "linear", "n_test": 2000, "clip": 50.0,
+    "loss": "half-mse",       # loss convention (numerics.loss): "half-mse" (theory) or "mse" (torch);
+                              # eta, weight_decay, clip and every lambda_max are read in it.  A config
+                              # without this field is half-mse (so stored runs keep their keys).
     "track_every": 100,       # cheap metrics (loss, MSEs, active neurons) every this many steps
     "sharpness_every": 0,     # lambda_max estimate every this many steps during training (0: never)
     "sharpness_method": "lanczos",  # 'lanczos' (cold, every time) or 'warm' (tracking.SharpnessTracker)
@@ -53,13 +56,16 @@ def run_one(config: dict) -> dict:
     Xt, f0t = torch.from_numpy(task.X_test).to(dev), torch.from_numpy(task.f0_test).to(dev)
     p = init_params(d, K, int(cfg["seed"]), device=dev)
     act, eta, wd = cfg["activation"], float(cfg["eta"]), float(cfg["weight_decay"])
+    from numerics.loss import convention
+
+    conv = convention(cfg["loss"])
     clip = None if cfg["clip"] is None else float(cfg["clip"])
     work = Workspace(n, K, d, device=dev)
     relu = act == "relu"
 
     hist = {k: [] for k in ("step", "loss", "train_mse", "test_mse", "active_neurons", "grad_norm")}
     sharp = {"step": [], "lambda_max_estimate": [], "vg_norm": [], "thm32_margin": []}
-    result = {"diverged": False, "two_over_eta": 2.0 / eta}
+    result = {"diverged": False, "two_over_eta": 2.0 / eta, "loss_convention": conv.name}
     if cfg["store_neurons"]:
         frac0, norm0 = neuron_stats(p, X)
         result["neurons_init"] = {"active_fraction": frac0.tolist(), "weight_norm": norm0.tolist()}
@@ -76,7 +82,7 @@ def run_one(config: dict) -> dict:
     def track_sharpness(step):
         W, b, v, beta = p.numpy()
         with_vg = bool(v_every) and step % v_every == 0
-        m = core_metrics(W, b, v, beta, task.X, task.y, eta, vg=with_vg, tracker=tracker)
+        m = core_metrics(W, b, v, beta, task.X, task.y, eta, vg=with_vg, tracker=tracker, loss=conv.name)
         sharp["step"].append(step)
         for k in ("lambda_max_estimate", "vg_norm", "thm32_margin"):
             sharp[k].append(m.get(k, math.nan))
@@ -93,7 +99,7 @@ def run_one(config: dict) -> dict:
             track_sharpness(step)
         if step == epochs:
             break
-        loss, gnorm = gd_step(p, X, y, eta, wd, clip, act, work)
+        loss, gnorm = gd_step(p, X, y, eta, wd, clip, act, work, conv.name)
         if not math.isfinite(loss) or not all(bool(torch.isfinite(t).all()) for t in p.tensors()):
             result["diverged"] = True
             break
@@ -101,7 +107,7 @@ def run_one(config: dict) -> dict:
             track(step, loss, gnorm)
     result["train_seconds"] = time.perf_counter() - t0
 
-    final_loss = 0.5 * float(((forward(p, X, act) - y) ** 2).mean())
+    final_loss = 0.5 * conv.hessian_scale * float(((forward(p, X, act) - y) ** 2).mean())
     track(step, final_loss, gnorm)
     frac, norm = neuron_stats(p, X)
     result.update({
@@ -121,7 +127,7 @@ def run_one(config: dict) -> dict:
         result["params"] = encode_params(p)
     if relu and cfg["final_core_metrics"]:
         W, b, v, beta = p.numpy()
-        result["core"] = core_metrics(W, b, v, beta, task.X, task.y, eta)
+        result["core"] = core_metrics(W, b, v, beta, task.X, task.y, eta, loss=conv.name)
     return _jsonable(result)
 
 

@@ -70,6 +70,7 @@ def _core_for_run(key, cfg, res, store, what="all"):
     if "core" in res:
         return res["core"]
     name = _CORE_NAME if what == "all" else _CORE_NAME + "-lambda"
+    # the cache is per run key, and the key of an mse run differs from its half-mse twin (loss field)
     cached = store.get_derived(key, name) or (store.get_derived(key, _CORE_NAME) if what != "all" else None)
     if cached is not None:
         return cached
@@ -78,7 +79,7 @@ def _core_for_run(key, cfg, res, store, what="all"):
     from .tracking import core_metrics
 
     c, task, (W, b, v, beta) = _final_network(cfg, res)
-    value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"], vg=what == "all")
+    value = core_metrics(W, b, v, beta, task.X, task.y, c["eta"], vg=what == "all", loss=c["loss"])
     store.put_derived(key, name, value)
     return value
 
@@ -137,7 +138,8 @@ def _run_rows(runs, store, core: str, progress: bool = True):
     todo = len(runs)
     for i, (key, cfg, res) in enumerate(runs):
         row = {"key": key, **{k: cfg.get(k) for k in ("group", "d", "n", "width", "eta", "weight_decay",
-                                                         "epochs", "seed", "sigma", "activation", "target")}}
+                                                         "epochs", "seed", "sigma", "activation", "target")},
+               "loss": cfg.get("loss", "half-mse")}
         for m in METRICS:
             row[m] = res.get(m)
         row["diverged"] = res.get("diverged")
@@ -213,7 +215,13 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
         raise ValueError(f"core must be 'all', 'lambda' or 'none', not {core!r}")
     rows = _run_rows(runs, store, core=core if name != "gelu" else "none", progress=progress)
     _write_csv(rows, out / "runs.csv")
+    from numerics.loss import convention
+
+    losses = sorted({c.get("loss", "half-mse") for c in configs})
+    conv_text = "; ".join(f"{x}: {convention(x).formula}" for x in losses)
     head = [f"# {name}: summary", "", f"Command: `{command}`" if command else "", "",
+            f"Loss convention: {conv_text}.  eta, weight decay (torch's: wd * theta added to the gradient), "
+            "clip, the loss column, lambda_max and 2/eta are all in this convention.", "",
             f"Grid: {_grid_text(configs)}.", "",
             f"Finished runs: {len(runs)} of {len(configs)}" + (f" ({len(missing)} missing: re-run the command to resume)"
                                                               if missing else "") + ".", "",
@@ -223,7 +231,7 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
     if quick:
         head.insert(1, "\n**Quick grid (CI smoke test): too small and too short to say anything about rates.**\n")
     summary = {"experiment": name, "finished": len(runs), "total": len(configs), "missing": len(missing),
-               "command": command}
+               "command": command, "loss": losses[0] if len(losses) == 1 else losses}
     if name in RATES_LIKE:
         body, extra, files = _rates_summary(name, rows, out)
     elif name == "shattering":

@@ -164,16 +164,20 @@ class SharpnessTracker:
 
 
 def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bool = True,
-                 tracker: SharpnessTracker | None = None) -> dict:
+                 tracker: SharpnessTracker | None = None, loss: str = "half-mse") -> dict:
     """Return the numerics core's estimates for a ReLU network on (X, y).
 
-    Keys: lambda_max_estimate (Lanczos lower bound on lambda_max(grad^2 L)), two_over_eta, vg_norm
-    (|f|_{V_g}, float), thm32_margin (Theorem 3.2 margin evaluated with the lambda_max estimate),
-    and ``error`` when the core refused (e.g. a data point exactly on a kink).
+    Keys: lambda_max_estimate (Lanczos lower bound on lambda_max(grad^2 L) for L of convention ``loss``,
+    numerics.loss: s times that of the half-mse loss, s = 1 or 2), two_over_eta, vg_norm
+    (|f|_{V_g}, float), thm32_margin (Theorem 3.2 margin evaluated with the lambda_max estimate,
+    converted back to the half-mse Hessian), loss (the convention), and ``error`` when the core refused
+    (e.g. a data point exactly on a kink).
     """
+    from numerics.loss import convention
     from numerics.network import Dataset
 
-    out = {"two_over_eta": 2.0 / eta}
+    scale = convention(loss).hessian_scale
+    out = {"two_over_eta": 2.0 / eta, "loss": convention(loss).name}
     net = relu_network(W, b, v, beta)
     data = Dataset.from_float(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
     try:
@@ -185,7 +189,7 @@ def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bo
                 from numerics.estimate import lambda_max_estimate
 
                 lam = float(lambda_max_estimate(net, data))
-            out["lambda_max_estimate"] = lam
+            out["lambda_max_estimate"] = scale * lam
         if vg:
             from numerics.weights import theorem_3_2_margin, vg_norm
 

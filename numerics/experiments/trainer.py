@@ -1,8 +1,9 @@
 """Full-batch gradient descent for two-layer networks in torch float64, with analytic gradients.
 
 Network (theory.md section 1): f(x) = sum_k v_k act(w_k.x - b_k) + beta, act = relu (or gelu for the
-variant).  Loss L = (1/(2n)) sum_i (f(x_i) - y_i)^2.  One GD step, matching torch.optim.SGD with
-``weight_decay`` after ``clip_grad_norm_``:
+variant).  Loss L = (1/(2n)) sum_i (f(x_i) - y_i)^2 ("half-mse", the theory's) or torch's
+``nn.MSELoss`` L = (1/n) sum_i (f(x_i) - y_i)^2 ("mse"; conventions in numerics.loss).  One GD step,
+matching torch.optim.SGD with ``weight_decay`` after ``clip_grad_norm_`` on the chosen loss:
 
     g = grad L(theta);  g <- g * min(1, clip / (||g|| + 1e-6));  theta <- theta - eta (g + wd * theta).
 
@@ -112,17 +113,22 @@ class Workspace:
 
 
 def loss_and_gradient(p: Params, X: torch.Tensor, y: torch.Tensor, activation: str = "relu",
-                      work: Workspace | None = None):
-    """Return (L, grad L as Params) for L = (1/(2n)) sum (f(x_i) - y_i)^2, computed analytically.
+                      work: Workspace | None = None, loss: str = "half-mse"):
+    """Return (L, grad L as Params) for L = (s/(2n)) sum (f(x_i) - y_i)^2, computed analytically.
 
-    See the module docstring for the formulas (chain rule through Z = X W^T - b).  ``work`` holds
-    reusable buffers (the returned gradient does not alias them, except through G which is copied).
+    s = 1 for ``loss="half-mse"`` (the theory's L), s = 2 for ``loss="mse"`` (torch's nn.MSELoss); see
+    numerics.loss.  See the module docstring for the formulas (chain rule through Z = X W^T - b).
+    ``work`` holds reusable buffers (the returned gradient does not alias them, except through G which
+    is copied).
 
     >>> p = init_params(2, 3, seed=1); X = torch.rand(4, 2, dtype=DTYPE); y = torch.zeros(4, dtype=DTYPE)
     >>> L, g = loss_and_gradient(p, X, y)
     >>> bool(L >= 0), tuple(g.W.shape)
     (True, (3, 2))
     """
+    from numerics.loss import convention
+
+    scale = convention(loss).hessian_scale
     n, d = X.shape
     K = p.W.shape[0]
     if work is None or not work.fits(n, K, d):
@@ -136,28 +142,30 @@ def loss_and_gradient(p: Params, X: torch.Tensor, y: torch.Tensor, activation: s
         A, Dg = _act(Z, activation)
         D.copy_(Dg)
     r = torch.addmv(p.beta - y, A, p.v)  # f - y
-    loss = 0.5 * torch.dot(r, r) / n
-    rs = r / n
+    value = (0.5 * scale) * torch.dot(r, r) / n
+    rs = r * (scale / n) if scale != 1 else r / n
     g_v = torch.mv(A.T, rs)
     RXt = torch.cat([-rs[None, :], rs[None, :] * X.T], dim=0)  # (d+1, n)
     torch.mm(RXt, D, out=G)  # (d+1, K): row 0 is sum_i D_ik (-r_i)/n, rows 1.. sum_i D_ik r_i x_i / n
     G.mul_(p.v[None, :])
-    return loss, Params(G[1:].T.contiguous(), G[0].clone(), g_v, rs.sum())
+    return value, Params(G[1:].T.contiguous(), G[0].clone(), g_v, rs.sum())
 
 
 def gd_step(p: Params, X, y, eta: float, weight_decay: float = 0.0, clip: float | None = 50.0,
-            activation: str = "relu", work: Workspace | None = None):
+            activation: str = "relu", work: Workspace | None = None, loss: str = "half-mse"):
     """Apply one full-batch GD step in place; return (loss before the step, gradient norm before clipping).
 
     theta <- theta - eta (c * grad L + wd * theta), c = min(1, clip / (||grad L|| + 1e-6)), exactly the
     order of ``clip_grad_norm_`` followed by ``torch.optim.SGD(lr=eta, weight_decay=wd).step()``.
+    L is the loss of convention ``loss`` ("half-mse" or "mse" = nn.MSELoss); eta, wd and clip are read
+    in that convention (numerics.loss).
 
     >>> p = init_params(2, 3, seed=1); X = torch.rand(4, 2, dtype=DTYPE); y = torch.ones(4, dtype=DTYPE)
     >>> L0, _ = gd_step(p, X, y, eta=0.1); L1, _ = gd_step(p, X, y, eta=0.1)
     >>> bool(L1 < L0)
     True
     """
-    loss, g = loss_and_gradient(p, X, y, activation, work)
+    value, g = loss_and_gradient(p, X, y, activation, work, loss)
     gnorm = math.sqrt(sum(float(torch.dot(t.reshape(-1), t.reshape(-1))) for t in g.tensors()))
     coef = 1.0
     if clip is not None and gnorm > clip:
@@ -166,7 +174,7 @@ def gd_step(p: Params, X, y, eta: float, weight_decay: float = 0.0, clip: float 
         if weight_decay:
             t.mul_(1.0 - eta * weight_decay)
         t.add_(gt, alpha=-eta * coef)
-    return float(loss), gnorm
+    return float(value), gnorm
 
 
 def params_to_vector(p: Params) -> np.ndarray:
