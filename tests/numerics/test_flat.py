@@ -1,0 +1,212 @@
+"""numerics.flat: exact loss / gradient, the lambda_max enclosure, polishing, the report and the CLI."""
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from numerics.flat import (exact_loss_and_gradient, flat_point, flat_report, lambda_max_enclosure, main,
+                           polish)
+from numerics.hessian import KinkError, gradient, hessian, loss
+from numerics.io import save_data, save_network
+from numerics.network import Dataset, ReluNetwork
+
+
+def _case(seed, K=4, n=7, d=2, scale=1.0):
+    rng = np.random.default_rng(seed)
+    net = ReluNetwork.from_float(rng.standard_normal((K, d)), rng.standard_normal(K) * 0.3,
+                                 rng.standard_normal(K) * scale, 0.1)
+    X = rng.standard_normal((n, d))
+    X /= 1.1 * np.linalg.norm(X, axis=1, keepdims=True).max()  # inside the unit ball
+    return net, Dataset.from_float(X, rng.standard_normal(n))
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 10 ** 6), st.integers(1, 5), st.integers(1, 8), st.integers(1, 3))
+def test_exact_loss_and_gradient_match_the_exact_reference(seed, K, n, d):
+    """flint integer path == numerics.hessian's exact rational loss and gradient (independent code)."""
+    net, data = _case(seed, K, n, d)
+    ne, de = net.as_exact(), data.as_exact()
+    try:
+        g_ref = gradient(ne, de)
+    except KinkError:
+        return
+    L, gsq = exact_loss_and_gradient(ne, de)
+    assert L == loss(ne, de)
+    assert gsq == sum((Fraction(x) ** 2 for x in g_ref), Fraction(0))
+
+
+def test_exact_loss_and_gradient_on_non_dyadic_rationals():
+    net = ReluNetwork.exact([["1/3", "2/7"], ["-1/5", "1"]], ["1/11", "-1/2"], ["3/2", "-2/3"], "1/9")
+    data = Dataset.exact([["1/2", "1/3"], ["-1/4", "2/5"], ["1/7", "-3/8"]], ["1", "0", "-1/3"])
+    L, gsq = exact_loss_and_gradient(net, data)
+    assert L == loss(net, data)
+    assert gsq == sum((x ** 2 for x in gradient(net, data)), Fraction(0))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_enclosure_contains_the_dense_top_eigenvalue(seed):
+    net, data = _case(seed, K=5, n=9, d=2)
+    lo, hi, est, _ = lambda_max_enclosure(net, data)
+    H = np.array(hessian(net.as_exact(), data.as_exact()), dtype=object)
+    top = np.linalg.eigvalsh(np.vectorize(float)(H).astype(np.float64))[-1]
+    assert lo is not None and hi is not None
+    assert float(lo) <= top + 1e-12 and top - 1e-12 <= float(hi)
+    assert float(hi - lo) <= 1e-4 * top  # tight: the first relative gap 2^-20 suffices here
+
+
+def test_enclosure_rejects_a_point_on_a_kink():
+    net = ReluNetwork.exact([[1]], [0], [1], 0)  # kink at x = 0
+    with pytest.raises(KinkError):
+        lambda_max_enclosure(net, Dataset.exact([[0], [1]], [0, 1]))
+
+
+def test_polish_lowers_the_loss_and_reaches_a_smooth_minimum():
+    net = ReluNetwork.from_float([[1.0]], [0.0], [0.5], 0.0)
+    data = Dataset.from_float([[0.5], [-0.5], [1.0]], [0.2, 0.1, 0.6])
+    p, info = polish(net, data, eta=1.0, gtol=1e-10)
+    assert info.reached_tolerance and info.loss_end <= info.loss_start
+    g = gradient(p.as_exact(), data.as_exact())
+    assert float(sum(Fraction(x) ** 2 for x in g)) ** 0.5 <= 1e-9  # exact gradient of the polished point
+    with pytest.raises(ValueError):
+        polish(net, data, eta=0)
+
+
+def test_flat_point_report_is_consistent_and_certified():
+    net, data = _case(3, K=6, n=10, d=2, scale=0.3)
+    f0 = np.zeros(data.n)
+    r = flat_point(net, data, "1/2", polish_steps=3000, f0=f0, X_test=np.zeros((3, 2)), f0_test=np.zeros(3))
+    assert r.certified and r.stable is True
+    assert r.lambda_upper <= r.two_over_eta and r.eta_star == 2 / r.lambda_upper and r.eta <= r.eta_star
+    ne, de = r.network.as_exact(), data.as_exact()
+    assert r.loss_exact == loss(ne, de)
+    g = gradient(ne, de)
+    assert sum(Fraction(x) ** 2 for x in g) <= r.grad_norm_upper ** 2
+    assert r.vg_certified and r.vg_upper <= r.thm32_upper  # Thm 3.2 holds at the certified point
+    H = np.vectorize(float)(np.array(hessian(ne, de), dtype=object)).astype(np.float64)
+    top = np.linalg.eigvalsh(H)[-1]
+    assert float(r.lambda_lower) <= top + 1e-12 <= float(r.lambda_upper) + 2e-12
+    # train MSE against f0 = 0 is mean f(x_i)^2 = 2 L(theta; y = 0), computed exactly as a reference
+    zero = Dataset.exact(de.X, [0] * de.n)
+    assert r.train_mse_estimate == pytest.approx(float(2 * loss(ne, zero)), rel=1e-12)
+    f_at_0 = sum(Fraction(v) * max(-Fraction(b), 0) for v, b in zip(ne.v, ne.b)) + Fraction(ne.beta)
+    assert r.test_mse_estimate == pytest.approx(float(f_at_0 ** 2), rel=1e-12)  # X_test = 0, f0_test = 0
+    rep = flat_report(r)
+    json.dumps(rep)
+    assert rep["loss"] == "half-mse" and rep["lambda_max_status"].startswith("certified")
+    assert rep["mse_status"].startswith("estimate")
+
+
+def test_flat_point_mse_at_eta_equals_half_mse_at_two_eta():
+    net, data = _case(5, K=6, n=10, d=2)
+    a = flat_point(net, data, "1/4", loss="mse", polish_steps=0)
+    b = flat_point(net, data, "1/2", loss="half-mse", polish_steps=0)
+    assert a.stable == b.stable and a.certified == b.certified
+    assert a.lambda_upper == 2 * b.lambda_upper and a.lambda_lower == 2 * b.lambda_lower
+    assert a.eta_star == b.eta_star / 2 and a.loss_exact == 2 * b.loss_exact
+    assert a.thm32_upper == b.thm32_upper  # the same theorem, read in either convention
+
+
+def test_flat_point_certifies_not_flat_when_eta_is_too_large():
+    net, data = _case(6, K=6, n=10, d=2)
+    r = flat_point(net, data, 100, polish_steps=0)
+    assert r.stable is False and r.certified and r.lambda_lower > r.two_over_eta
+
+
+# ---------------------------------------------------------------------------- CLI
+def _torch_export(tmp_path, lr=0.05, steps=300):
+    torch = pytest.importorskip("torch")
+    from numerics.experiments.data import make_task
+
+    t = make_task(2, 16, 1.0, seed=0)
+    torch.manual_seed(0)
+    m = torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1)).double()
+    X, y = torch.from_numpy(t.X), torch.from_numpy(t.y)
+    opt = torch.optim.SGD(m.parameters(), lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        torch.nn.MSELoss()(m(X).squeeze(-1), y).backward()
+        opt.step()
+    torch.save(m.state_dict(), tmp_path / "model.pt")
+    (tmp_path / "data.json").write_text(json.dumps({"X": t.X.tolist(), "y": t.y.tolist()}))
+    return str(tmp_path / "model.pt"), str(tmp_path / "data.json")
+
+
+@pytest.mark.torch
+def test_cli_decides_a_network_exported_from_torch(tmp_path, capsys):
+    net, data = _torch_export(tmp_path)
+    code = main(["--network", net, "--data", data, "--eta", "0.05", "--loss", "mse", "--json", "--quiet",
+                 "--steps", "2000", "--target", "linear", "--out", str(tmp_path / "out")])
+    rep = json.loads(capsys.readouterr().out)
+    assert code == {True: 0, False: 1, None: 3}[rep["certified_flat_at_eta"]]
+    assert code == 0 and rep["loss"] == "mse" and rep["test_mse"] is not None
+    assert Fraction(rep["lambda_max_upper"]) <= 40  # 2 / 0.05
+    # the written point is the certified one: numerics.certify agrees on it
+    from numerics.certify import main as certify_main
+
+    assert certify_main(["--network", str(tmp_path / "out" / "network.json"), "--data",
+                         str(tmp_path / "out" / "data.json"), "--eta", "0.05", "--loss", "mse", "--quiet",
+                         "--json"]) == 0
+    capsys.readouterr()
+    code = main(["--network", net, "--data", data, "--eta", "10", "--loss", "mse", "--quiet", "--steps", "0"])
+    assert code == 1 and "CERTIFIED NOT FLAT" in capsys.readouterr().out
+
+
+def test_cli_rejects_bad_input(tmp_path, capsys):
+    net, data = _case(1)
+    save_network(net, tmp_path / "n.json")
+    save_data(data, tmp_path / "d.json")
+    save_data(Dataset.from_float(np.zeros((2, 3)), np.zeros(2)), tmp_path / "d3.json")
+    (tmp_path / "bad.json").write_text("{not json")
+    base = ["--network", str(tmp_path / "n.json"), "--data", str(tmp_path / "d.json"), "--quiet"]
+    cases = [
+        base + ["--eta", "-1"],
+        base + ["--eta", "zero"],
+        base,  # no --eta
+        ["--network", str(tmp_path / "n.json"), "--data", str(tmp_path / "d3.json"), "--eta", "1"],
+        ["--network", str(tmp_path / "bad.json"), "--data", str(tmp_path / "d.json"), "--eta", "1"],
+        ["--network", str(tmp_path / "missing.json"), "--data", str(tmp_path / "d.json"), "--eta", "1"],
+        ["--store", str(tmp_path / "nostore.sqlite"), "--run", "abc"],
+        ["--store", str(tmp_path / "n.json")],
+        base + ["--eta", "1", "--steps", "-3"],
+        base + ["--eta", "1", "--loss", "l1"],
+    ]
+    for argv in cases:
+        with pytest.raises(SystemExit) if "--loss" in argv else _nullcontext():
+            code = main(argv)
+            assert code == 2, argv
+        err = capsys.readouterr().err
+        assert err.strip() and "Traceback" not in err and len(err.strip().splitlines()) == 1, (argv, err)
+    # a data point on a kink: no Hessian, exit 2
+    save_network(ReluNetwork.exact([[1]], [0], [1], 0), tmp_path / "k.json")
+    save_data(Dataset.exact([[0], [1]], [0, 1]), tmp_path / "kd.json")
+    assert main(["--network", str(tmp_path / "k.json"), "--data", str(tmp_path / "kd.json"), "--eta", "1",
+                 "--steps", "0", "--quiet"]) == 2
+    assert "kink" in capsys.readouterr().err
+
+
+class _nullcontext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_cli_reads_a_stored_run(tmp_path, capsys):
+    from numerics.experiments.run import run_one
+    from numerics.experiments.sweep import RunStore, config_key
+
+    cfg = {"d": 2, "n": 12, "width": 24, "eta": 0.2, "epochs": 200, "seed": 0, "track_every": 100}
+    store = RunStore(tmp_path / "runs.sqlite")
+    store.put(config_key(cfg), "demo", cfg, run_one(cfg), 0.0)
+    store.close()
+    code = main(["--store", str(tmp_path / "runs.sqlite"), "--run", config_key(cfg), "--json", "--quiet",
+                 "--steps", "500"])
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["eta"] == "1/5" and rep["loss"] == "half-mse" and rep["train_mse"] is not None
+    assert code == {True: 0, False: 1, None: 3}[rep["certified_flat_at_eta"]]
+    assert main(["--store", str(tmp_path / "runs.sqlite"), "--run", "nope", "--quiet"]) == 2
