@@ -379,7 +379,8 @@ def flat_point(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", pol
     # kept (the smallest gradient among certified members of Theta_flat(eta) on the path), else the
     # most polished point is reported with its verdict.
     cands = [(st, cn) for st, _, _, cn in reversed(info.checkpoints)] if info else [(0, net)]
-    cands = cands[:max(1, max_candidates - 1)] + ([cands[-1]] if len(cands) >= max(2, max_candidates) else [])
+    # the unpolished end point (step 0) is always among the candidates: its verdict is reported too
+    cands = cands[:max(1, max_candidates - 1)] + ([cands[-1]] if len(cands) > max(1, max_candidates - 1) else [])
     tried = []
     chosen = None
     for st, cn in cands:

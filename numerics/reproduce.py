@@ -1,7 +1,8 @@
 """Reproduce the paper's experiments: ``python -m numerics.reproduce NAME [--quick] [--out DIR] ...``.
 
-NAME is one of rates, shattering, dimension, lr, gelu, underparam, lownoise, holder, or ``variants``
-(the last four).  Runs are stored in ``OUT/runs.sqlite`` keyed by a hash of their config as they finish;
+NAME is one of rates, shattering, dimension, lr, gelu, underparam, lownoise, holder, ``variants``
+(those four), or flat (train, polish and certify the end point a member of Theta_flat(eta): numerics.flat;
+it also writes up to three certified points per d under OUT/flat/certified/).  Runs are stored in ``OUT/runs.sqlite`` keyed by a hash of their config as they finish;
 re-running skips finished runs (an interrupted sweep resumes), then writes the summary (CSV, Markdown,
 JSON) and figures (PNG and PDF) under ``OUT/NAME/``.  Progress goes to stderr.
 
@@ -25,7 +26,7 @@ from bounds._cli import add_common, guarded
 __all__ = ["main", "NAMES"]
 
 VARIANTS = ["gelu", "underparam", "lownoise", "holder"]
-NAMES = ["rates", "shattering", "dimension", "lr", *VARIANTS, "variants"]
+NAMES = ["rates", "shattering", "dimension", "lr", *VARIANTS, "variants", "flat"]
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -51,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
                    help="loss convention (default half-mse, the theory's L = (1/2n) sum r^2; mse is torch's "
                         "nn.MSELoss, eta = torch's lr); mse results go to OUT/NAME-mse/")
+    p.add_argument("--only-n", default=None, metavar="N1,N2,..",
+                   help="run and summarise only the grid's configs with these n (a reduced grid)")
+    p.add_argument("--only-d", default=None, metavar="D1,D2,..",
+                   help="run and summarise only the grid's configs with these d")
     p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -86,6 +91,7 @@ def main(argv=None) -> int:
         print("error: --epochs must be >= 1", file=sys.stderr)
         return 2
     from numerics.experiments.configs import grid
+    from numerics.experiments.flat_runs import run_flat, write_certified_points
     from numerics.experiments.run import run_one
     from numerics.experiments.summary import summarize
     from numerics.experiments.sweep import STORE_NAME, RunStore, run_sweep
@@ -105,14 +111,25 @@ def main(argv=None) -> int:
         for name in names:
             configs = grid(name, quick=args.quick, epochs=args.epochs, loss=args.loss)
             folder = name if args.loss == "half-mse" else f"{name}-{args.loss}"
+            for field, only in (("n", args.only_n), ("d", args.only_d)):
+                if only:
+                    keep = {int(x) for x in only.split(",")}
+                    configs = [c for c in configs if c[field] in keep]
+            if not configs:
+                raise ValueError("--only-n / --only-d leave no run of the grid")
             if not args.no_run:
-                stats = run_sweep(configs, run_one, store, experiment=name, workers=workers,
+                stats = run_sweep(configs, run_flat if name == "flat" else run_one, store, experiment=name, workers=workers,
                                   scheduler=args.scheduler, progress=not args.quiet, label=name)
                 print(f"{name}: {stats.computed} runs computed, {stats.skipped} loaded from {store_path}",
                       file=sys.stderr)
             command = "python -m numerics.reproduce " + " ".join(argv if argv is not None else sys.argv[1:])
             summaries[folder] = summarize(name, configs, store, out / folder, command=command, quick=args.quick,
                                        core=args.core, progress=not args.quiet)
+            if name == "flat":
+                from numerics.experiments.summary import collect
+
+                done, _ = collect(configs, store)
+                summaries[folder]["certified_points"] = write_certified_points(done, out / folder)
     except KeyboardInterrupt:
         print("\ninterrupted: finished runs are stored; re-run the same command to resume", file=sys.stderr)
         return 130

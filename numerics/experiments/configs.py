@@ -23,7 +23,7 @@ SHATTER_CONFIGS = {
     "b": {"eta": 0.01, "weight_decay": 0.1},
 }
 
-EPOCHS = {"rates": 10_000, "shattering": 20_000, "dimension": 20_000, "gelu": 10_000,
+EPOCHS = {"flat": 10_000, "rates": 10_000, "shattering": 20_000, "dimension": 20_000, "gelu": 10_000,
           "underparam": 10_000, "lownoise": 10_000, "holder": 10_000}
 LR_BUDGET = 10_000  # eta * epochs for the learning-rate sweep
 _QUICK_EPOCHS = 300
@@ -95,7 +95,14 @@ def _variant(name):
     return build
 
 
+def _flat(quick, epochs):
+    from .flat_runs import flat_grid
+
+    return flat_grid(quick, epochs)
+
+
 EXPERIMENTS = {
+    "flat": _flat,
     "rates": _rates, "shattering": _shattering, "dimension": _dimension, "lr": _lr,
     "gelu": _variant("gelu"), "underparam": _variant("underparam"), "lownoise": _variant("lownoise"),
     "holder": _variant("holder"),

@@ -213,7 +213,7 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
     runs, missing = collect(configs, store)
     if core not in ("all", "lambda", "none"):
         raise ValueError(f"core must be 'all', 'lambda' or 'none', not {core!r}")
-    rows = _run_rows(runs, store, core=core if name != "gelu" else "none", progress=progress)
+    rows = _run_rows(runs, store, core=core if name not in ("gelu", "flat") else "none", progress=progress)
     _write_csv(rows, out / "runs.csv")
     from numerics.loss import convention
 
@@ -226,13 +226,19 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
             f"Finished runs: {len(runs)} of {len(configs)}" + (f" ({len(missing)} missing: re-run the command to resume)"
                                                               if missing else "") + ".", "",
             "MSE is measured against the noise-free target f_0: 'train_mse' on the training inputs "
-            "(in-sample, the quantity of Thm 3.6), 'test_mse' on 2000 fresh inputs.  lambda_max values are "
-            "ESTIMATES (Lanczos on the analytic HVP: lower bounds), not certificates.", ""]
+            "(in-sample, the quantity of Thm 3.6), 'test_mse' on 2000 fresh inputs.  " + (
+                "lambda_max values are ESTIMATES (Lanczos on the analytic HVP: lower bounds), not certificates."
+                if name != "flat" else "lambda_max, eta*, ||grad L|| and Thm 3.2 columns are CERTIFIED (see below); "
+                "MSEs are float64 estimates."), ""]
     if quick:
         head.insert(1, "\n**Quick grid (CI smoke test): too small and too short to say anything about rates.**\n")
     summary = {"experiment": name, "finished": len(runs), "total": len(configs), "missing": len(missing),
                "command": command, "loss": losses[0] if len(losses) == 1 else losses}
-    if name in RATES_LIKE:
+    if name == "flat":
+        from .flat_runs import flat_summary
+
+        body, extra, files = flat_summary(name, runs, out)
+    elif name in RATES_LIKE:
         body, extra, files = _rates_summary(name, rows, out)
     elif name == "shattering":
         body, extra, files = _shattering_summary(runs, rows, out)
