@@ -18,6 +18,7 @@ import numpy as np
 from . import figures
 from .rates import bootstrap_slope, theory_exponents
 from .sweep import config_key
+from .tracking import activation_distribution
 from .weight_decay import collapse_threshold, forces_constant_fit
 
 __all__ = ["summarize", "collect", "aggregate"]
@@ -26,6 +27,8 @@ RATES_LIKE = {"rates", "gelu", "lownoise", "holder"}
 METRICS = ["train_mse", "test_mse", "final_loss", "active_neurons"]
 CORE = ["lambda_max_estimate", "vg_norm", "thm32_margin"]
 ACTIVITY = ["median_samples_per_active_neuron", "active_on_at_most_5"]
+# distribution of per-neuron active fractions over active neurons, at init and at the end (tracking.activation_distribution)
+ACTIVITY_DIST = [f"act_{when}_{stat}" for when in ("init", "final") for stat in ("max", "p90", "median")]
 _CORE_NAME = "core-final-v1"
 
 
@@ -99,25 +102,33 @@ def _activity(cfg, res) -> dict:
     """Per-neuron activity of the run's final network on its training inputs (``tracking.neuron_stats``).
 
     Returns ``median_samples_per_active_neuron`` (median of #{i : w_k.x_i - b_k > 0} over neurons active
-    on at least one input) and ``active_on_at_most_5`` (fraction of those active on <= 5 inputs); empty
-    when the run stored no parameters.
+    on at least one input), ``active_on_at_most_5`` (fraction of those active on <= 5 inputs), and the
+    distribution of active fractions over active neurons (max, 90th percentile, median) at init and at
+    the end (``act_{init,final}_{max,p90,median}``; the init network is rebuilt from the seed by
+    ``trainer.init_params``, exactly the run's); empty when the run stored no parameters.
     """
     if "params" not in res:
         return {}
     import torch
 
-    from .tracking import neuron_stats
-    from .trainer import Params
+    from .tracking import activation_distribution, neuron_stats
+    from .trainer import Params, init_params
 
     c, task, params = _final_network(cfg, res)
     W, b, v, beta = (torch.as_tensor(np.asarray(a, dtype=np.float64)) for a in params)
-    frac, _ = neuron_stats(Params(W, b, v, beta), torch.as_tensor(np.asarray(task.X, dtype=np.float64)))
+    X = torch.as_tensor(np.asarray(task.X, dtype=np.float64))
+    frac, _ = neuron_stats(Params(W, b, v, beta), X)
+    frac0, _ = neuron_stats(init_params(int(c["d"]), int(c["width"]), int(c["seed"])), X)
+    out = {}
+    for when, fr in (("init", frac0), ("final", frac)):
+        dist = activation_distribution(fr)
+        out.update({f"act_{when}_{k}": dist[k] for k in ("max", "p90", "median")})
     counts = np.rint(frac * c["n"])
     active = counts > 0
     if not active.any():
-        return {"median_samples_per_active_neuron": None, "active_on_at_most_5": None}
+        return {"median_samples_per_active_neuron": None, "active_on_at_most_5": None, **out}
     return {"median_samples_per_active_neuron": float(np.median(counts[active])),
-            "active_on_at_most_5": float(((counts <= 5) & active).sum() / active.sum())}
+            "active_on_at_most_5": float(((counts <= 5) & active).sum() / active.sum()), **out}
 
 
 def _relative_to_zero_function(rows, group, d):
@@ -143,7 +154,7 @@ def _run_rows(runs, store, core: str, progress: bool = True):
         for m in METRICS:
             row[m] = res.get(m)
         row["diverged"] = res.get("diverged")
-        if cfg.get("experiment") in _VS:
+        if cfg.get("experiment") in _VS or cfg.get("experiment") == "shattering":
             row.update(_activity(cfg, res))
         if core != "none":
             cm = _core_for_run(key, cfg, res, store, core)
@@ -340,6 +351,12 @@ def _shattering_summary(runs, rows, out):
             "forces_constant_fit": str(forces_constant_fit(cfg["d"], cfg["weight_decay"])),
             "lipschitz_bound": float(norm.sum()) if len(norm) else None,
         }
+        for when, blob in (("init", res.get("neurons_init")), ("final", nf)):
+            if blob and blob.get("active_fraction") is not None:
+                dist = activation_distribution(blob["active_fraction"])
+                entry.update({f"act_{when}_{k}": dist[k] for k in ("max", "p90", "median")})
+            else:  # recomputed from the stored parameters (rows carry it; None without parameters)
+                entry.update({k: row.get(k) for k in ACTIVITY_DIST if k.startswith(f"act_{when}")})
         table.append(entry)
         plot_runs.append((cfg["group"], cfg, res))
     _write_csv(table, out / "summary.csv")
@@ -348,13 +365,18 @@ def _shattering_summary(runs, rows, out):
             "two_over_eta", "max_lambda_est_along", "vg_norm", "thm32_margin", "neurons_active_on_data",
             "median_samples_per_active_neuron", "active_neurons_on_at_most_5_samples", "corr_log_frac_log_norm",
             "lipschitz_bound", "collapse_threshold", "forces_constant_fit"]
+    dist_cols = ["group"] + ACTIVITY_DIST
+    dist_hdr = ["config"] + [f"{when}: {stat} active frac." for when in ("init", "end")
+                             for stat in ("max", "90th pct", "median")]
     hdr = ["config", "eta", "wd", "epochs", "loss", "train MSE", "test MSE", "final lambda_max est.", "2/eta",
            "max lambda_max est. along training (incl. init)", "V_g norm", "Thm 3.2 margin (est.)", "frac. neurons active on data",
            "median #samples per active neuron", "frac. of active neurons on <= 5 samples", "corr(log active frac, log weight)",
            "Lipschitz bound sum_k abs(v_k) norm(w_k)", "1/(d+2)", "wd >= 1/(d+2)"]
     body = ["## Final state per configuration", "", _md_table(table, cols, hdr), "",
             "Per-neuron definitions: active fraction = #{i : w_k.x_i - b_k > 0}/n on the training inputs; "
-            "weight norm = |v_k| * ||w_k||_2.  Figure: shattering.png / .pdf.",
+            "weight norm = |v_k| * ||w_k||_2.  Figure: shattering.png / .pdf.", "",
+            "## Per-neuron active fractions over active neurons (max, 90th percentile, median), at init and at the end",
+            "", _md_table(table, dist_cols, dist_hdr), "",
             "When wd >= 1/(d+2) the zero network minimises the population objective L + (wd/2)||theta||^2 "
             "(linear target, half-MSE, decay on all parameters; under torch's MSELoss the threshold on torch's "
             "wd is 2/(d+2)) "
@@ -373,6 +395,8 @@ _VS = {"dimension": ("d", "group", False), "lr": ("eta", "group", True), "underp
 def _vs_summary(name, rows, out):
     x, group_key, logx = _VS[name]
     metrics = METRICS + (["lambda_max_estimate"] if name == "lr" else []) + ACTIVITY
+    if name == "dimension":
+        metrics = metrics + ACTIVITY_DIST
     table = aggregate(rows, [group_key, x], metrics + CORE)
     _write_csv(table, out / "summary.csv")
     files = figures.plot_vs(table, x, metrics, group_key, out, name, f"{name} sweep", logx=logx) if rows else []

@@ -25,7 +25,7 @@ import torch
 
 from .trainer import Params, forward
 
-__all__ = ["neuron_stats", "mse_vs_target", "encode_params", "decode_params", "core_metrics",
+__all__ = ["neuron_stats", "activation_distribution", "mse_vs_target", "encode_params", "decode_params", "core_metrics",
            "relu_network", "SharpnessTracker"]
 
 
@@ -43,6 +43,26 @@ def neuron_stats(p: Params, X: torch.Tensor):
     frac = (Z > 0).sum(dim=0).to(torch.float64) / X.shape[0]
     norm = p.v.abs() * torch.linalg.vector_norm(p.W, dim=1)
     return frac.cpu().numpy().copy(), norm.detach().cpu().numpy().copy()
+
+
+def activation_distribution(active_fraction) -> dict:
+    """Return the distribution of per-neuron active fractions over ACTIVE neurons (fraction > 0).
+
+    Keys: ``max``, ``p90`` (90th percentile, numpy's linear interpolation), ``median`` of the active
+    fractions of the neurons active on at least one training input, and ``share_active`` (fraction of
+    neurons active on at least one input); the first three are None when no neuron is active.
+
+    >>> activation_distribution([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    {'max': 0.5, 'p90': 0.46, 'median': 0.3, 'share_active': 0.8333333333333334}
+    >>> activation_distribution([0.0, 0.0])["max"] is None
+    True
+    """
+    frac = np.asarray(active_fraction, dtype=np.float64)
+    act = frac[frac > 0]
+    if not len(act):
+        return {"max": None, "p90": None, "median": None, "share_active": 0.0 if len(frac) else None}
+    return {"max": float(act.max()), "p90": float(np.quantile(act, 0.9)), "median": float(np.median(act)),
+            "share_active": float(len(act) / len(frac))}
 
 
 def mse_vs_target(p: Params, X: torch.Tensor, f0: torch.Tensor, activation: str = "relu") -> float:
