@@ -39,7 +39,7 @@ import numpy as np
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
 __all__ = ["PolishInfo", "FlatResult", "polish", "exact_loss_and_gradient", "lambda_max_enclosure",
-           "flat_point", "load_stored_run", "flat_report", "main"]
+           "flat_point", "certify_flatness", "load_stored_run", "flat_report", "main"]
 
 
 # ---------------------------------------------------------------------------- polishing (estimates)
@@ -329,6 +329,35 @@ def _certify_point(ne: ReluNetwork, de: Dataset, c: Fraction):
     elif stable is False and r["lower"] is not None and (lo is None or r["lower"] > lo):
         lo = r["lower"]
     return parts, lo, hi, est, stable, detail + "; verdict at 2/eta: " + r["detail"]
+
+
+def certify_flatness(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse") -> dict:
+    """Return the certified status of ``net`` itself (no polishing) w.r.t. Theta_flat(eta) (Prop. 2.1).
+
+    Keys: ``verdict`` ("flat", "not flat", "undecided", or "no Hessian (kink)"), ``lambda_max_lower`` /
+    ``lambda_max_upper`` (certified bounds on lambda_max of the Hessian of L in convention ``loss``, as
+    floats rounded outward, or None), ``eta_star`` (2/upper rounded down, or None), ``loss``.
+    For the final-state tables of the experiments.
+
+    >>> certify_flatness(ReluNetwork.exact([[1]], [5], [1], 0), Dataset.exact([[1]], [0]), 1)["verdict"]
+    'flat'
+    """
+    from numerics.hessian import KinkError
+    from numerics.loss import convention, half_mse_threshold
+
+    conv = convention(loss)
+    s = conv.hessian_scale
+    c = half_mse_threshold(to_fraction(eta), conv.name)
+    try:
+        _, lo, hi, _, stable, _ = _certify_point(net.as_exact(), data.as_exact(), c)
+    except KinkError:
+        return {"verdict": "no Hessian (kink)", "lambda_max_lower": None, "lambda_max_upper": None,
+                "eta_star": None, "loss": conv.name}
+    down = None if lo is None else math.nextafter(float(s * lo), -math.inf)
+    up = None if hi is None else float(_round_up(s * hi))
+    return {"verdict": {True: "flat", False: "not flat", None: "undecided"}[stable], "lambda_max_lower": down,
+            "lambda_max_upper": up, "eta_star": None if hi is None else math.nextafter(float(2 / (s * hi)), -math.inf),
+            "loss": conv.name}
 
 
 def flat_point(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", polish_steps: int = 20000,

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
                    help="loss convention (default half-mse, the theory's L = (1/2n) sum r^2; mse is torch's "
                         "nn.MSELoss, eta = torch's lr); mse results go to OUT/NAME-mse/")
+    p.add_argument("--certified", action="store_true",
+                   help="also certify each final network's lambda_max (structured certificate, cached in the "
+                        "store): enclosure and flat / not flat / undecided at the run's eta beside each estimate")
     p.add_argument("--only-n", default=None, metavar="N1,N2,..",
                    help="run and summarise only the grid's configs with these n (a reduced grid)")
     p.add_argument("--only-d", default=None, metavar="D1,D2,..",
@@ -124,7 +127,7 @@ def main(argv=None) -> int:
                       file=sys.stderr)
             command = "python -m numerics.reproduce " + " ".join(argv if argv is not None else sys.argv[1:])
             summaries[folder] = summarize(name, configs, store, out / folder, command=command, quick=args.quick,
-                                       core=args.core, progress=not args.quiet)
+                                       core=args.core, progress=not args.quiet, certified=args.certified)
             if name == "flat":
                 from numerics.experiments.summary import collect
 

@@ -87,6 +87,57 @@ def _core_for_run(key, cfg, res, store, what="all"):
     return value
 
 
+_CERT_NAME = "certified-flat-v1"
+CERTIFIED = ["cert_lambda_lower", "cert_lambda_upper", "cert_verdict"]
+
+
+def _certified_for_run(key, cfg, res, store):
+    """Certified lambda_max enclosure of the run's final network and its verdict w.r.t. Theta_flat(eta)
+    (numerics.flat.certify_flatness: structured certificate, the run's eta and loss convention; weight
+    decay is not part of the flat set), cached in the store."""
+    cached = store.get_derived(key, _CERT_NAME)
+    if cached is not None:
+        return cached
+    if "params" not in res or cfg.get("activation", "relu") != "relu":
+        return {}
+    from fractions import Fraction
+
+    from numerics.flat import certify_flatness
+    from numerics.network import Dataset, ReluNetwork
+
+    c, task, (W, b, v, beta) = _final_network(cfg, res)
+    value = certify_flatness(ReluNetwork.from_float(W, b, v, beta), Dataset.from_float(task.X, task.y),
+                             Fraction(float(c["eta"])), loss=c["loss"])
+    store.put_derived(key, _CERT_NAME, value)
+    return value
+
+
+def _fmt_outward(x, up: bool, digits: int = 8) -> str:
+    """Format a certified bound with ``digits`` significant digits rounded outward (so it stays a bound).
+
+    >>> _fmt_outward(1 / 3, True), _fmt_outward(1 / 3, False), _fmt_outward(None, True)
+    ('0.33333334', '0.33333333', 'n/a')
+    """
+    if x is None:
+        return "n/a"
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+    d = Decimal(x)  # exact value of the float
+    q = Decimal(1).scaleb(d.adjusted() - digits + 1)
+    return str(d.quantize(q, rounding=ROUND_CEILING if up else ROUND_FLOOR))
+
+
+def _cert_counts(table, rows, keys):
+    """Add to each aggregated row 'cert_flat / not / undecided' counts of its runs' certified verdicts."""
+    for t in table:
+        sel = [r for r in rows if all(r.get(k) == t.get(k) for k in keys) and r.get("cert_verdict")]
+        if sel:
+            t["certified_flat_not_undecided"] = (f"{sum(r['cert_verdict'] == 'flat' for r in sel)} / "
+                                                 f"{sum(r['cert_verdict'] == 'not flat' for r in sel)} / "
+                                                 f"{sum(r['cert_verdict'] not in ('flat', 'not flat') for r in sel)}")
+    return table
+
+
 def _final_network(cfg, res):
     """Return (full config, its Task, (W, b, v, beta)) of a stored run: the data are re-drawn from the seed."""
     from .data import make_task
@@ -144,7 +195,7 @@ def _relative_to_zero_function(rows, group, d):
     return float(np.median([r["test_mse"] for r in sel if r["n"] == n_max]) * (d + 2))
 
 
-def _run_rows(runs, store, core: str, progress: bool = True):
+def _run_rows(runs, store, core: str, progress: bool = True, certified: bool = False):
     rows = []
     todo = len(runs)
     for i, (key, cfg, res) in enumerate(runs):
@@ -164,6 +215,10 @@ def _run_rows(runs, store, core: str, progress: bool = True):
                 row["core_error"] = cm["error"]
             if progress:
                 sys.stderr.write(f"\rcore metrics of final networks: {i + 1}/{todo}")
+        if certified:
+            cc = _certified_for_run(key, cfg, res, store)
+            row.update({"cert_lambda_lower": cc.get("lambda_max_lower"),
+                        "cert_lambda_upper": cc.get("lambda_max_upper"), "cert_verdict": cc.get("verdict")})
         rows.append(row)
     if core != "none" and progress:
         sys.stderr.write("\n")
@@ -211,12 +266,14 @@ def _grid_text(configs):
 
 
 def summarize(name, configs, store, out, command: str = "", quick: bool = False, core: str = "all",
-              progress: bool = True) -> dict:
+              progress: bool = True, certified: bool = False) -> dict:
     """Write OUT/summary.{md,csv,json}, OUT/runs.csv and figures for experiment ``name``; return the summary.
 
     ``core``: 'all' computes the numerics core's lambda_max estimate, |f|_{V_g} and Thm 3.2 margin of
     every final ReLU network from its stored parameters (cached in the store); 'lambda' only the
-    lambda_max estimate; 'none' nothing.  The returned dict has 'text' (a short human summary),
+    lambda_max estimate; 'none' nothing.  ``certified``: also certify each final ReLU network's
+    lambda_max (structured certificate: enclosure and verdict flat / not flat / undecided at the run's
+    eta, cached in the store) beside the estimates.  The returned dict has 'text' (a short human summary),
     'files' and experiment-specific tables.
     """
     out = Path(out)
@@ -224,7 +281,8 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
     runs, missing = collect(configs, store)
     if core not in ("all", "lambda", "none"):
         raise ValueError(f"core must be 'all', 'lambda' or 'none', not {core!r}")
-    rows = _run_rows(runs, store, core=core if name not in ("gelu", "flat") else "none", progress=progress)
+    rows = _run_rows(runs, store, core=core if name not in ("gelu", "flat") else "none", progress=progress,
+                     certified=certified and name not in ("gelu", "flat"))
     _write_csv(rows, out / "runs.csv")
     from numerics.loss import convention
 
@@ -268,7 +326,7 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
 
 def _rates_summary(name, rows, out):
     metrics = METRICS + CORE
-    table = aggregate(rows, ["group", "d", "n"], metrics)
+    table = _cert_counts(aggregate(rows, ["group", "d", "n"], metrics), rows, ["group", "d", "n"])
     _write_csv(table, out / "summary.csv")
     groups = sorted({r["group"] for r in rows})
     ds = sorted({r["d"] for r in rows})
@@ -312,9 +370,12 @@ def _rates_summary(name, rows, out):
             "## Medians over seeds", "",
             _md_table(table, ["group", "d", "n", "seeds", "train_mse_median", "test_mse_median", "final_loss_median",
                               "active_neurons_median", "lambda_max_estimate_median", "vg_norm_median",
-                              "thm32_margin_median"],
+                              "thm32_margin_median"] + (["certified_flat_not_undecided"] if any(
+                                  "certified_flat_not_undecided" in t for t in table) else []),
                       ["config", "d", "n", "seeds", "train MSE", "test MSE", "loss", "frac. neurons active",
-                       "lambda_max est.", "V_g norm", "Thm 3.2 margin (est.)"]), ""]
+                       "lambda_max est.", "V_g norm", "Thm 3.2 margin (est.)"] + (
+                          ["certified flat / not flat / undecided (structured certificate)"] if any(
+                              "certified_flat_not_undecided" in t for t in table) else [])), ""]
     text = "\n".join(f"{name} d={e['d']} config {e['group']}: p = {e['rate_ci']} (train), {e['test_rate_ci']} (test); "
                      f"theory 1/(2d+4)={e['stable_upper']:.3f}, lower={e['minimax_lower']:.3f}, "
                      f"low-norm={e['lownorm']:.3f}" for e in slopes)
@@ -350,6 +411,10 @@ def _shattering_summary(runs, rows, out):
             "collapse_threshold": float(collapse_threshold(cfg["d"])),
             "forces_constant_fit": str(forces_constant_fit(cfg["d"], cfg["weight_decay"])),
             "lipschitz_bound": float(norm.sum()) if len(norm) else None,
+            "cert_lambda_enclosure": (None if row.get("cert_verdict") is None else
+                                      f"[{_fmt_outward(row.get('cert_lambda_lower'), False)}, "
+                                      f"{_fmt_outward(row.get('cert_lambda_upper'), True)}]"),
+            "cert_verdict": row.get("cert_verdict"),
         }
         for when, blob in (("init", res.get("neurons_init")), ("final", nf)):
             if blob and blob.get("active_fraction") is not None:
@@ -362,13 +427,14 @@ def _shattering_summary(runs, rows, out):
     _write_csv(table, out / "summary.csv")
     files = figures.plot_shattering(sorted(plot_runs, key=lambda t: t[0]), out, "shattering") if plot_runs else []
     cols = ["group", "eta", "weight_decay", "epochs", "final_loss", "train_mse", "test_mse", "lambda_max_estimate",
-            "two_over_eta", "max_lambda_est_along", "vg_norm", "thm32_margin", "neurons_active_on_data",
+            "cert_lambda_enclosure", "cert_verdict", "two_over_eta", "max_lambda_est_along", "vg_norm", "thm32_margin", "neurons_active_on_data",
             "median_samples_per_active_neuron", "active_neurons_on_at_most_5_samples", "corr_log_frac_log_norm",
             "lipschitz_bound", "collapse_threshold", "forces_constant_fit"]
     dist_cols = ["group"] + ACTIVITY_DIST
     dist_hdr = ["config"] + [f"{when}: {stat} active frac." for when in ("init", "end")
                              for stat in ("max", "90th pct", "median")]
-    hdr = ["config", "eta", "wd", "epochs", "loss", "train MSE", "test MSE", "final lambda_max est.", "2/eta",
+    hdr = ["config", "eta", "wd", "epochs", "loss", "train MSE", "test MSE", "final lambda_max est.",
+           "final lambda_max certified enclosure", "in Theta_flat(eta) (certified)", "2/eta",
            "max lambda_max est. along training (incl. init)", "V_g norm", "Thm 3.2 margin (est.)", "frac. neurons active on data",
            "median #samples per active neuron", "frac. of active neurons on <= 5 samples", "corr(log active frac, log weight)",
            "Lipschitz bound sum_k abs(v_k) norm(w_k)", "1/(d+2)", "wd >= 1/(d+2)"]
@@ -397,10 +463,11 @@ def _vs_summary(name, rows, out):
     metrics = METRICS + (["lambda_max_estimate"] if name == "lr" else []) + ACTIVITY
     if name == "dimension":
         metrics = metrics + ACTIVITY_DIST
-    table = aggregate(rows, [group_key, x], metrics + CORE)
+    table = _cert_counts(aggregate(rows, [group_key, x], metrics + CORE), rows, [group_key, x])
     _write_csv(table, out / "summary.csv")
     files = figures.plot_vs(table, x, metrics, group_key, out, name, f"{name} sweep", logx=logx) if rows else []
-    cols = [group_key, x, "seeds"] + [f"{m}_median" for m in metrics + CORE]
+    cols = [group_key, x, "seeds"] + [f"{m}_median" for m in metrics + CORE] + (
+        ["certified_flat_not_undecided"] if any("certified_flat_not_undecided" in t for t in table) else [])
     body = [f"## Medians over seeds against {x}", "", _md_table(table, cols), ""]
     text = "\n".join(f"{name} {group_key}={r[group_key]} {x}={r[x]}: train MSE {_fmt(r['train_mse_median'])}, "
                      f"test MSE {_fmt(r['test_mse_median'])}, neurons active {_fmt(r['active_neurons_median'])}"

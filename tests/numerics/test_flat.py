@@ -210,3 +210,49 @@ def test_cli_reads_a_stored_run(tmp_path, capsys):
     assert rep["eta"] == "1/5" and rep["loss"] == "half-mse" and rep["train_mse"] is not None
     assert code == {True: 0, False: 1, None: 3}[rep["certified_flat_at_eta"]]
     assert main(["--store", str(tmp_path / "runs.sqlite"), "--run", "nope", "--quiet"]) == 2
+
+
+@pytest.mark.parametrize("eta,verdict", [("1/100", "flat"), ("100", "not flat")])
+def test_certify_flatness_agrees_with_numerics_certify(eta, verdict):
+    from numerics.certify import certify_stability
+    from numerics.flat import certify_flatness
+
+    net, data = _case(8, K=6, n=10, d=2)
+    for loss_name in ("half-mse", "mse"):
+        got = certify_flatness(net, data, eta, loss=loss_name)
+        ref = certify_stability(net, data, eta, loss=loss_name)
+        assert got["verdict"] == verdict and ref.stable is (verdict == "flat") and got["loss"] == loss_name
+        H = np.vectorize(float)(np.array(hessian(net.as_exact(), data.as_exact()), dtype=object)).astype(np.float64)
+        top = (2 if loss_name == "mse" else 1) * np.linalg.eigvalsh(H)[-1]
+        assert got["lambda_max_lower"] <= top + 1e-12 and top <= got["lambda_max_upper"] + 1e-12
+    kink = certify_flatness(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[0], [1]], [0, 1]), 1)
+    assert kink["verdict"] == "no Hessian (kink)"
+
+
+def test_summary_certified_columns(tmp_path):
+    """--certified: each final network's verdict in the table equals numerics.certify on that network."""
+    pytest.importorskip("torch")
+    from fractions import Fraction as Q
+
+    from numerics.certify import certify_stability
+    from numerics.experiments.configs import grid
+    from numerics.experiments.run import run_one
+    from numerics.experiments.summary import _final_network, collect, summarize
+    from numerics.experiments.sweep import RunStore, run_sweep
+
+    configs = [c for c in grid("rates", quick=True, epochs=20) if c["d"] == 1 and c["n"] == 16][:2]
+    store = RunStore(tmp_path / "runs.sqlite")
+    run_sweep(configs, run_one, store, progress=False)
+    s = summarize("rates", configs, store, tmp_path / "rates", core="none", progress=False, certified=True)
+    runs, _ = collect(configs, store)
+    verdicts = []
+    for key, cfg, res in runs:
+        c, task, (W, b, v, beta) = _final_network(cfg, res)
+        cert = certify_stability(ReluNetwork.from_float(W, b, v, beta), Dataset.from_float(task.X, task.y),
+                                 Q(float(c["eta"])))
+        verdicts.append({True: "flat", False: "not flat", None: "undecided"}[cert.stable])
+    assert {c["group"] for c in configs} == {"a"} and len(s["table"]) == 1  # one (group, d, n) cell
+    flat, not_flat = verdicts.count("flat"), verdicts.count("not flat")
+    assert s["table"][0]["certified_flat_not_undecided"] == f"{flat} / {not_flat} / {len(verdicts) - flat - not_flat}"
+    assert "certified flat / not flat / undecided" in (tmp_path / "rates" / "summary.md").read_text()
+    store.close()
