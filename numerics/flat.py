@@ -362,7 +362,7 @@ def certify_flatness(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse
 
 def flat_point(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", polish_steps: int = 20000,
                gtol: float = 1e-7, f0=None, X_test=None, f0_test=None, vg_exact: bool | None = None,
-               progress=None, max_candidates: int = 6, **polish_kwargs) -> FlatResult:
+               progress=None, max_candidates: int = 20, **polish_kwargs) -> FlatResult:
     """Return the :class:`FlatResult` of polishing ``net`` (:func:`polish`) and certifying the polished point.
 
     Maths: Prop. 2.1 (Theta_flat(eta) = {lambda_max(grad^2 L) <= 2/eta}) and Theorem 3.2
