@@ -256,3 +256,21 @@ def test_summary_certified_columns(tmp_path):
     assert s["table"][0]["certified_flat_not_undecided"] == f"{flat} / {not_flat} / {len(verdicts) - flat - not_flat}"
     assert "certified flat / not flat / undecided" in (tmp_path / "rates" / "summary.md").read_text()
     store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.torch
+def test_shipped_torch_example_is_certified_flat_in_both_readings(capsys):
+    """examples/flat/model.pt (nn.MSELoss + SGD(lr=0.05)): flat at torch's lr 0.05 == half-mse step 0.1."""
+    pytest.importorskip("torch")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "flat"
+    args = ["--network", str(root / "model.pt"), "--data", str(root / "data.json"), "--json", "--quiet"]
+    assert main(args + ["--eta", "0.05", "--loss", "mse"]) == 0
+    mse = json.loads(capsys.readouterr().out)
+    assert main(args + ["--eta", "0.1", "--loss", "half-mse"]) == 0
+    half = json.loads(capsys.readouterr().out)
+    assert Fraction(mse["lambda_max_upper"]) == 2 * Fraction(half["lambda_max_upper"])
+    assert Fraction(mse["loss_exact"]) == 2 * Fraction(half["loss_exact"])
+    assert Fraction(mse["eta_star"]) * 2 == Fraction(half["eta_star"])
