@@ -160,8 +160,7 @@ def exact_loss_and_gradient(net: ReluNetwork, data: Dataset, mask: np.ndarray | 
 
         f_i = x_i . (sum_k D_ik v_k w_k) - sum_k D_ik v_k b_k + beta,
         a_k = (1/n) sum_i r_i D_ik xi_i,   dL/d(w_k, b_k) = v_k a_k,
-        dL/dv_k = (1/n) sum_i r_i D_ik (w_k.x_i - b_k) = (w_k, b_k) . (a_k with its last entry negated
-        as in xi),   dL/dbeta = (1/n) sum_i r_i,
+        dL/dv_k = (1/n) sum_i r_i D_ik (w_k.x_i - b_k) = (w_k, b_k) . a_k,   dL/dbeta = (1/n) sum_i r_i,
 
     the sums over i and k being two integer matrix products (python-flint fmpz_mat) after scaling every
     array to integers by its common denominator.  Independent of the float code paths (checked against
@@ -384,7 +383,6 @@ def flat_point(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", pol
     >>> r.loss, r.two_over_eta, r.stable
     ('mse', Fraction(8, 1), True)
     """
-    from numerics._structured_cert import StructuredParts
     from numerics.loss import convention, half_mse_threshold
     from numerics.weights import sqrt_bounds, theorem_3_2_upper, vg_norm
 
