@@ -229,6 +229,7 @@ def test_certify_flatness_agrees_with_numerics_certify(eta, verdict):
     assert kink["verdict"] == "no Hessian (kink)"
 
 
+@pytest.mark.slow
 def test_summary_certified_columns(tmp_path):
     """--certified: each final network's verdict in the table equals numerics.certify on that network."""
     pytest.importorskip("torch")
@@ -274,3 +275,41 @@ def test_shipped_torch_example_is_certified_flat_in_both_readings(capsys):
     assert Fraction(mse["lambda_max_upper"]) == 2 * Fraction(half["lambda_max_upper"])
     assert Fraction(mse["loss_exact"]) == 2 * Fraction(half["loss_exact"])
     assert Fraction(mse["eta_star"]) * 2 == Fraction(half["eta_star"])
+
+
+@pytest.mark.slow
+def test_flat_experiment_end_to_end_on_a_tiny_grid(tmp_path):
+    """run_flat -> store -> flat_summary -> certified point files re-certified by numerics.certify."""
+    from numerics.certify import main as certify_main
+    from numerics.experiments.flat_runs import flat_grid, run_flat, write_certified_points
+    from numerics.experiments.summary import collect, summarize
+    from numerics.experiments.sweep import RunStore, run_sweep
+
+    configs = flat_grid(True, 60, ds=[1], ns=[8, 16], seeds=[0], polish_steps=100)
+    store = RunStore(tmp_path / "runs.sqlite")
+    run_sweep(configs, run_flat, store, progress=False)
+    s = summarize("flat", configs, store, tmp_path / "flat", progress=False)
+    runs, missing = collect(configs, store)
+    assert not missing and len(s["table"]) == 2 and s["loss"] == "half-mse"
+    for key, cfg, res in runs:
+        f = res["flat"]
+        assert f["certified"] is (f["certified_flat_at_eta"] is not None)
+        assert Fraction(f["eta"]) == Fraction(0.2)  # the exact float step GD used
+    written = write_certified_points(runs, tmp_path / "flat")
+    n_cert = sum(res["flat"]["certified_flat_at_eta"] is True for _, _, res in runs)
+    assert len(written) == n_cert >= 1
+    for folder in written:
+        cert = json.loads((tmp_path / "flat" / "certified" / folder.split("/")[-1] / "certificate.json").read_text())
+        assert cert["stable"] is True and cert["exit_code"] == 0
+        from pathlib import Path
+
+        assert certify_main(["--network", str(Path(folder) / "network.json"), "--data",
+                             str(Path(folder) / "data.json"), "--eta", str(Fraction(0.2)), "--quiet"]) == 0
+    store.close()
+
+
+def test_reproduce_refuses_an_empty_reduced_grid(tmp_path, capsys):
+    from numerics.reproduce import main as reproduce_main
+
+    assert reproduce_main(["flat", "--quick", "--only-n", "7", "--out", str(tmp_path), "--quiet"]) == 2
+    assert "leave no run" in capsys.readouterr().err
