@@ -60,7 +60,10 @@ _EXPORTS = {
     "K_d_sympy": "numerics.weights", "canonical_weight": "numerics.weights",
     "term_a_check": "numerics.weights", "theorem_3_2_check": "numerics.weights",
     "term_a_margin": "numerics.weights", "theorem_3_2_margin": "numerics.weights",
-    "sqrt_bounds": "numerics.weights",
+    "sqrt_bounds": "numerics.weights", "theorem_3_2_upper": "numerics.weights",
+    # numerics.flat
+    "flat_point": "numerics.flat", "FlatResult": "numerics.flat", "certify_flatness": "numerics.flat",
+    "exact_loss_and_gradient": "numerics.flat", "lambda_max_enclosure": "numerics.flat",
     # numerics.gd
     "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
     # numerics.certify (helper N2)
