@@ -13,7 +13,7 @@ MODULES = ["numerics", "numerics._charpoly_cert", "numerics._exact_schur", "nume
            "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
            "numerics.experiments.summary", "numerics.experiments.sweep", "numerics.experiments.weight_decay"]
 TORCH_MODULES = ["numerics.device", "numerics.network", "numerics.experiments.run", "numerics.experiments.tracking",
-                 "numerics.experiments.trainer"]
+                 "numerics.experiments.trainer", "numerics.flat", "numerics.experiments.flat_runs"]
 
 _ROOT = Path(__file__).resolve().parents[2]
 
