@@ -36,6 +36,7 @@ from math import lcm
 
 import numpy as np
 
+from bounds._cli import guarded
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
 __all__ = ["PolishInfo", "FlatResult", "polish", "exact_loss_and_gradient", "lambda_max_enclosure",
@@ -530,11 +531,12 @@ def flat_report(r: FlatResult) -> dict:
     return out
 
 
+@guarded("python -m numerics.flat")
 def main(argv=None) -> int:
     """CLI ``python -m numerics.flat`` (parsing and printing live in numerics.flat_cli); returns the exit code."""
-    from numerics.flat_cli import main as cli_main
+    from numerics.flat_cli import cli
 
-    return cli_main(argv)
+    return cli(argv)
 
 
 if __name__ == "__main__":

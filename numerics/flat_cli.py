@@ -1,4 +1,5 @@
-"""CLI of numerics.flat: ``python -m numerics.flat`` (parsing, printing and exit codes only).
+"""CLI of numerics.flat: ``python -m numerics.flat`` (parsing, printing and exit codes only; the entry
+point ``numerics.flat.main`` wraps :func:`cli` in the project's runner, bounds._cli.guarded).
 
     python -m numerics.flat --network NET --data DATA --eta ETA [--loss half-mse|mse] [--json]
     python -m numerics.flat --store runs.sqlite --run KEY [--eta ETA] [--loss ...] [--json]
@@ -15,19 +16,19 @@ import json
 import sys
 from pathlib import Path
 
-__all__ = ["main"]
+__all__ = ["cli"]
 
-
-class _OneLineParser(argparse.ArgumentParser):
-    """argparse whose usage errors are one line on stderr and exit 2."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+EXIT_CODES = {0: "certified flat at eta (lambda_max <= 2/eta)", 1: "certified NOT flat at eta",
+              2: "bad input, or a data point on a kink (no Hessian)", 3: "undecided"}
 
 
 def _parser():
-    ap = _OneLineParser(prog="python -m numerics.flat",
-                        description="polish a trained ReLU network and certify it flat: lambda_max <= 2/eta")
+    from bounds._cli import add_common, parser
+
+    from numerics.io import add_reading_options
+
+    ap = parser("python -m numerics.flat",
+                "polish a trained ReLU network and certify it flat: lambda_max <= 2/eta")
     ap.add_argument("--network", help="network file (.json, .npz, .pt state_dict of Linear-ReLU-Linear)")
     ap.add_argument("--data", help="training data file (.json, .npz)")
     ap.add_argument("--store", help="a numerics.reproduce run store (runs.sqlite); use with --run")
@@ -45,13 +46,15 @@ def _parser():
     ap.add_argument("--out", help="folder: network.json (exact strings), data.json, flat.json")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_reading_options(ap)
+    add_common(ap, EXIT_CODES)
     return ap
 
 
 def _inputs(args):
     import numpy as np
 
-    from numerics.io import load_data, load_network
+    from numerics.io import load_data, load_network, reading_options
 
     if args.store or args.run:
         if not (args.store and args.run) or args.network or args.data:
@@ -68,7 +71,7 @@ def _inputs(args):
         raise ValueError("give --network and --data (or --store and --run)")
     if args.eta is None:
         raise ValueError("--eta is required with --network")
-    net, data = load_network(args.network), load_data(args.data)
+    net, data = load_network(args.network, **reading_options(args)), load_data(args.data, **reading_options(args))
     if net.d != data.d:
         raise ValueError(f"network expects inputs of dimension {net.d}, data have {data.d}")
     f0 = Xt = f0t = None
@@ -108,8 +111,8 @@ def _human(rep: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    """CLI entry point (see the module docstring); returns the exit code."""
+def cli(argv=None) -> int:
+    """Parse argv, run numerics.flat.flat_point, print the report; return the exit code (module doc)."""
     args = _parser().parse_args(argv)
     from numerics.flat import flat_point, flat_report
     from numerics.hessian import KinkError
@@ -146,6 +149,3 @@ def main(argv=None) -> int:
     print(json.dumps(rep, indent=2) if args.json else _human(rep))
     return {True: 0, False: 1, None: 3}[r.stable]
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -40,6 +40,7 @@ def _cases(tmp):
         ("numerics.reproduce", ["rates", "--quick", "--out", str(tmp / "r"), "--quiet"],
          ("numerics.experiments.configs", "grid")),
         ("numerics.check_certificate", [CERT], ("numerics.check_certificate", "check")),
+        ("numerics.flat", files + ["--eta", "1", "--steps", "0", "--quiet"], ("numerics.flat", "flat_point")),
     ]
 
 
@@ -121,6 +122,7 @@ _REAL = {
                            "--no-certify"],
     "numerics.reproduce": None,
     "numerics.check_certificate": [CERT],
+    "numerics.flat": ["--network", NET, "--data", DAT, "--eta", "1", "--steps", "0", "--quiet"],
 }
 
 
