@@ -3,7 +3,8 @@
 Theta_flat(eta) = {theta : lambda_max(grad^2 L(theta)) <= 2/eta} is the set the theorems speak about
 (Prop. 2.1: the points at which GD with step eta is linearly stable; Thm 3.2 bounds |f_theta|_{V_g} on it).
 :func:`flat_point` takes a network (e.g. the end point of a training run), continues full-batch GD on L with
-a decreasing step until ||grad L|| is small (:func:`polish`), and then reports for the polished point:
+a decreasing step until ||grad L|| is small (:func:`polish`), certifies the checkpoints of that path from
+the most polished backwards, and reports for the first one certified flat at eta (else the most polished):
 
 * certified: an enclosure [lower, upper] of lambda_max(grad^2 L) (structured Schur certificate of
   numerics._structured_cert: ``upper`` is the smallest of a few thresholds t at which lambda_max <= t is
