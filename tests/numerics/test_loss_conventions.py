@@ -200,3 +200,24 @@ def test_stability_experiment_mse_reports_in_its_convention():
     assert mse["stable_observed"] == half["stable_observed"]
     assert mse["certificate"]["stable"] == half["certificate"]["stable"]
     assert mse["certificate"]["loss"] == "mse"
+
+
+def test_estimate_and_weights_clis_name_the_convention(tmp_path, capsys):
+    from numerics.estimate import main as estimate_main
+    from numerics.weights import main as weights_main
+
+    net, data = _small_case(9, K=3, n=6)
+    X = np.asarray(data.X, dtype=np.float64)
+    data = Dataset.from_float(X / (1.01 * np.linalg.norm(X, axis=1).max()), np.asarray(data.y, dtype=np.float64))
+    save_network(net, tmp_path / "n.json")
+    save_data(data, tmp_path / "d.json")
+    files = ["--network", str(tmp_path / "n.json"), "--data", str(tmp_path / "d.json"), "--json"]
+    assert estimate_main(files) == 0
+    half = json.loads(capsys.readouterr().out)
+    assert estimate_main(files + ["--loss", "mse", "--eta", "0.5"]) == 0
+    mse = json.loads(capsys.readouterr().out)
+    assert half["loss"] == "half-mse" and mse["loss"] == "mse" and mse["two_over_eta"] == 4.0
+    assert mse["lambda_max_estimate"] == pytest.approx(2 * half["lambda_max_estimate"], rel=1e-9)
+    assert weights_main(files + ["--loss", "mse"]) == 0
+    w = json.loads(capsys.readouterr().out)
+    assert w["loss"] == "mse" and "L_mse" in w["theorem_3_2_form"]
