@@ -11,9 +11,9 @@ not flat at eta; 3: undecided; 2: bad input (one line on stderr).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 __all__ = ["cli"]
@@ -64,7 +64,8 @@ def _inputs(args):
         if not Path(args.store).is_file():
             raise ValueError(f"no such run store: {args.store}")
         net, data, f0, Xt, f0t, cfg = load_stored_run(args.store, args.run)
-        eta = args.eta if args.eta is not None else repr(float(cfg["eta"]))
+        # default: the step GD actually used, i.e. the exact dyadic value of the stored float
+        eta = args.eta if args.eta is not None else str(Fraction(float(cfg["eta"])))
         loss = args.loss or cfg.get("loss", "half-mse")
         return net, data, f0, Xt, f0t, eta, loss
     if not (args.network and args.data):
