@@ -47,6 +47,9 @@ def _parser():
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     add_reading_options(ap)
+    from numerics.threads import add_threads_argument
+
+    add_threads_argument(ap)
     add_common(ap, EXIT_CODES)
     return ap
 
@@ -122,6 +125,14 @@ def cli(argv=None) -> int:
     def progress(msg):
         if not args.quiet:
             print(f"[flat] {msg}", file=sys.stderr, flush=True)
+
+    from numerics.threads import apply_threads
+
+    try:
+        apply_threads(args.threads)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
     try:
         if args.steps < 0 or not args.gtol > 0:
