@@ -9,7 +9,9 @@ submodule and never torch, and ``python -m numerics.<module>`` runs without a do
 * :mod:`numerics.sampling`  -- seeded uniform-ball samplers (float64 and exact rational);
 * :mod:`numerics.estimate`  -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
 * :mod:`numerics.weights`   -- empirical / population / canonical weights, |f|_{V_g}, Term-A, Thm 3.2;
-* :mod:`numerics.gd`, :mod:`numerics.stability` -- GD at chosen precision vs linear stability (issue 5).
+* :mod:`numerics.gd`, :mod:`numerics.stability` -- GD at chosen precision vs linear stability;
+* :mod:`numerics.model_api` -- certify_model / estimate_model / weighted_variation_model for a torch
+  nn.Sequential(Linear, ReLU, Linear), in torch's conventions (nn.MSELoss, SGD weight_decay).
 
 To export a new name, add ``"name": "numerics.module"`` to ``_EXPORTS``.
 
@@ -73,6 +75,10 @@ _EXPORTS = {
     # numerics.loss
     "LOSSES": "numerics.loss", "convention": "numerics.loss", "half_mse_threshold": "numerics.loss",
     "equivalent_half_mse_eta": "numerics.loss",
+    # numerics.model_api: torch models in torch's conventions
+    "certify_model": "numerics.model_api", "estimate_model": "numerics.model_api",
+    "weighted_variation_model": "numerics.model_api", "ModelCertificate": "numerics.model_api",
+    "ModelEstimate": "numerics.model_api",
 }
 
 __all__ = list(_EXPORTS)
