@@ -22,8 +22,19 @@ Formats
 * ``.npz`` with arrays W, b, v, beta (network) or X, y (data) of float (at most 64-bit) or integer
   dtype; read with allow_pickle=False.  Floats stay the exact dyadic values they are; integer arrays
   beyond 2^53 give an "exact" result.
+  A network .npz may name the hidden biases ``bias`` in torch's sign instead of ``b`` (b = -bias); a
+  file holding both is refused as ambiguous.  A torch state_dict saved with ``np.savez(path, **{k:
+  t.numpy() for k, t in sd.items()})`` (arrays ``0.weight``, ``0.bias``, ``2.weight``, ``2.bias``) is read too.
 * ``.pt`` / ``.pth``: a torch state_dict of nn.Sequential(nn.Linear(d, K), nn.ReLU(), nn.Linear(K, 1));
   torch computes relu(W x + bias), so b = -bias (theory.md's sign convention is relu(w.x - b)).
+  Checkpoints are accepted as saved by ``DataParallel`` / ``DistributedDataParallel`` (keys prefixed
+  ``module.``) and ``torch.compile`` (``_orig_mod.``), or nested under ``"state_dict"`` /
+  ``"model_state_dict"`` / ``"model"``.  A state_dict does not record the activation: the file is read as
+  the ReLU architecture above.  A pickled whole model is refused (loading a pickle can execute code):
+  save ``model.state_dict()`` instead.
+* Data also as ``.csv`` (one row per sample, the last column is y; an optional header line), a pair of
+  ``.npy`` files given as ``X.npy,y.npy``, or a torch ``.pt`` dict of tensors with keys ``X`` and ``y``.
+  In every data format y may have shape (n,) or (n, 1).
 
 Every malformed file raises :class:`InputError` with a one-line message (CLIs print it and exit 2).
 """
@@ -226,13 +237,12 @@ def load_network(path, kind: str | None = None, *, decimals: str = "float",
         beta = _json_number(obj["beta"], "beta", path)
         k = _kind([W, b, v, beta], kind)
     elif s == ".npz":
-        z = _read_npz(path, ("W", "b", "v", "beta"))
-        W, b, v, beta = z["W"], z["b"], z["v"], z["beta"]
-        if W.ndim != 2 or b.shape != (W.shape[0],) or v.shape != (W.shape[0],) or beta.size != 1:
+        W, b, v, beta_arr = _read_npz_network(path)
+        if W.ndim != 2 or b.shape != (W.shape[0],) or v.shape != (W.shape[0],) or beta_arr.size != 1:
             raise InputError(f"{path}: inconsistent shapes W {W.shape}, b {b.shape}, v {v.shape}, "
-                             f"beta {beta.shape}")
-        beta = beta.reshape(-1)[0].item()  # a Python int or float, not rounded
-        k = kind or _npz_kind([W, b, v, z["beta"]])
+                             f"beta {beta_arr.shape}")
+        beta = beta_arr.reshape(-1)[0].item()  # a Python int or float, not rounded
+        k = kind or _npz_kind([W, b, v, beta_arr])
     else:
         net = _load_torch(path)
         return net if kind is None else net.as_kind(kind)
@@ -245,17 +255,63 @@ def load_network(path, kind: str | None = None, *, decimals: str = "float",
         raise InputError(f"{path}: {exc}") from None
 
 
-def _load_torch(path: Path) -> ReluNetwork:
+_TORCH_KEYS = ("0.weight", "0.bias", "2.weight", "2.bias")
+_PREFIXES = ("module.", "_orig_mod.")
+_NESTED = ("state_dict", "model_state_dict", "model")
+
+
+def _torch_load(path: Path):
+    """torch.load with weights_only=True: tensors and plain containers only, never arbitrary pickles."""
+    import pickle
+
     import torch
 
     try:
-        sd = torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        if "Unsupported global" in str(exc):  # a pickled class such as nn.Sequential
+            raise InputError(
+                f"{path}: holds a pickled Python object (a whole model?), which is not loaded because "
+                "unpickling can execute code; save the weights with torch.save(model.state_dict(), path) "
+                "or call numerics.certify_model(model, ...) from Python") from None
+        raise InputError(f"{path}: not a readable torch file (UnpicklingError)") from None
     except Exception as exc:  # torch raises many types for a bad file; all mean "not a state_dict"
         raise InputError(f"{path}: not a readable torch file ({type(exc).__name__})") from None
-    if hasattr(sd, "state_dict"):
-        sd = sd.state_dict()
-    if not isinstance(sd, dict):
-        raise InputError(f"{path}: expected a state_dict, got {type(sd).__name__}")
+
+
+def _strip_prefixes(sd: dict) -> dict:
+    """Remove the key prefixes DataParallel (``module.``) and torch.compile (``_orig_mod.``) add."""
+    out = {}
+    for key, value in sd.items():
+        k = str(key)
+        changed = True
+        while changed:
+            changed = False
+            for p in _PREFIXES:
+                if k.startswith(p):
+                    k, changed = k[len(p):], True
+        out[k] = value
+    return out
+
+
+def _state_dict(path: Path, obj) -> dict:
+    if isinstance(obj, dict):
+        for key in _NESTED:  # a training checkpoint {"state_dict": ..., "epoch": ...}
+            if key in obj and isinstance(obj[key], dict) and not any(k in obj for k in _TORCH_KEYS):
+                obj = obj[key]
+                break
+    if not isinstance(obj, dict):
+        raise InputError(f"{path}: expected a state_dict, got {type(obj).__name__}")
+    sd = _strip_prefixes(obj)
+    extra = sorted(k for k in sd if k not in _TORCH_KEYS)
+    if extra:
+        raise InputError(f"{path}: unexpected key(s) {', '.join(extra[:4])}: expected exactly "
+                         f"{', '.join(_TORCH_KEYS)} of nn.Sequential(nn.Linear(d, K), nn.ReLU(), nn.Linear(K, 1))")
+    return sd
+
+
+def _load_torch(path: Path) -> ReluNetwork:
+    sd = _state_dict(path, _torch_load(path))
     try:
         net = ReluNetwork.from_torch(sd)
     except (ValueError, AttributeError, TypeError) as exc:
@@ -265,12 +321,153 @@ def _load_torch(path: Path) -> ReluNetwork:
     return net
 
 
+def _negated(a: np.ndarray, path: Path, name: str) -> np.ndarray:
+    """-a exactly (torch's bias to the theory's b); unsigned integers are widened first, not wrapped."""
+    if a.dtype.kind == "u":
+        if a.size and int(a.max()) >= 2 ** 63:
+            raise InputError(f"{path}: {name} holds integers beyond int64; store them as a signed type")
+        a = a.astype(np.int64)
+    return -a
+
+
+def _read_npz_network(path: Path):
+    """Return (W, b, v, beta) arrays of a network .npz: names W, b (or torch's bias, b = -bias), v, beta,
+    or a whole torch state_dict (0.weight, 0.bias, 2.weight, 2.bias)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            names = set(z.files)
+    except (OSError, ValueError, EOFError) as exc:
+        raise InputError(f"{path}: not a readable .npz file ({exc})") from None
+    if set(_TORCH_KEYS) <= names:
+        z = _read_npz(path, _TORCH_KEYS)
+        v = z["2.weight"]
+        if v.ndim != 2 or v.shape[0] != 1:
+            raise InputError(f"{path}: 2.weight has shape {v.shape}, expected (1, K) (one output)")
+        return z["0.weight"], _negated(z["0.bias"], path, "0.bias"), v[0], z["2.bias"]
+    if "b" in names and "bias" in names:
+        raise InputError(f"{path}: holds both 'b' (theory's sign, relu(w.x - b)) and 'bias' (torch's sign, "
+                         "relu(W x + bias)); keep one")
+    if "bias" in names:
+        z = _read_npz(path, ("W", "bias", "v", "beta"))
+        return z["W"], _negated(z["bias"], path, "bias"), z["v"], z["beta"]
+    z = _read_npz(path, ("W", "b", "v", "beta"))
+    return z["W"], z["b"], z["v"], z["beta"]
+
+
+def _column(y: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Labels of shape (n, 1) as (n,); anything else unchanged (the caller checks the shape)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1 and y.shape[0] == np.asarray(X).shape[0]:
+        return y[:, 0]
+    return y
+
+
+def _finite_xy(path, X: np.ndarray, y: np.ndarray):
+    X, y = np.asarray(X), _column(np.asarray(y), X)
+    for name, a in (("X", X), ("y", y)):
+        if a.dtype.kind not in "iuf":
+            raise InputError(f"{path}: {name} has dtype {a.dtype}, expected numbers")
+        if a.dtype.kind == "f" and a.dtype.itemsize > 8:  # long double: float64 would round it
+            raise InputError(f"{path}: {name} has dtype {a.dtype}; store float64 (or smaller) floats")
+        if not np.all(np.isfinite(a)):
+            raise InputError(f"{path}: {name} contains non-finite values")
+    if X.ndim != 2 or X.shape[0] == 0 or y.shape != (X.shape[0],):
+        raise InputError(f"{path}: inconsistent shapes X {X.shape}, y {y.shape}; expected (n, d) and (n,) "
+                         "or (n, 1)")
+    # floats widen exactly to float64; integer arrays stay integers (read exactly, see _npz_kind)
+    return tuple(a if a.dtype.kind in "iu" else a.astype(np.float64) for a in (X, y))
+
+
+def _read_csv(path: Path):
+    import csv
+
+    try:
+        with open(path, newline="") as fh:
+            rows = [r for r in csv.reader(fh) if r and any(c.strip() for c in r)]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
+
+    def numbers(row):
+        try:
+            vals = [float(c) for c in row]
+        except ValueError:
+            return None
+        for c, x in zip(row, vals):
+            # CSV numbers denote their float64 value (as JSON decimals do); refused: a non-zero literal that
+            # becomes 0 or inf, and an integer float64 would round
+            text = c.strip()
+            nonzero = any(ch in "123456789" for ch in text.lower().split("e")[0])
+            if (x == 0 and nonzero) or math.isinf(x) or (text.lstrip("+-").isdigit() and int(text) != int(x)):
+                raise InputError(f"{path}: {c.strip()!r} is not exactly representable in float64 as read from "
+                                 "CSV; store exact values in JSON (strings such as \"3/7\")")
+        return vals
+
+    if rows and numbers(rows[0]) is None:  # a header line
+        rows = rows[1:]
+    if not rows:
+        raise InputError(f"{path}: no data rows")
+    values = []
+    for i, row in enumerate(rows):
+        nums = numbers(row)
+        if nums is None:
+            raise InputError(f"{path}: row {i + 1} holds a non-number: {','.join(row)[:60]!r}")
+        if len(nums) != len(rows[0]) or len(nums) < 2:
+            raise InputError(f"{path}: row {i + 1} has {len(nums)} columns, expected {max(len(rows[0]), 2)} "
+                             "(inputs, then y in the last column)")
+        values.append(nums)
+    a = np.array(values, dtype=np.float64)
+    return _finite_xy(path, a[:, :-1], a[:, -1])
+
+
+def _read_npy(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise InputError(f"{path}: not a readable .npy file ({exc})") from None
+
+
+def _load_data_other(path):
+    """(X, y) float64 arrays for the data formats beyond .json / .npz, or None for those two."""
+    text = str(path)
+    if "," in text and not Path(text).exists():
+        parts = [Path(p.strip()) for p in text.split(",")]
+        if len(parts) != 2 or any(p.suffix.lower() != ".npy" for p in parts):
+            raise InputError(f"{text}: a pair of files must be given as X.npy,y.npy")
+        return _finite_xy(text, _read_npy(parts[0]), _read_npy(parts[1]))
+    path = Path(path)
+    s = path.suffix.lower()
+    if s == ".csv":
+        return _read_csv(path)
+    if s == ".npy":
+        raise InputError(f"{path}: a .npy file holds one array; give X and y as a pair X.npy,y.npy")
+    if s in (".pt", ".pth"):
+        obj = _torch_load(path)
+        if not isinstance(obj, dict) or "X" not in obj or "y" not in obj:
+            raise InputError(f"{path}: expected a dict of tensors with keys 'X' and 'y', got "
+                             f"{type(obj).__name__}" + (f" with keys {sorted(map(str, obj))[:4]}"
+                                                          if isinstance(obj, dict) else ""))
+        X, y = obj["X"], obj["y"]
+        for name, t in (("X", X), ("y", y)):
+            if not hasattr(t, "detach"):
+                raise InputError(f"{path}: {name} is a {type(t).__name__}, expected a tensor")
+        import torch
+
+        if X.is_complex() or y.is_complex():
+            raise InputError(f"{path}: complex tensors")
+        return _finite_xy(path, X.detach().to("cpu", torch.float64).numpy(),
+                          y.detach().to("cpu", torch.float64).numpy())
+    return None
+
+
 def load_data(path, kind: str | None = None, *, decimals: str = "float", lenient: bool = False) -> Dataset:
-    """Return the data set stored in ``path`` (.json or .npz).
+    """Return the data set stored in ``path`` (.json, .npz, .csv, .pt or a pair ``X.npy,y.npy``).
 
     Args:
-        path: file name (.json with keys X, y; or .npz with arrays X, y).
-        kind, decimals, lenient: as in :func:`load_network`.
+        path: file name (.json with keys X, y; .npz with arrays X, y; .csv with y in the last column;
+            .pt holding a dict of tensors X, y; or two .npy files joined by a comma).
+        kind, decimals, lenient: as in :func:`load_network` (decimals and lenient apply to JSON).
 
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "data.json")
@@ -278,6 +475,13 @@ def load_data(path, kind: str | None = None, *, decimals: str = "float", lenient
     >>> load_data(p).X[0, 1]
     Fraction(1, 3)
     """
+    other = _load_data_other(path)
+    if other is not None:
+        X, y = other
+        try:
+            return Dataset.of_kind(X, y, kind or _npz_kind([X, y]))
+        except ValueError as exc:
+            raise InputError(f"{path}: {exc}") from None
     path = Path(path)
     s = _suffix(path)
     if s == ".json":
@@ -287,12 +491,12 @@ def load_data(path, kind: str | None = None, *, decimals: str = "float", lenient
         k = _kind([X, y], kind)
     elif s == ".npz":
         z = _read_npz(path, ("X", "y"))
-        X, y = z["X"], z["y"]
+        X, y = z["X"], _column(z["y"], z["X"])
         if X.ndim != 2 or y.shape != (X.shape[0],) or X.shape[0] == 0:
             raise InputError(f"{path}: inconsistent shapes X {X.shape}, y {y.shape}")
         k = kind or _npz_kind([X, y])
-    else:
-        raise InputError(f"{path}: data cannot be read from a torch file; use .json or .npz")
+    else:  # pragma: no cover - .pt data is read by _load_data_other
+        raise InputError(f"{path}: unknown data file type")
     try:
         return Dataset.of_kind(X, y, k)
     except OverflowError:  # kind "float" asked for a value beyond float64's range

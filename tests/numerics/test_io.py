@@ -126,3 +126,125 @@ def test_malformed_data_and_paths(tmp_path):
     # a good file with the same shape is accepted (the checks are not vacuous)
     p.write_text('{"X": [[1, 2]], "y": ["1/2"]}')
     assert load_data(p).y[0] == Fraction(1, 2)
+
+
+# ------------------------------------------------------------------ more input formats
+def _xy(n=5, d=3, seed=4):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)), rng.normal(size=n)
+
+
+def test_data_formats_agree(tmp_path):
+    X, y = _xy()
+    np.savez(tmp_path / "d.npz", X=X, y=y.reshape(-1, 1))          # y of shape (n, 1)
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", y)
+    with open(tmp_path / "d.csv", "w") as fh:
+        fh.write("x1,x2,x3,y\n")
+        for row, t in zip(X, y):
+            fh.write(",".join(repr(float(c)) for c in [*row, t]) + "\n")
+    np.savetxt(tmp_path / "nohead.csv", np.column_stack([X, y]), delimiter=",", fmt="%.17g")
+    paths = [tmp_path / "d.npz", f"{tmp_path / 'X.npy'},{tmp_path / 'y.npy'}", tmp_path / "d.csv",
+             tmp_path / "nohead.csv"]
+    try:
+        import torch
+        torch.save({"X": torch.from_numpy(X).float(), "y": torch.from_numpy(y).float().reshape(-1, 1)},
+                   tmp_path / "d32.pt")
+        torch.save({"X": torch.from_numpy(X), "y": torch.from_numpy(y)}, tmp_path / "d.pt")
+        paths.append(tmp_path / "d.pt")
+        d32 = load_data(tmp_path / "d32.pt")     # float32 read exactly as its float64 value
+        assert np.array_equal(d32.X, X.astype(np.float32).astype(np.float64))
+    except ImportError:
+        pass
+    for p in paths:
+        data = load_data(p)
+        assert data.kind == "float" and np.array_equal(data.X, X) and np.array_equal(data.y, y), p
+
+
+def test_bad_data_files_refused(tmp_path):
+    X, y = _xy()
+    (tmp_path / "bad.csv").write_text("1,2,3\n4,5\n")
+    with pytest.raises(InputError, match="row 2 has 2 columns"):
+        load_data(tmp_path / "bad.csv")
+    (tmp_path / "word.csv").write_text("a,b\n1,2\nx,3\n")
+    with pytest.raises(InputError, match="non-number"):
+        load_data(tmp_path / "word.csv")
+    (tmp_path / "one.csv").write_text("1\n2\n")
+    with pytest.raises(InputError, match="expected 2"):
+        load_data(tmp_path / "one.csv")
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", y[:-1])
+    with pytest.raises(InputError, match="inconsistent shapes"):
+        load_data(f"{tmp_path / 'X.npy'},{tmp_path / 'y.npy'}")
+    with pytest.raises(InputError, match=r"pair X.npy,y.npy"):
+        load_data(tmp_path / "X.npy")
+    np.savez(tmp_path / "d2.npz", X=X, y=np.zeros((5, 2)))
+    with pytest.raises(InputError, match="inconsistent shapes"):
+        load_data(tmp_path / "d2.npz")
+
+
+@pytest.mark.torch
+def test_torch_data_and_checkpoint_variants(tmp_path):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(1)
+    m = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    ref = ReluNetwork.from_torch(m).to_vector()
+    sd = m.state_dict()
+    variants = {
+        "dp.pt": {f"module.{k}": t for k, t in sd.items()},
+        "compiled.pt": {f"_orig_mod.{k}": t for k, t in sd.items()},
+        "both.pt": {f"module._orig_mod.{k}": t for k, t in sd.items()},
+        "ckpt.pt": {"epoch": 3, "state_dict": sd},
+        "ckpt2.pth": {"model_state_dict": {f"module.{k}": t for k, t in sd.items()}, "lr": 0.1},
+    }
+    for name, obj in variants.items():
+        torch.save(obj, tmp_path / name)
+        assert np.array_equal(load_network(tmp_path / name).to_vector(), ref), name
+    # a pickled whole model is refused, and says what to do instead
+    torch.save(m, tmp_path / "whole.pt")
+    with pytest.raises(InputError, match=r"pickled .*state_dict\(\)"):
+        load_network(tmp_path / "whole.pt")
+    # a deeper Sequential's state_dict is not silently truncated to its first two Linear layers
+    deep = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1),
+                               torch.nn.ReLU(), torch.nn.Linear(1, 1))
+    torch.save(deep.state_dict(), tmp_path / "deep.pt")
+    with pytest.raises(InputError, match="unexpected key.*4.weight"):
+        load_network(tmp_path / "deep.pt")
+    torch.save({"X": torch.zeros(3, 2)}, tmp_path / "nodata.pt")
+    with pytest.raises(InputError, match="keys 'X' and 'y'"):
+        load_data(tmp_path / "nodata.pt")
+
+
+def test_npz_network_torch_bias_name(tmp_path):
+    rng = np.random.default_rng(5)
+    W, b, v = rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=4)
+    np.savez(tmp_path / "theory.npz", W=W, b=b, v=v, beta=0.5)
+    np.savez(tmp_path / "torchsign.npz", W=W, bias=-b, v=v, beta=0.5)
+    np.savez(tmp_path / "sd.npz", **{"0.weight": W, "0.bias": -b, "2.weight": v[None, :], "2.bias": [0.5]})
+    ref = load_network(tmp_path / "theory.npz")
+    assert np.array_equal(ref.b, b)
+    X = rng.normal(size=(6, 2))
+    for name in ("torchsign.npz", "sd.npz"):
+        net = load_network(tmp_path / name)
+        assert np.array_equal(net.to_vector(), ref.to_vector())
+        assert np.array_equal(forward(net, X), forward(ref, X))
+    np.savez(tmp_path / "both.npz", W=W, b=b, bias=-b, v=v, beta=0.5)
+    with pytest.raises(InputError, match="both 'b' .* and 'bias'"):
+        load_network(tmp_path / "both.npz")
+
+
+def test_new_formats_never_round_silently(tmp_path):
+    big = 2 ** 53 + 1
+    (tmp_path / "big.csv").write_text(f"1,{big}\n2,3\n")
+    with pytest.raises(InputError, match="not exactly representable"):
+        load_data(tmp_path / "big.csv")
+    (tmp_path / "tiny.csv").write_text("1e-400,1\n")
+    with pytest.raises(InputError, match="not exactly representable"):
+        load_data(tmp_path / "tiny.csv")
+    np.save(tmp_path / "X.npy", np.array([[1], [2]], dtype=np.int64))
+    np.save(tmp_path / "y.npy", np.array([big, 0], dtype=np.int64))
+    data = load_data(f"{tmp_path / 'X.npy'},{tmp_path / 'y.npy'}")
+    assert data.kind == "exact" and data.y[0] == big
+    # unsigned torch-sign biases are negated exactly, not wrapped around
+    np.savez(tmp_path / "u.npz", W=np.ones((1, 1)), bias=np.array([3], dtype=np.uint8), v=[1.0], beta=0.0)
+    assert load_network(tmp_path / "u.npz").b[0] == -3
