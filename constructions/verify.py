@@ -546,8 +546,8 @@ def _parse(argv):
         p.error("--eta must be > 0")
     if a.sigma <= 0:
         p.error("--sigma must be > 0")
-    if a.eps is not None and not (0 < a.eps < 1):
-        p.error(f"--eps must be in (0, 1), got {a.eps}")
+    if a.eps is not None and not (0 < a.eps <= Fraction(1, 2)):
+        p.error(f"--eps must be in (0, 1/2] (Lemma H.1's range), got {a.eps}")
     return p, a
 
 

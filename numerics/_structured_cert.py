@@ -284,6 +284,34 @@ def structured_certificate(net, data, c: Fraction, progress=None, parts=None) ->
     say = progress or (lambda msg: None)
     say("structured: factors and exact activation pattern")
     parts = parts or StructuredParts(net, data)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        try:
+            if c > C_MAX:
+                return _huge_threshold(parts, c)
+            return _structured_decision(parts, c, say)
+        except FloatingPointError as exc:
+            # the rounding analysis assumes no overflow; outside float64's range nothing is claimed
+            return dict(stable=None, certified=False, lower=None, upper=None, parts=parts,
+                        detail=f"undecided: float64 {exc} in the rigorously rounded reduction (its "
+                               "assumptions exclude overflow); use --method schur or dense (exact)")
+
+
+# Above this threshold the float64 balls would overflow (c^2 appears); lambda_max(H) <= C_MAX <= c is
+# certified instead, which implies lambda_max(H) <= c.
+C_MAX = Fraction(2) ** 400
+
+
+def _huge_threshold(parts, c: Fraction) -> dict:
+    if certified_upper(parts, C_MAX):
+        return dict(stable=True, certified=True, lower=None, upper=C_MAX, parts=parts,
+                    detail="lambda_max(H) <= 2^400 <= 2/eta certified by the same reduction at t = 2^400 "
+                           "(2/eta itself is beyond float64's safe range); rigorously rounded float64")
+    return dict(stable=None, certified=False, lower=None, upper=None, parts=parts,
+                detail="undecided: 2/eta is beyond float64's safe range and lambda_max(H) <= 2^400 was "
+                       "not certified")
+
+
+def _structured_decision(parts, c: Fraction, say) -> dict:
     cB = Ball.from_fractions([c])
     c2 = cB * cB
     na2_lo = parts.na2.lower()

@@ -530,6 +530,11 @@ def main(argv=None) -> int:
         print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
         return 2
     rep = _report(cert, net, data)
+    # Prop. 2.1 speaks about critical points: say how far from one the given point is (certified bound)
+    from numerics.model_api import gradient_norm_upper
+
+    rep["grad_norm_upper"], g2 = gradient_norm_upper(net, data, args.loss)
+    rep["critical_point"] = g2 == 0
     if args.certificate_out:
         from numerics.certificate_file import CertificateError, stability_document, write_certificate
 
@@ -557,6 +562,11 @@ def main(argv=None) -> int:
             print(f"  multiplicity of lambda_max = {cert.multiplicity} (exact)")
         if cert.estimate is not None:
             print(f"  lambda_max estimate = {cert.estimate:.12g}  (ESTIMATE)")
+        if rep["critical_point"]:
+            print("  grad L = 0 exactly: a critical point (certified)")
+        else:
+            print(f"  ||grad L||        <= {rep['grad_norm_upper']:.3g}  (certified): NOT a critical point; "
+                  "linear stability (Prop. 2.1) speaks about minima")
         if rep.get("vg_norm_lower") is not None:
             print(f"  vg_norm in [{rep['vg_norm_lower']!r}, {rep['vg_norm_upper']!r}]  (certified enclosure)")
         else:

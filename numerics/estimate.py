@@ -200,7 +200,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", required=True, help="data file (.json, .npz)")
     ap.add_argument("--method", choices=["lanczos", "power"], default="lanczos")
     ap.add_argument("--eta", type=float, default=None, help="step size: also compare with 2/eta")
-    ap.add_argument("--tol", type=float, default=1e-10)
+    ap.add_argument("--tol", type=float, default=1e-10,
+                    help="relative tolerance of the eigensolver, in [0, 1) (default: %(default)s)")
     ap.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
                     help="loss convention of lambda_max and eta (mse: torch's nn.MSELoss, 2x the Hessian)")
     ap.add_argument("--json", action="store_true")
@@ -226,6 +227,8 @@ def main(argv=None) -> int:
     try:
         if args.eta is not None and not args.eta > 0:
             raise InputError(f"--eta must be positive, got {args.eta}")
+        if not 0 <= args.tol < 1:  # eigsh: tol = 0 means machine precision; NaN fails this test too
+            raise InputError(f"--tol must be in [0, 1), got {args.tol}")
         net, data = (load_network(args.network, **reading_options(args)),
                      load_data(args.data, **reading_options(args)))
         if net.d != data.d:

@@ -56,8 +56,14 @@ def test_user_directions_pass_and_fail(tmp_path, capsys):
 
 
 def test_too_large_eps_fails_verification(tmp_path, capsys):
-    rc, out = _json(capsys, ["--d", "2", "--eps", "3/4"])
-    assert rc == 1 and out["checks"][0]["name"] == "eps_range" and not out["checks"][0]["passed"]
+    # on the command line an eps outside the construction's range is bad input, with the right range
+    for eps in ("3/4", "0.6"):
+        assert main(["--d", "2", "--eps", eps]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "(0, 1/2]" in err[0] and "(0, 1)" not in err[0]
+    rc, out = _json(capsys, ["--d", "2", "--eps", "1/2", "--n", "20"])   # the boundary is accepted
+    assert out["checks"][0]["name"] == "eps_range" and out["checks"][0]["passed"]
+    # a user's direction file with such an eps is verified, and the eps_range check fails
     f = _write(tmp_path, {"d": 2, "eps": "3/4", "directions": [[1, 0], [-1, 0]]})
     assert main(["--directions", f]) == 1
 
