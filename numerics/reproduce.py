@@ -71,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _store_problem(path: Path, explicit: bool, must_exist: bool) -> str | None:
+    """Why ``path`` cannot serve as the run store, or None.  An explicit --store never creates folders."""
+    if path.is_dir():
+        return (f"--store {path} is a directory; give a file name such as {path / 'runs.sqlite'}" if explicit
+                else f"{path} is a directory, not a run store")
+    if must_exist and not path.is_file():
+        return f"--no-run: no run store at {path}; nothing to summarise, nothing written"
+    if explicit and not path.parent.is_dir():
+        return f"--store {path}: folder {path.parent} does not exist"
+    return None
+
+
 @guarded("python -m numerics.reproduce")
 def main(argv=None) -> int:
     """Run the experiment(s) named in argv, write their summaries and figures; return the exit code."""
@@ -93,20 +105,43 @@ def main(argv=None) -> int:
     if args.epochs is not None and args.epochs < 1:
         print("error: --epochs must be >= 1", file=sys.stderr)
         return 2
+    if args.epochs is not None and args.name == "lr":
+        print("error: --epochs does not apply to lr (each learning rate eta runs a fixed budget of "
+              "eta x epochs)", file=sys.stderr)
+        return 2
     from numerics.experiments.configs import grid
     from numerics.experiments.flat_runs import run_flat, write_certified_points
     from numerics.experiments.run import run_one
     from numerics.experiments.summary import summarize
-    from numerics.experiments.sweep import STORE_NAME, RunStore, run_sweep
+    from numerics.experiments.sweep import STORE_NAME, RunStore, config_key, run_sweep
 
     names = VARIANTS if args.name == "variants" else [args.name]
     out = Path(args.out)
+    store_path = Path(args.store) if args.store else out / STORE_NAME
+    problem = _store_problem(store_path, explicit=args.store is not None, must_exist=args.no_run)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        store_path = Path(args.store) if args.store else out / STORE_NAME
         store = RunStore(store_path)
     except (OSError, sqlite3.DatabaseError) as exc:  # DatabaseError: a non-database file
-        print(f"error: cannot use output folder {out}: {exc}", file=sys.stderr)
+        print(f"error: cannot use run store {store_path}: {exc}", file=sys.stderr)
+        return 2
+    if args.no_run:
+        stored = store.keys()
+        empty = [nm for nm in names
+                 if not any(config_key(c) in stored for c in grid(nm, quick=args.quick, epochs=args.epochs))]
+        if empty:
+            store.close()
+            print(f"error: --no-run: {store_path} holds no finished run of {', '.join(empty)} "
+                  f"({'quick' if args.quick else 'full'} grid{'' if args.epochs is None else f', epochs {args.epochs}'}); "
+                  "nothing to summarise, nothing written", file=sys.stderr)
+            return 2
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        store.close()
+        print(f"error: cannot create output folder {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     workers = args.workers if args.workers is not None else (1 if args.quick else 2)
     summaries = {}

@@ -32,10 +32,48 @@ def test_quick_dimension_writes_summary_and_figures_then_resumes(tmp_path, capsy
     assert summary["finished"] == summary["total"] == 3
 
 
+def test_no_run_on_an_empty_store_says_so_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["lr", "--quick", "--out", str(out), "--no-run", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no run store" in err[0] and "nothing written" in err[0]
+    assert not out.exists()
+    # a store that exists but holds no run of this experiment: refused too, and nothing written
+    from numerics.experiments.sweep import RunStore
+    RunStore(tmp_path / "s.sqlite").close()
+    assert main(["lr", "--quick", "--out", str(out), "--store", str(tmp_path / "s.sqlite"), "--no-run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds no finished run of lr" in err[0]
+    assert not out.exists()
+
+
 def test_no_run_summarises_missing_runs_honestly(tmp_path, capsys):
-    assert main(["lr", "--quick", "--out", str(tmp_path), "--no-run", "--quiet"]) == 0
-    md = (tmp_path / "lr" / "summary.md").read_text()
-    assert "Finished runs: 0 of 3 (3 missing" in md
+    from numerics.experiments.run import run_one
+    from numerics.experiments.sweep import RunStore, run_sweep
+    configs = grid("dimension", quick=True, epochs=3)
+    store = RunStore(tmp_path / "runs.sqlite")
+    run_sweep(configs[:1], run_one, store, experiment="dimension", workers=1, progress=False)
+    store.close()
+    assert main(["dimension", "--quick", "--epochs", "3", "--out", str(tmp_path), "--no-run", "--quiet",
+                 "--core", "none"]) == 0
+    md = (tmp_path / "dimension" / "summary.md").read_text()
+    assert f"Finished runs: 1 of {len(configs)} ({len(configs) - 1} missing" in md
+
+
+def test_store_faults_refused_with_the_right_message(tmp_path, capsys):
+    missing = tmp_path / "nonexistent" / "x.sqlite"
+    assert main(["rates", "--quick", "--out", str(tmp_path / "o"), "--store", str(missing)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "does not exist" in err[0] and "--store" in err[0]
+    assert not missing.parent.exists()
+    assert main(["rates", "--quick", "--out", str(tmp_path / "o"), "--store", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is a directory" in err[0] and "--store" in err[0] and "output folder" not in err[0]
+    # lr fixes eta x epochs: an --epochs override is refused, not silently ignored and recorded
+    assert main(["lr", "--quick", "--out", str(tmp_path / "o"), "--epochs", "5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--epochs does not apply to lr" in err[0]
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize("argv", [
@@ -63,6 +101,7 @@ def test_output_folder_that_is_a_file_or_corrupt_store_exits_2(tmp_path, capsys)
     assert main(["rates", "--quick", "--out", str(tmp_path / "o"), "--store", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(line.startswith("error:") for line in err)
+    assert "run store" in err[1]
 
 
 @pytest.mark.slow
