@@ -79,7 +79,7 @@ class PackingReport:
     problems: list[str] = field(default_factory=list)
 
 
-def verify_packing(directions, eps, d: int | None = None) -> PackingReport:
+def verify_packing(directions, eps, d: int | None = None, progress=None) -> PackingReport:
     """Return a PackingReport deciding exactly whether ``directions`` give pairwise disjoint caps.
 
     Checks (all in exact integer arithmetic): 0 < eps <= 1/2; every direction has d rational entries
@@ -89,6 +89,7 @@ def verify_packing(directions, eps, d: int | None = None) -> PackingReport:
         directions: sequence of rational vectors (ints, Fractions, "p/q" strings or floats read exactly).
         eps: the cap parameter (rational).
         d: expected dimension (default: length of the first direction).
+        progress: optional progress sink (numerics._progress.Reporter or a callable receiving messages).
 
     >>> verify_packing([[1, 0], [0, 1], [-1, 0], [0, -1]], "1/2").passed
     True
@@ -123,7 +124,11 @@ def verify_packing(directions, eps, d: int | None = None) -> PackingReport:
     if n >= 2:
         r, s = thr.numerator, thr.denominator
         best = None
+        from numerics._progress import counter
+
+        bar = counter(progress, f"exact pairwise check of {n} caps, rows", n)
         for i in range(n):
+            bar.update()
             gi, di = G[i], D[i]
             for j in range(i + 1, n):
                 lhs, rhs = s * gi[j], r * di * D[j]
@@ -132,6 +137,7 @@ def verify_packing(directions, eps, d: int | None = None) -> PackingReport:
                 # track the maximum exactly (compare a/b > c/e by cross multiplication)
                 if best is None or gi[j] * best[1] > best[0] * di * D[j]:
                     best = (gi[j], di * D[j])
+        bar.close()
         max_inner = Fraction(best[0], best[1])
     return PackingReport(not problems, n, d, e, max_inner, thr, problems)
 

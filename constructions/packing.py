@@ -53,15 +53,23 @@ def _unit(rng, m, d):
     return X / np.linalg.norm(X, axis=1)[:, None]
 
 
-def _contact_greedy(C, thr):
+def _contact_greedy(C, thr, progress=None):
+    from numerics._progress import counter
+
     maxdot = np.full(len(C), -2.0)
     alive = np.ones(len(C), dtype=bool)
     chosen, i = [], 0
+    left = len(C)
+    bar = counter(progress, f"contact greedy: candidates placed or excluded (of {len(C)})", len(C))
     while True:
         chosen.append(i)
         maxdot = np.maximum(maxdot, np.einsum("ik,k->i", C, C[i]))
         alive &= maxdot <= thr
+        now = int(alive.sum())
+        bar.update(left - now)
+        left = now
         if not alive.any():
+            bar.close()
             return C[chosen]
         idx = np.flatnonzero(alive)
         i = idx[np.argmax(maxdot[idx])]  # tightest feasible candidate: grows a dense, hexagon-like front
@@ -105,12 +113,19 @@ def _repair(P, thr, iters=1000, lr=0.002):
     return None
 
 
-def _exact(P, e, d):
-    pts = [sphere_point_near(p, _MAX_DEN) for p in P]
-    return pts if len(set(pts)) == len(pts) and verify_packing(pts, e, d).passed else None
+def _exact(P, e, d, progress=None):
+    from numerics._progress import counter
+
+    with counter(progress, "rational points on the sphere", len(P)) as bar:
+        pts = []
+        for p in P:
+            pts.append(sphere_point_near(p, _MAX_DEN))
+            bar.update()
+    return pts if len(set(pts)) == len(pts) and verify_packing(pts, e, d, progress=progress).passed else None
 
 
-def greedy_packing(d: int, eps, seed: int = 0, optimise: bool = True, max_riesz: int = 400) -> list[tuple]:
+def greedy_packing(d: int, eps, seed: int = 0, optimise: bool = True, max_riesz: int = 400,
+                   progress=None) -> list[tuple]:
     """Return an exact packing of pairwise disjoint caps C(u) in B^d_1, d >= 3 (see module docstring).
 
     Args:
@@ -119,6 +134,7 @@ def greedy_packing(d: int, eps, seed: int = 0, optimise: bool = True, max_riesz:
         seed: seed of the candidate set and of the energy starts.
         optimise: run the Riesz-energy bisection above the greedy size.
         max_riesz: skip the O(N^2) energy search when the area bound exceeds this.
+        progress: optional progress sink (numerics._progress.Reporter or a callable receiving messages).
 
     >>> pts = greedy_packing(3, "1/2", optimise=False)
     >>> verify_packing(pts, "1/2").passed, len(pts) >= 3
@@ -131,7 +147,7 @@ def greedy_packing(d: int, eps, seed: int = 0, optimise: bool = True, max_riesz:
     rng = np.random.default_rng(seed)
     ub = area_upper_bound(d, e)
     m = int(min(max(20000, 40 * ub), 200000))
-    best = _exact(_contact_greedy(_unit(rng, m, d), thr), e, d)
+    best = _exact(_contact_greedy(_unit(rng, m, d), thr, progress), e, d, progress)
     if best is None:  # cannot happen with the margin; keep the verifier as the only judge
         raise ArithmeticError("exact rounding broke the greedy packing")
     if not optimise or ub > max_riesz:
@@ -150,7 +166,7 @@ def greedy_packing(d: int, eps, seed: int = 0, optimise: bool = True, max_riesz:
     return best
 
 
-def cap_packing(d: int, eps, seed: int = 0) -> tuple[list[tuple], str]:
+def cap_packing(d: int, eps, seed: int = 0, progress=None) -> tuple[list[tuple], str]:
     """Return ``(directions, method)``: the toolkit's exact cap packing for (d, eps).
 
     d = 1: the two directions +-1 (the caps [1 - eps^2, 1] and its mirror); d = 2: polygon_packing;
@@ -165,5 +181,5 @@ def cap_packing(d: int, eps, seed: int = 0) -> tuple[list[tuple], str]:
     if d == 2:
         return polygon_packing(e), "polygon: rational points near the regular N-gon, N = floor(pi/acos(1-eps^2))"
     if area_upper_bound(d, e) > 400:  # greedy_packing's default max_riesz
-        return greedy_packing(d, e, seed), "contact greedy (energy search skipped: area bound > 400), exact rational rounding"
-    return greedy_packing(d, e, seed), "contact greedy + Riesz-energy bisection, exact rational rounding"
+        return greedy_packing(d, e, seed, progress=progress), "contact greedy (energy search skipped: area bound > 400), exact rational rounding"
+    return greedy_packing(d, e, seed, progress=progress), "contact greedy + Riesz-energy bisection, exact rational rounding"

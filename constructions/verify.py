@@ -119,7 +119,9 @@ class Context:
 
     @cached_property
     def packing_report(self):
-        return _caps.verify_packing(self.packing[0], self.eps, self.d)
+        from numerics._progress import Reporter
+
+        return _caps.verify_packing(self.packing[0], self.eps, self.d, progress=Reporter("[constructions.verify]"))
 
     @property
     def directions(self):
@@ -177,9 +179,11 @@ class Context:
 
 
 def _caps_packing(d, eps, seed):
+    from numerics._progress import Reporter
+
     from .packing import cap_packing
 
-    return cap_packing(d, eps, seed)
+    return cap_packing(d, eps, seed, progress=Reporter("[constructions.verify]"))
 
 
 def _res(name, passed, certified, detail) -> dict:

@@ -62,8 +62,21 @@ def exact_hessian_scaled(net, data):
     return Hs, den
 
 
+# Above this size flint's charpoly (one call into C, minutes at P ~ 300) runs in a forked child so
+# that Ctrl-C interrupts it at once.
+INTERRUPTIBLE_SIZE = 80
+
+
+def _charpoly_coeffs(Hs) -> list:
+    return [int(x) for x in Hs.charpoly().coeffs()]
+
+
 def charpoly(Hs) -> "flint.fmpq_poly":
     """det(xI - Hs) as an fmpq_poly (flint's exact integer charpoly)."""
+    if Hs.nrows() >= INTERRUPTIBLE_SIZE:
+        from numerics._progress import call_interruptibly
+
+        return flint.fmpq_poly(call_interruptibly(_charpoly_coeffs, Hs))
     return flint.fmpq_poly(Hs.charpoly())
 
 

@@ -119,14 +119,18 @@ def _exact_eta(eta) -> Fraction:
     return q
 
 
-def _dense(net: ReluNetwork, data: Dataset, c: Fraction, bits: int) -> StabilityCertificate:
+def _dense(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress=None) -> StabilityCertificate:
     from numerics._charpoly_cert import (charpoly, enclose_lambda_max, exact_hessian_scaled, lambda_max_hint,
                                          multiplicity_of_max, psd_from_charpoly)
 
+    if progress:
+        progress(f"dense: exact Hessian (P = {net.num_params})")
     Hs, den = exact_hessian_scaled(net, data)  # raises KinkError
     P = net.num_params
     hint = lambda_max_hint(Hs)  # near lambda_max(den H); float64 on a power-of-two rescaling, any magnitude
     est = _float_or_none(hint / den)
+    if progress:
+        progress(f"dense: exact characteristic polynomial of a {P} x {P} integer matrix")
     p = charpoly(Hs)  # det(xI - den H)
     psd, pd = psd_from_charpoly(p, c * den, P)
     lo, hi, count = enclose_lambda_max(p, hint, bits)
@@ -241,7 +245,7 @@ def _schur(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress) ->
     if r is None:  # M singular: only the dense charpoly decides
         if progress:
             progress("schur: some ||a_k|| = 2/eta exactly; falling back to the dense charpoly")
-        return _dense(net, data, c, bits)
+        return _dense(net, data, c, bits, progress)
     stable, detail = r
     est, vec, why = _float_lanczos(net, data)
     upper = c if stable else None
@@ -397,7 +401,7 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
         cert = StabilityCertificate(None, None, c, None, False, "none", f"undecided: {reason}",
                                     ne.num_params)
     elif method == "dense":
-        cert = _dense(ne, nd, c, bits)
+        cert = _dense(ne, nd, c, bits, progress)
     elif method == "schur":
         cert = _schur(ne, nd, c, bits, progress)
     else:
@@ -509,9 +513,9 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    def progress(msg):
-        if not args.quiet:
-            print(f"[certify] {msg}", file=sys.stderr, flush=True)
+    from numerics._progress import Reporter
+
+    progress = Reporter("[certify]", enabled=not args.quiet)
 
     try:
         eta = _exact_eta(args.eta)
