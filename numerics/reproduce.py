@@ -71,6 +71,31 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _recorded_command(argv) -> str:
+    """The command written into summaries, with paths outside the working folder (a machine's scratch
+    store, a home folder) replaced by a placeholder: summaries are shipped and must not show them."""
+    words, prev = [], None
+    for word in argv:
+        flag, eq, value = word.partition("=")
+        if eq and flag in ("--store", "--out"):
+            word = f"{flag}={_public_path(value, flag)}"
+        elif prev in ("--store", "--out"):
+            word = _public_path(word, prev)
+        words.append(word)
+        prev = word
+    return "python -m numerics.reproduce " + " ".join(words)
+
+
+def _public_path(value: str, flag: str) -> str:
+    path = Path(value)
+    if not path.is_absolute():
+        return value
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return "STORE" if flag == "--store" else "OUT"
+
+
 def _store_problem(path: Path, explicit: bool, must_exist: bool) -> str | None:
     """Why ``path`` cannot serve as the run store, or None.  An explicit --store never creates folders."""
     if path.is_dir():
@@ -160,7 +185,7 @@ def main(argv=None) -> int:
                                   scheduler=args.scheduler, progress=not args.quiet, label=name)
                 print(f"{name}: {stats.computed} runs computed, {stats.skipped} loaded from {store_path}",
                       file=sys.stderr)
-            command = "python -m numerics.reproduce " + " ".join(argv if argv is not None else sys.argv[1:])
+            command = _recorded_command(argv if argv is not None else sys.argv[1:])
             summaries[folder] = summarize(name, configs, store, out / folder, command=command, quick=args.quick,
                                        core=args.core, progress=not args.quiet, certified=args.certified)
             if name == "flat":

@@ -196,8 +196,11 @@ def _relative_to_zero_function(rows, group, d):
 
 
 def _run_rows(runs, store, core: str, progress: bool = True, certified: bool = False):
+    from numerics._progress import Reporter
+
     rows = []
     todo = len(runs)
+    bar = Reporter(enabled=progress and core != "none").bar("core metrics of final networks", todo)
     for i, (key, cfg, res) in enumerate(runs):
         row = {"key": key, **{k: cfg.get(k) for k in ("group", "d", "n", "width", "eta", "weight_decay",
                                                          "epochs", "seed", "sigma", "activation", "target")},
@@ -213,15 +216,13 @@ def _run_rows(runs, store, core: str, progress: bool = True, certified: bool = F
                 row[m] = cm.get(m)
             if cm.get("error"):
                 row["core_error"] = cm["error"]
-            if progress:
-                sys.stderr.write(f"\rcore metrics of final networks: {i + 1}/{todo}")
+            bar.update()
         if certified:
             cc = _certified_for_run(key, cfg, res, store)
             row.update({"cert_lambda_lower": cc.get("lambda_max_lower"),
                         "cert_lambda_upper": cc.get("lambda_max_upper"), "cert_verdict": cc.get("verdict")})
         rows.append(row)
-    if core != "none" and progress:
-        sys.stderr.write("\n")
+    bar.close()
     return rows
 
 

@@ -118,22 +118,40 @@ def _fmt_seconds(s: float) -> str:
 
 
 class ProgressBar:
-    """One-line progress on stderr: runs done / total, runs loaded from the store, elapsed, ETA.
+    """Progress of a sweep on stderr: runs done / total, runs loaded from the store, elapsed, ETA.
 
+    On a terminal it is a tqdm bar; otherwise (a log file, a pipe) it prints plain lines, one at the
+    start, then at most one every ``interval`` seconds, and one at the end -- never carriage returns.
     The ETA extrapolates the mean wall time per run computed in this session to the runs left.
     """
 
-    def __init__(self, total: int, skipped: int, label: str = "sweep", stream=None, enabled: bool = True):
+    def __init__(self, total: int, skipped: int, label: str = "sweep", stream=None, enabled: bool = True,
+                 interval: float = 30.0):
         self.total, self.skipped, self.label = total, skipped, label
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
+        self.interval = interval
         self.done = 0
         self.start = time.monotonic()
+        self._last = None
+        self._tqdm = None
+        if enabled:
+            try:
+                tty = self.stream.isatty()
+            except (AttributeError, ValueError):
+                tty = False
+            if tty:
+                from tqdm import tqdm
+
+                self._tqdm = tqdm(total=total, initial=skipped, desc=label, unit="run", file=self.stream,
+                                  dynamic_ncols=True, postfix=f"{skipped} from store")
         self.render()
 
     def update(self, n: int = 1) -> None:
         """Count n more finished runs and redraw."""
         self.done += n
+        if self._tqdm is not None:
+            self._tqdm.update(n)
         self.render()
 
     def text(self) -> str:
@@ -142,22 +160,24 @@ class ProgressBar:
         left = self.total - finished
         elapsed = time.monotonic() - self.start
         eta = "?" if self.done == 0 else _fmt_seconds(elapsed / self.done * left)
-        width = 24
-        fill = int(width * finished / self.total) if self.total else width
-        return (f"{self.label} [{'#' * fill}{'.' * (width - fill)}] {finished}/{self.total} runs "
-                f"({self.skipped} from store) elapsed {_fmt_seconds(elapsed)} ETA {eta}")
+        return (f"{self.label}: {finished}/{self.total} runs ({self.skipped} from store) "
+                f"elapsed {_fmt_seconds(elapsed)} ETA {eta}")
 
-    def render(self) -> None:
-        """Write the line (carriage return, no newline) if enabled."""
-        if self.enabled:
-            self.stream.write("\r" + self.text())
-            self.stream.flush()
+    def render(self, force: bool = False) -> None:
+        """Write a plain line (not on a terminal) if enabled and due."""
+        if not self.enabled or self._tqdm is not None:
+            return
+        now = time.monotonic()
+        if force or self._last is None or now - self._last >= self.interval:
+            self._last = now
+            print(self.text(), file=self.stream, flush=True)
 
     def close(self) -> None:
-        """End the line."""
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+        """Finish: close the bar, or print the final plain line."""
+        if self._tqdm is not None:
+            self._tqdm.close()
+        else:
+            self.render(force=True)
 
 
 def _worker_init() -> None:

@@ -111,3 +111,17 @@ def test_every_quick_experiment_produces_its_files(name, tmp_path):
     files = {p.name for p in (tmp_path / name).iterdir()}
     assert {"summary.md", "summary.csv", "summary.json"} <= files
     assert any(f.endswith(".png") for f in files) and any(f.endswith(".pdf") for f in files)
+
+
+def test_recorded_command_hides_paths_outside_the_working_folder(tmp_path, monkeypatch):
+    from numerics.reproduce import _recorded_command
+    monkeypatch.chdir(tmp_path)
+    cmd = _recorded_command(["rates", "--out", "results", "--store", "/tmp/x/runs.sqlite", "--quiet"])
+    assert cmd == "python -m numerics.reproduce rates --out results --store STORE --quiet"
+    cmd = _recorded_command(["rates", f"--store={tmp_path / 'a.sqlite'}", "--out", "/elsewhere/o"])
+    assert cmd == "python -m numerics.reproduce rates --store=a.sqlite --out OUT"
+    # no summary shipped in results/ shows a scratch path
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    for f in (root / "results").glob("*/summary.*"):
+        assert "/tmp" not in f.read_text(), f
