@@ -101,7 +101,8 @@ def main(argv=None) -> int:
     ap = parser("python -m bounds.table", "Exponents p(d) of every registered rate (error ≍ n^-p).")
     add_common(ap, {0: "table printed"})
     ap.add_argument("--d", type=d_range, default=d_range("1:10"), help="dimension D or range A:B (default 1:10)")
-    ap.add_argument("--format", choices=FORMATS, default="markdown")
+    ap.add_argument("--format", choices=FORMATS, default="markdown",
+                    help="output format (default: %(default)s)")
     ap.add_argument("--json", action="store_true", help="same as --format json")
     ap.add_argument("--quantity", choices=("gap", "mse"), default=None)
     ap.add_argument("--ids", default=None, help="comma-separated rate ids (default: all)")

@@ -524,7 +524,8 @@ def _parse(argv):
     p.add_argument("--n", type=_int_arg(1), default=None, help="sample size for App. I and Fano (default: coupled to eps)")
     p.add_argument("--eta", type=_frac_arg, default=Fraction(1), help="GD step size (default 1)")
     p.add_argument("--sigma", type=_frac_arg, default=Fraction(1), help="noise level (default 1)")
-    p.add_argument("--seed", type=_int_arg(0), default=0)
+    p.add_argument("--seed", type=_int_arg(0), default=0,
+                   help="seed of the packing candidates and of the App. I sample (default: 0)")
     p.add_argument("--directions", metavar="FILE", default=None,
                    help='JSON {"d": .., "eps": "1/8", "directions": [[..], ..]} to verify instead of the built packing')
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -483,11 +483,13 @@ def main(argv=None) -> int:
     """CLI: certify lambda_max(grad^2 L) <= 2/eta for a network and data file (exit codes in module doc)."""
     ap = argparse.ArgumentParser(prog="python -m numerics.certify", description=__doc__.splitlines()[0])
     ap.add_argument("--network", required=True, help="network file (.json, .npz, .pt)")
-    ap.add_argument("--data", required=True, help="data file (.json, .npz)")
+    ap.add_argument("--data", required=True, help="data file (.json, .npz, .csv, .pt, or X.npy,y.npy)")
     ap.add_argument("--eta", required=True, help="step size, e.g. 0.9 or 9/10 (read exactly)")
-    ap.add_argument("--method", default="auto", choices=list(METHODS))
+    ap.add_argument("--method", default="auto", choices=list(METHODS),
+                    help="certificate method (default: %(default)s: dense for small P, else schur or structured)")
     ap.add_argument("--refine", type=int, default=0, metavar="STEPS",
-                    help="structured method: bisection steps tightening the certified upper bound")
+                    help="structured method: bisection steps tightening the certified upper bound "
+                         "(default: %(default)s)")
     ap.add_argument("--loss", default="half-mse", choices=["half-mse", "mse"],
                     help="loss convention of eta and lambda_max: half-mse (theory, default) or mse "
                          "(torch's nn.MSELoss; eta = torch's lr)")

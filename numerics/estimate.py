@@ -197,8 +197,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m numerics.estimate",
                                  description="lambda_max(grad^2 L) ESTIMATE (a lower bound, never a certificate)")
     ap.add_argument("--network", required=True, help="network file (.json, .npz, .pt)")
-    ap.add_argument("--data", required=True, help="data file (.json, .npz)")
-    ap.add_argument("--method", choices=["lanczos", "power"], default="lanczos")
+    ap.add_argument("--data", required=True, help="data file (.json, .npz, .csv, .pt, or X.npy,y.npy)")
+    ap.add_argument("--method", choices=["lanczos", "power"], default="lanczos",
+                    help="eigensolver (default: %(default)s)")
     ap.add_argument("--eta", type=float, default=None, help="step size: also compare with 2/eta")
     ap.add_argument("--tol", type=float, default=1e-10,
                     help="relative tolerance of the eigensolver, in [0, 1) (default: %(default)s)")

@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _OneLineParser(prog="python -m numerics.reproduce", description=__doc__.split("\n")[0])
     p.add_argument("name", choices=NAMES, help="experiment to run")
     p.add_argument("--quick", action="store_true", help="reduced grid for CI (under two minutes)")
-    p.add_argument("--out", default="reproduce_out", help="output folder (holds runs.sqlite and NAME/)")
+    p.add_argument("--out", default="reproduce_out", help="output folder (holds runs.sqlite and NAME/; default: %(default)s)")
     p.add_argument("--store", default=None, help="SQLite run store (default: OUT/runs.sqlite)")
     p.add_argument("--workers", type=int, default=None,
                    help="local worker processes (default: 1 for --quick, else 2); 1 runs in-process")

@@ -836,7 +836,7 @@ def main(argv=None) -> int:
                    help="perturbation sizes (default 1e-12 1e-8 1e-4)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed for the random direction and the cases (--gd-endpoint: 0 means its default 3)")
-    p.add_argument("--n", type=_positive_int, default=12, help="data points for --construction/--interpolating")
+    p.add_argument("--n", type=_positive_int, default=12, help="data points for --construction/--interpolating (default: %(default)s)")
     p.add_argument("--no-certify", action="store_true", help="skip numerics.certify")
     p.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
                    help="loss convention of eta and lambda (mse: torch's nn.MSELoss; lr eta = half-mse 2 eta)")

@@ -855,7 +855,7 @@ def main(argv=None) -> int:
                                              "and the Term-A / Theorem 3.2 inequalities")
     ap.add_argument("--network", required=True)
     ap.add_argument("--data", required=True)
-    ap.add_argument("--R", default="1", help="data radius (exact, e.g. 1 or 3/2)")
+    ap.add_argument("--R", default="1", help="data radius (exact, e.g. 1 or 3/2; default: %(default)s)")
     ap.add_argument("--float", action="store_true", help="float64 estimates only (for large networks)")
     ap.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
                     help="convention in which Thm 3.2 is printed (mse: torch's nn.MSELoss, L_mse = 2L)")
