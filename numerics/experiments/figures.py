@@ -18,6 +18,38 @@ def _plt():
     return plt
 
 
+BAND_NOTE = "shaded: min-max over seeds"
+
+
+def _natural(value):
+    """Sort key ordering 'd=4' before 'd=16' (numbers inside strings compared as numbers)."""
+    import re
+
+    parts = re.split(r"(-?\d+(?:\.\d+)?)", str(value))
+    return [(0, float(t)) if re.fullmatch(r"-?\d+(?:\.\d+)?", t) else (1, t) for t in parts if t != ""]
+
+
+def _plain_log_ticks(ax, axis: str, values=None) -> None:
+    """Readable log-axis ticks: plain numbers (16, 0.5, 1e-05) rather than 2x10^1; at the data values
+    when they are few, otherwise at 1, 2, 5 times powers of ten."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    vals = sorted({float(v) for v in (values or []) if v is not None and float(v) > 0})
+    if vals and len(vals) <= 8:
+        (ax.set_xticks if axis == "x" else ax.set_yticks)(vals)
+    else:
+        target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    target.set_minor_formatter(NullFormatter())
+
+
+def _band_handle():
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor="0.5", alpha=0.25, label=BAND_NOTE)
+
+
 def save(fig, out: Path, stem: str) -> list:
     """Save ``fig`` as OUT/stem.png and OUT/stem.pdf; return the two paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -46,13 +78,13 @@ def plot_rates(table, groups, ds, metric, out, stem, title):
             ax.fill_between(n, [r[f"{metric}_min"] for r in rows], [r[f"{metric}_max"] for r in rows],
                             color=line.get_color(), alpha=0.15)
         ns = sorted({r["n"] for r in table})
-        ax.set_xticks(ns)
-        ax.set_xticklabels([str(n) for n in ns])
-        ax.xaxis.set_minor_formatter(_plt().NullFormatter())
+        _plain_log_ticks(ax, "x", ns)
+        _plain_log_ticks(ax, "y")
         ax.set_xlabel("n (training samples)")
         ax.set_ylabel(f"{metric.replace('_', ' ')} vs f0 (median over seeds)")
         ax.set_title(f"{title}: config {g}")
-        ax.legend(fontsize=8)
+        handles, _ = ax.get_legend_handles_labels()
+        ax.legend(handles=handles + [_band_handle()], fontsize=8)
         ax.grid(True, which="both", alpha=0.3)
     return save(fig, out, stem)
 
@@ -94,9 +126,17 @@ def plot_shattering(runs, out, stem):
         sh = res.get("sharpness") or {}
         steps = sh.get("step", [])
         lam = [np.nan if v is None else v for v in sh.get("lambda_max_estimate", [])]
+        # 2/eta first and underneath: at the edge of stability lambda_max sits just above it, and the
+        # estimate must stay visible on top of the threshold line
+        ax.axhline(2 / cfg["eta"], color="r", ls=(0, (4, 3)), lw=1.0, alpha=0.8, zorder=2,
+                   label=f"2/eta = {2 / cfg['eta']:.3g}")
         if steps:
-            ax.semilogy(steps, lam, "-", label="lambda_max estimate (Lanczos, lower bound)")
-        ax.axhline(2 / cfg["eta"], color="r", ls="--", label=f"2/eta = {2 / cfg['eta']:.3g}")
+            last = next((v for v in reversed(lam) if v == v), None)
+            tail = "" if last is None else f"; final {last:.3g}"
+            ax.semilogy(steps, lam, "-", color="C0", lw=1.6, zorder=3,
+                        label=f"lambda_max estimate (Lanczos, lower bound{tail})")
+        ax.set_yscale("log")
+        _plain_log_ticks(ax, "y")
         ax.set_xlabel("GD step")
         ax.set_ylabel("lambda_max(grad^2 L)")
         ax.set_title(f"config {label}: eta={cfg['eta']}, wd={cfg['weight_decay']}")
@@ -114,6 +154,7 @@ def plot_shattering(runs, out, stem):
         ax.axvline(1 / cfg["n"], color="k", lw=0.5, ls=":", label="one sample")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _plain_log_ticks(ax, "x")
         ax.set_xlabel("fraction of training inputs where the neuron is active\n(neurons active on none drawn at 1/(2n))")
         ax.set_ylabel("|v_k| * ||w_k||")
         ax.legend(fontsize=7)
@@ -122,6 +163,7 @@ def plot_shattering(runs, out, stem):
         h = res["history"]
         for key in ("loss", "train_mse", "test_mse"):
             ax.semilogy(h["step"], [np.nan if v is None else v for v in h[key]], label=key)
+        _plain_log_ticks(ax, "y")
         ax.set_xlabel("GD step")
         ax.set_ylabel("loss / MSE vs f0")
         ax.legend(fontsize=7)
@@ -142,7 +184,7 @@ def plot_vs(table, x, metrics, group_key, out, stem, title, logx=False):
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 3.9 * nrows), squeeze=False)
     for ax in axes.flat[len(metrics):]:
         ax.set_visible(False)
-    groups = sorted({r[group_key] for r in table}, key=str)
+    groups = sorted({r[group_key] for r in table}, key=_natural)
     for ax, m in zip(axes.flat, metrics):
         for g in groups:
             rows = sorted((r for r in table if r[group_key] == g), key=lambda r: r[x])
@@ -153,12 +195,75 @@ def plot_vs(table, x, metrics, group_key, out, stem, title, logx=False):
                             color=line.get_color(), alpha=0.15)
         if logx:
             ax.set_xscale("log")
+            _plain_log_ticks(ax, "x", [r[x] for r in table])
         if m not in LINEAR_METRICS:
             ax.set_yscale("log")
+            _plain_log_ticks(ax, "y")
         ax.set_xlabel(x)
         ax.set_ylabel(m.replace("_", " "))
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
-    fig.suptitle(title)
+        handles, _ = ax.get_legend_handles_labels()
+        ax.legend(handles=handles + [_band_handle()], fontsize=7)
+    fig.suptitle(f"{title}: median over seeds, {BAND_NOTE}")
     fig.tight_layout()
     return save(fig, out, stem)
+
+
+def replot(folder) -> list:
+    """Redraw the figures of one results folder from its summary.json (no training, no run store).
+
+    Works for the experiments whose figures are drawn from the aggregated tables (rates, gelu, lownoise,
+    holder, dimension, lr, underparam).  The shattering figure needs every run's training history, which
+    only the run store holds: ValueError (re-run ``numerics.reproduce shattering --no-run`` with the store).
+    """
+    import json
+
+    from .rates import theory_exponents
+    from .summary import _VS, ACTIVITY, METRICS, RATES_LIKE
+
+    folder = Path(folder)
+    summary = json.loads((folder / "summary.json").read_text())
+    name = summary["experiment"]
+    table = [{k: (np.nan if v is None else v) for k, v in row.items()} for row in summary.get("table", [])]
+    if not table:
+        raise ValueError(f"{folder}: summary.json has no table to plot")
+    if name in RATES_LIKE:
+        groups = sorted({r["group"] for r in table}, key=_natural)
+        ds = sorted({r["d"] for r in table})
+        slopes = [{k: (np.nan if v is None else v) for k, v in s.items()} for s in summary["slopes"]]
+        files = plot_rates(table, groups, ds, "train_mse", folder, "mse_vs_n", name)
+        files += plot_rates(table, groups, ds, "test_mse", folder, "test_mse_vs_n", name + " (test)")
+        files += plot_slopes(slopes, {d: theory_exponents(d) for d in ds}, folder, "rates_vs_d",
+                             f"{name}: measured rate of in-sample MSE vs theory")
+        return files
+    if name in _VS:
+        x, group_key, logx = _VS[name]
+        metrics = METRICS + (["lambda_max_estimate"] if name == "lr" else []) + ACTIVITY
+        return plot_vs(table, x, metrics, group_key, folder, name, f"{name} sweep", logx=logx)
+    raise ValueError(f"{folder}: the {name} figure needs the runs' histories from the run store; "
+                     f"use python -m numerics.reproduce {name} --no-run --store STORE")
+
+
+def main(argv=None) -> int:
+    """CLI: ``python -m numerics.experiments.figures FOLDER [FOLDER ...]`` redraws figures from summaries."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(prog="python -m numerics.experiments.figures",
+                                 description="Redraw the figures of results folders from their summary.json "
+                                             "(no training)")
+    ap.add_argument("folders", nargs="+", help="results folders, e.g. results/underparam")
+    args = ap.parse_args(argv)
+    rc = 0
+    for f in args.folders:
+        try:
+            for p in replot(f):
+                print(f"wrote {p}")
+        except (ValueError, OSError, KeyError) as exc:
+            print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+            rc = 2
+    return rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
