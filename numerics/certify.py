@@ -110,6 +110,12 @@ def _half_mse_view(cert: StabilityCertificate) -> StabilityCertificate:
 
 
 def _exact_eta(eta) -> Fraction:
+    if type(eta).__module__.startswith("torch") and hasattr(eta, "dim"):
+        if eta.dim() != 0:
+            raise ValueError(f"eta must be a number or a 0-dim tensor, got a tensor of shape {tuple(eta.shape)}")
+        eta = eta.detach().cpu().double().item()  # exact: every torch float widens exactly to float64
+    if isinstance(eta, (tuple, list, dict, set)):
+        raise ValueError(f"eta must be a positive number, got a {type(eta).__name__}")
     try:
         q = to_fraction(eta)
     except (ValueError, TypeError) as exc:
@@ -367,6 +373,12 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     from numerics.loss import convention, half_mse_threshold
 
     t0 = time.perf_counter()
+    if not isinstance(net, ReluNetwork):
+        raise ValueError(f"net must be a numerics.ReluNetwork, got a {type(net).__name__}; for a torch model "
+                         "call numerics.certify_model(model, X, y, lr) (torch's conventions)")
+    if not isinstance(data, Dataset):
+        raise ValueError(f"data must be a numerics.Dataset, got a {type(data).__name__}; build it with "
+                         "Dataset.from_float(X, y), or call numerics.certify_model(model, X, y, lr)")
     eta_q = _exact_eta(eta)
     conv = convention(loss)
     c = half_mse_threshold(eta_q, conv.name)  # the threshold on H (2/eta under half-mse)

@@ -360,12 +360,14 @@ class Dataset:
 
     @classmethod
     def of_kind(cls, X, y, kind: str) -> "Dataset":
-        """Return a data set with entries converted to number kind ``kind``.
+        """Return a data set with entries converted to number kind ``kind`` (y of shape (n,) or (n, 1)).
 
         >>> Dataset.of_kind([[1]], [2], "float").y
         array([2.])
         """
         Xa = _array(X, kind, 2, "X")
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:  # a column of labels, as torch's targets often are
+            y = np.asarray(y)[:, 0]
         ya = _array(y, kind, 1, "y")
         if Xa.shape[0] != ya.shape[0]:
             raise ValueError(f"X has {Xa.shape[0]} rows but y has {ya.shape[0]} entries")
