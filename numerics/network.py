@@ -241,14 +241,20 @@ class ReluNetwork:
     def from_torch(cls, module) -> "ReluNetwork":
         """Return the float64 network of nn.Sequential(Linear(d,K), ReLU(), Linear(K,1)) or its state_dict.
 
-        torch computes relu(W x + bias), so b = -bias.
+        torch computes relu(W x + bias), so b = -bias.  A module is checked to be exactly that
+        architecture (another activation, a missing bias or more layers raise ValueError naming the
+        layer); a state_dict cannot say which activation it was trained with and is read as ReLU.
 
         >>> import torch
         >>> m = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
         >>> ReluNetwork.from_torch(m).K
         3
         """
-        sd = module.state_dict() if hasattr(module, "state_dict") else module
+        if hasattr(module, "state_dict") and hasattr(module, "children"):
+            from numerics.model_api import network_from_model
+
+            return network_from_model(module)
+        sd = module
         try:
             W = sd["0.weight"].detach().double().cpu().numpy()
             bias = sd["0.bias"].detach().double().cpu().numpy()

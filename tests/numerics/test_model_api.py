@@ -217,3 +217,11 @@ def test_weighted_variation_model_matches_vg_norm():
                            np.array([[Fraction(float(x)) for x in row] for row in X.numpy()], dtype=object))
     assert r.certified and r.lower == ref.lower and r.upper == ref.upper
     assert numerics.weighted_variation_model(m, X).value == pytest.approx(float(r.value), rel=1e-12)
+
+
+def test_from_torch_refuses_a_module_that_is_not_relu():
+    m = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    with pytest.raises(ValueError, match=r"layer 1 of the model is Tanh\(\)"):
+        ReluNetwork.from_torch(m)
+    ok = _model()
+    assert np.array_equal(ReluNetwork.from_torch(ok).to_vector(), ReluNetwork.from_torch(ok.state_dict()).to_vector())
