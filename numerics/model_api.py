@@ -341,8 +341,14 @@ class ModelEstimate:
 def _inputs(model, X, y, loss, weight_decay):
     conv = convention(loss)
     if _is_tensor(weight_decay):
-        weight_decay = _exact_lr(weight_decay, "weight_decay") if float(weight_decay) != 0 else 0
-    wd = to_fraction(weight_decay)
+        if weight_decay.dim() != 0:
+            raise ValueError("weight_decay must be a number or a 0-dim tensor, got a tensor of shape "
+                             f"{tuple(weight_decay.shape)}")
+        weight_decay = weight_decay.detach().cpu().double().item()
+    try:
+        wd = to_fraction(weight_decay)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"weight_decay must be a number >= 0, got {weight_decay!r}") from exc
     if wd < 0:
         raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
     net = network_from_model(model)

@@ -225,3 +225,14 @@ def test_from_torch_refuses_a_module_that_is_not_relu():
         ReluNetwork.from_torch(m)
     ok = _model()
     assert np.array_equal(ReluNetwork.from_torch(ok).to_vector(), ReluNetwork.from_torch(ok.state_dict()).to_vector())
+
+
+def test_weight_decay_argument_forms():
+    X, y = _data()
+    m = _model()
+    a = numerics.certify_model(m, X, y, 0.05, weight_decay=0.01)
+    b = numerics.certify_model(m, X, y, 0.05, weight_decay=torch.tensor(0.01, dtype=torch.float64))
+    assert a.exact == b.exact
+    for bad, match in ((-0.1, ">= 0"), ("lots", "must be a number"), (torch.tensor([0.1]), "0-dim tensor")):
+        with pytest.raises(ValueError, match=match):
+            numerics.certify_model(m, X, y, 0.05, weight_decay=bad)
