@@ -551,7 +551,8 @@ def main(argv=None) -> int:
     # Prop. 2.1 speaks about critical points: say how far from one the given point is (certified bound)
     from numerics.model_api import gradient_norm_upper
 
-    rep["grad_norm_upper"], g2 = gradient_norm_upper(net, data, args.loss)
+    g_up, g2 = gradient_norm_upper(net, data, args.loss)
+    rep["grad_norm_upper"] = g_up if g_up != float("inf") else None  # None: beyond float64's range
     rep["critical_point"] = g2 == 0
     if args.certificate_out:
         from numerics.certificate_file import CertificateError, stability_document, write_certificate
@@ -583,7 +584,8 @@ def main(argv=None) -> int:
         if rep["critical_point"]:
             print("  grad L = 0 exactly: a critical point (certified)")
         else:
-            print(f"  ||grad L||        <= {rep['grad_norm_upper']:.3g}  (certified): NOT a critical point; "
+            bound = "beyond float64" if rep["grad_norm_upper"] is None else f"<= {rep['grad_norm_upper']:.3g}"
+            print(f"  ||grad L||        {bound}  (certified): NOT a critical point; "
                   "linear stability (Prop. 2.1) speaks about minima")
         if rep.get("vg_norm_lower") is not None:
             print(f"  vg_norm in [{rep['vg_norm_lower']!r}, {rep['vg_norm_upper']!r}]  (certified enclosure)")

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -178,22 +179,47 @@ def _exact_lr(lr, what: str = "lr") -> Fraction:
 
 
 # ------------------------------------------------------------------------------ rigorous rounding
+def _nearest(q: Fraction) -> float:
+    """Nearest float to q, or +-inf beyond float64's range."""
+    try:
+        return float(q)
+    except OverflowError:
+        return math.inf if q > 0 else -math.inf
+
+
 def _down(q: Fraction) -> float:
-    """Largest float <= q (q exact)."""
-    x = float(q)
+    """Largest float <= q (q exact; -inf or the largest float beyond the range)."""
+    x = _nearest(q)
+    if math.isinf(x):
+        return -math.inf if x < 0 else sys.float_info.max
     return x if Fraction(x) <= q else math.nextafter(x, -math.inf)
 
 
 def _up(q: Fraction) -> float:
-    """Smallest float >= q (q exact)."""
-    x = float(q)
+    """Smallest float >= q (q exact; inf or the most negative float beyond the range)."""
+    x = _nearest(q)
+    if math.isinf(x):
+        return math.inf if x > 0 else -sys.float_info.max
     return x if Fraction(x) >= q else math.nextafter(x, math.inf)
 
 
 def _sqrt_up(q: Fraction) -> float:
-    """A float u >= sqrt(q), q >= 0 exact (checked exactly: u^2 >= q)."""
-    u = math.sqrt(float(q))
-    while Fraction(u) ** 2 < q:
+    """A float u >= sqrt(q), q >= 0 exact, of any magnitude (inf beyond float64; checked: u^2 >= q).
+
+    >>> _sqrt_up(Fraction(2)) ** 2 >= 2, _sqrt_up(Fraction(10) ** 700), _sqrt_up(Fraction(1, 10 ** 700)) > 0
+    (True, inf, True)
+    """
+    from mpmath import libmp
+
+    if q <= 0:
+        return 0.0
+    # sqrt rounded upward at 80 bits, then to float64 upward (mpmath's directed rounding)
+    x = libmp.mpf_sqrt(libmp.from_rational(q.numerator, q.denominator, 80, "u"), 80, "u")
+    u = libmp.to_float(x, rnd="u")
+    if u == math.inf:
+        return u
+    u = max(u, math.ulp(0.0))  # below the smallest subnormal: round up to it
+    while Fraction(u) ** 2 < q:  # exact check; a step or none
         u = math.nextafter(u, math.inf)
     return u
 
@@ -399,7 +425,7 @@ def certify_model(model, X, y, lr, loss: str = "mse", weight_decay=0.0, method: 
     if c <= 0:
         # lambda_max(H) >= H_{beta beta} = 1 > 0 >= c: no point is stable at this lr and weight decay
         lo_h, hi_h, stable, est = Fraction(1), None, False, None
-        meth, detail = "threshold", (f"2/lr - weight_decay = {float(s * c):.6g} <= 0 while lambda_max(H) >= "
+        meth, detail = "threshold", (f"2/lr - weight_decay = {_nearest(s * c):.6g} <= 0 while lambda_max(H) >= "
                                      "H_(beta,beta) = 1: not stable at any point")
         P = net.num_params
     else:
@@ -414,7 +440,7 @@ def certify_model(model, X, y, lr, loss: str = "mse", weight_decay=0.0, method: 
     lo, hi = conv_of(lo_h), conv_of(hi_h)
     half = {"lambda_max_lower": None if lo_h is None else _down(lo_h),
             "lambda_max_upper": None if hi_h is None else _up(hi_h),
-            "threshold": float(c), "formula": convention("half-mse").formula}
+            "threshold": _nearest(c), "formula": convention("half-mse").formula}
     exact = {"lambda_max_lower": None if lo is None else str(lo),
              "lambda_max_upper": None if hi is None else str(hi),
              "threshold": str(two_over_lr), "lr": str(lr_q), "grad_norm_squared": str(g2),
@@ -423,9 +449,9 @@ def certify_model(model, X, y, lr, loss: str = "mse", weight_decay=0.0, method: 
         stable=stable, certified=True if c <= 0 else cert.certified,
         lambda_max_lower=None if lo is None else _down(lo),
         lambda_max_upper=None if hi is None else _up(hi),
-        threshold=float(two_over_lr), grad_norm_upper=g_up, loss=conv.name, lr=float(lr_q),
-        weight_decay=float(wd), method=meth, detail=detail, num_params=P,
-        lambda_max_estimate=None if est is None else s * est + float(wd),
+        threshold=_nearest(two_over_lr), grad_norm_upper=g_up, loss=conv.name, lr=_nearest(lr_q),
+        weight_decay=_nearest(wd), method=meth, detail=detail, num_params=P,
+        lambda_max_estimate=None if est is None else s * est + _nearest(wd),
         seconds=time.perf_counter() - t0, half_mse=half, exact=exact)
 
 
@@ -455,8 +481,8 @@ def estimate_model(model, X, y, lr=None, loss: str = "mse", weight_decay=0.0,
     thr = lr_f = None
     if lr is not None:
         lr_q = _exact_lr(lr)
-        thr, lr_f = float(2 / lr_q), float(lr_q)
-    return ModelEstimate(s * e.value + float(wd), conv.name, float(wd), e.method, e.matvecs, e.converged,
+        thr, lr_f = _nearest(2 / lr_q), _nearest(lr_q)
+    return ModelEstimate(s * e.value + _nearest(wd), conv.name, _nearest(wd), e.method, e.matvecs, e.converged,
                          thr, lr_f)
 
 

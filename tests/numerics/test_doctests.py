@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 # Modules whose examples (or whose import) need torch are marked `torch`.
-MODULES = ["numerics", "numerics._charpoly_cert", "numerics._exact_schur", "numerics._rigorous", "numerics._weights_fast",
+MODULES = ["numerics", "numerics._charpoly_cert", "numerics._exact_schur", "numerics._progress", "numerics._rigorous", "numerics._weights_fast",
            "numerics.certificate_file", "numerics.certify", "numerics.estimate", "numerics.gd", "numerics.hessian", "numerics.io",
            "numerics.loss", "numerics.sampling", "numerics.stability", "numerics.threads", "numerics.weights",
            "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
            "numerics.experiments.summary", "numerics.experiments.sweep", "numerics.experiments.weight_decay"]
-TORCH_MODULES = ["numerics.device", "numerics.network", "numerics.experiments.run", "numerics.experiments.tracking",
+TORCH_MODULES = ["numerics.device", "numerics.network", "numerics.model_api", "numerics.experiments.run", "numerics.experiments.tracking",
                  "numerics.experiments.trainer", "numerics.flat", "numerics.experiments.flat_runs"]
 
 _ROOT = Path(__file__).resolve().parents[2]
