@@ -204,7 +204,7 @@ def main(argv=None) -> int:
     ap.add_argument("--tol", type=float, default=1e-10,
                     help="relative tolerance of the eigensolver, in [0, 1) (default: %(default)s)")
     ap.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
-                    help="loss convention of lambda_max and eta (mse: torch's nn.MSELoss, 2x the Hessian)")
+                    help="loss convention of lambda_max and eta (mse: torch's nn.MSELoss, 2x the Hessian; default: %(default)s)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--device", default=None,
                     help="torch device for the HVP (default numpy on the CPU; 'cpu' tested, 'cuda' untested)")

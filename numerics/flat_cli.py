@@ -37,12 +37,12 @@ def _parser():
                                   "default for --run: the run's eta")
     ap.add_argument("--loss", choices=["half-mse", "mse"], default=None,
                     help="loss convention (default half-mse, or the run's); mse = torch's nn.MSELoss, eta = lr")
-    ap.add_argument("--steps", type=int, default=20000, help="maximal polishing GD steps (0: certify as given)")
-    ap.add_argument("--gtol", type=float, default=1e-7, help="stop polishing at ||grad L|| <= GTOL")
+    ap.add_argument("--steps", type=int, default=20000, help="maximal polishing GD steps (0: certify as given; default: %(default)s)")
+    ap.add_argument("--gtol", type=float, default=1e-7, help="stop polishing at ||grad L|| <= GTOL (default: %(default)s)")
     ap.add_argument("--target", choices=["linear", "holder"], default=None,
                     help="noise-free target f_0 of the data (for train / test MSE; files only)")
-    ap.add_argument("--n-test", type=int, default=2000, help="test inputs drawn uniformly in the unit ball")
-    ap.add_argument("--test-seed", type=int, default=0)
+    ap.add_argument("--n-test", type=int, default=2000, help="test inputs drawn uniformly in the unit ball (default: %(default)s)")
+    ap.add_argument("--test-seed", type=int, default=0, help="seed of the test inputs (default: %(default)s)")
     ap.add_argument("--out", help="folder: network.json (exact strings), data.json, flat.json")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")

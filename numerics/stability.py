@@ -839,7 +839,7 @@ def main(argv=None) -> int:
     p.add_argument("--n", type=_positive_int, default=12, help="data points for --construction/--interpolating (default: %(default)s)")
     p.add_argument("--no-certify", action="store_true", help="skip numerics.certify")
     p.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
-                   help="loss convention of eta and lambda (mse: torch's nn.MSELoss; lr eta = half-mse 2 eta)")
+                   help="loss convention of eta and lambda (mse: torch's nn.MSELoss; lr eta = half-mse 2 eta; default: %(default)s)")
     p.add_argument("--polish", action="store_true",
                    help="with --network: polish to a critical point at --dps digits first (Levenberg-Marquardt)")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -858,7 +858,7 @@ def main(argv=None) -> int:
     ap.add_argument("--R", default="1", help="data radius (exact, e.g. 1 or 3/2; default: %(default)s)")
     ap.add_argument("--float", action="store_true", help="float64 estimates only (for large networks)")
     ap.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
-                    help="convention in which Thm 3.2 is printed (mse: torch's nn.MSELoss, L_mse = 2L)")
+                    help="convention in which Thm 3.2 is printed (mse: torch's nn.MSELoss, L_mse = 2L; default: %(default)s)")
     ap.add_argument("--json", action="store_true")
     add_reading_options(ap)
     from numerics.threads import add_threads_argument

@@ -28,7 +28,8 @@ NOT_RUN = ("pip install", "python -m pytest")
 # Commands run only with -m slow (seconds to tens of seconds each on a loaded 2-core machine).
 SLOW = ("examples/paper_net.npz --data examples/paper_data.npz --eta 1/35", "--eta 0.9 --quiet",
         "python -m numerics.weights --network examples/paper_net.npz", "python -m constructions.verify",
-        "python -m numerics.stability --interpolating", "python -m bounds.check")
+        "python -m numerics.stability --interpolating", "python -m bounds.check", "construction.json")
+# Commands run in README order in one fresh copy: a later command may read a file an earlier one wrote.
 INPUT_FLAGS = ("--network", "--data", "--directions")
 
 
@@ -198,7 +199,8 @@ def test_shipped_examples_are_what_make_examples_writes(tmp_path):
 
 
 CLIS = ["bounds.table", "bounds.check", "bounds.plot", "constructions.verify", "numerics.certify",
-        "numerics.estimate", "numerics.weights", "numerics.stability", "numerics.reproduce"]
+        "numerics.estimate", "numerics.weights", "numerics.stability", "numerics.reproduce", "numerics.flat",
+        "numerics.experiments.figures"]
 
 
 @pytest.mark.parametrize("module", CLIS)
