@@ -41,6 +41,8 @@ def _cases(tmp):
          ("numerics.experiments.configs", "grid")),
         ("numerics.check_certificate", [CERT], ("numerics.check_certificate", "check")),
         ("numerics.flat", files + ["--eta", "1", "--steps", "0", "--quiet"], ("numerics.flat", "flat_point")),
+        ("numerics.experiments.figures", [str(ROOT / "results" / "underparam")],
+         ("numerics.experiments.figures", "replot")),
     ]
 
 
@@ -123,6 +125,7 @@ _REAL = {
     "numerics.reproduce": None,
     "numerics.check_certificate": [CERT],
     "numerics.flat": ["--network", NET, "--data", DAT, "--eta", "1", "--steps", "0", "--quiet"],
+    "numerics.experiments.figures": None,  # filled in with tmp_path (a copy of a results folder)
 }
 
 
@@ -133,8 +136,20 @@ def test_closed_stdout_exits_141_quietly(name, tmp_path, monkeypatch, capsys):
         argv = ["--out", str(tmp_path / "f.png"), "--d", "1:3"]
     if name == "bounds.check":  # the proofs take seconds; the report of no claims still prints
         monkeypatch.setattr(importlib.import_module("bounds.check"), "run", lambda registry=None: [])
+    if name == "numerics.experiments.figures":
+        import shutil
+        shutil.copy(ROOT / "results" / "underparam" / "summary.json", tmp_path / "summary.json")
+        argv = [str(tmp_path)]
     if name == "numerics.reproduce":
         argv = ["rates", "--no-run", "--quick", "--out", str(tmp_path / "r"), "--quiet"]
+        # --no-run refuses an empty store: store one run of the grid (summarize itself is stubbed below)
+        from numerics.experiments.configs import grid
+        from numerics.experiments.sweep import RunStore, config_key
+        (tmp_path / "r").mkdir()
+        cfg = grid("rates", quick=True)[0]
+        store = RunStore(tmp_path / "r" / "runs.sqlite")
+        store.put(config_key(cfg), "rates", cfg, {}, 0.0)
+        store.close()
         monkeypatch.setattr(importlib.import_module("numerics.experiments.summary"), "summarize",
                             lambda *a, **k: {"text": "summary"})
     monkeypatch.setattr(sys, "stdout", _ClosedStdout())
