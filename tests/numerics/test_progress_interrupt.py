@@ -115,3 +115,17 @@ def test_ctrl_c_stops_the_dense_charpoly_promptly():
     code = _SCHUR.format(root=str(ROOT), examples=str(ROOT / "examples"), n=30, K=60, method="dense")
     dt, rc, out, err = _interrupt_after(code, 4.0)
     assert dt < 2.0 and "finished" not in out and rc != 0
+
+
+def test_cap_packing_reports_progress_in_plain_lines():
+    from constructions.caps import verify_packing
+    from constructions.packing import cap_packing
+
+    out = io.StringIO()
+    pts, _ = cap_packing(3, "1/2", progress=Reporter("[v]", stream=out, interval=0))
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("[v] contact greedy") for line in lines)
+    assert any("rational points on the sphere" in line for line in lines)
+    assert "\r" not in out.getvalue()
+    assert verify_packing(pts, "1/2").passed           # progress changes nothing in the result
+    assert cap_packing(3, "1/2")[0] == pts
