@@ -159,14 +159,19 @@ def call_interruptibly(fn, *args, poll: float = 0.2):
     """Return fn(*args), computed in a forked child so that Ctrl-C interrupts the wait promptly.
 
     The result must be picklable (plain ints, lists).  On KeyboardInterrupt (or any exception in the
-    parent) the child is terminated and the exception propagates.  Where fork is unavailable the call
-    runs in-process.
+    parent) the child is terminated and the exception propagates.  Where fork is unavailable, off the
+    main thread, or inside a daemonic worker process, the call runs in-process.
 
     >>> call_interruptibly(sum, [1, 2, 3])
     6
     """
     import multiprocessing as mp
+    import threading
 
+    # Only the main thread receives Ctrl-C, and a daemonic worker (a multiprocessing pool's) may not
+    # start children: there the call runs in-process.
+    if threading.current_thread() is not threading.main_thread() or mp.current_process().daemon:
+        return fn(*args)
     try:
         ctx = mp.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork

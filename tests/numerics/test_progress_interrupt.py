@@ -129,3 +129,13 @@ def test_cap_packing_reports_progress_in_plain_lines():
     assert "\r" not in out.getvalue()
     assert verify_packing(pts, "1/2").passed           # progress changes nothing in the result
     assert cap_packing(3, "1/2")[0] == pts
+
+
+def test_call_interruptibly_off_the_main_thread_runs_in_process():
+    import threading
+    out = []
+    t = threading.Thread(target=lambda: out.append(call_interruptibly(os.getpid)))
+    t.start()
+    t.join()
+    assert out == [os.getpid()]                 # no child process: the same pid
+    assert call_interruptibly(os.getpid) != os.getpid()   # main thread: computed in a forked child
