@@ -209,11 +209,41 @@ def plot_vs(table, x, metrics, group_key, out, stem, title, logx=False):
     return save(fig, out, stem)
 
 
+def plot_flat(table, out, stem, title):
+    """Certified flat points: median test MSE (estimate) and median certified eta* against n, one line per d.
+
+    ``table`` rows are the flat experiment's per-(d, n) rows (keys d, n, test_mse_median_certified,
+    eta_star_median, runs, certified_flat).  Only certified points enter the MSE panel, so a d whose
+    points were all refused or undecided draws no MSE line.
+    """
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.2), squeeze=False)
+    ds = sorted({r["d"] for r in table})
+    ns = sorted({r["n"] for r in table})
+    panels = (("test_mse_median_certified", "median test MSE vs f0 (estimate), certified points"),
+              ("eta_star_median", "median eta* = 2/lambda_upper (certified)"))
+    for ax, (key, label) in zip(axes[0], panels):
+        for d in ds:
+            rows = sorted((r for r in table if r["d"] == d and r.get(key) is not None
+                           and np.isfinite(r[key])), key=lambda r: r["n"])
+            if rows:
+                ax.loglog([r["n"] for r in rows], [r[key] for r in rows], "o-", label=f"d={d}")
+        _plain_log_ticks(ax, "x", ns)
+        _plain_log_ticks(ax, "y")
+        ax.set_xlabel("n (training samples)")
+        ax.set_ylabel(label)
+        ax.legend(fontsize=8)
+        ax.grid(True, which="both", alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return save(fig, out, stem)
+
+
 def replot(folder) -> list:
     """Redraw the figures of one results folder from its summary.json (no training, no run store).
 
     Works for the experiments whose figures are drawn from the aggregated tables (rates, gelu, lownoise,
-    holder, dimension, lr, underparam).  The shattering figure needs every run's training history, which
+    holder, dimension, lr, underparam, flat).  The shattering figure needs every run's training history, which
     only the run store holds: ValueError (re-run ``numerics.reproduce shattering --no-run`` with the store).
     """
     import json
@@ -236,6 +266,8 @@ def replot(folder) -> list:
         files += plot_slopes(slopes, {d: theory_exponents(d) for d in ds}, folder, "rates_vs_d",
                              f"{name}: measured rate of in-sample MSE vs theory")
         return files
+    if name == "flat":
+        return plot_flat(table, folder, "flat", f"{folder.name}: certified flat points")
     if name in _VS:
         x, group_key, logx = _VS[name]
         metrics = METRICS + (["lambda_max_estimate"] if name == "lr" else []) + ACTIVITY

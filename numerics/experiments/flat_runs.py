@@ -190,7 +190,9 @@ def flat_summary(name, runs, out: Path):
     ]
     text = "\n".join(f"{name} d={e['d']}: {e['points']} certified points, p = {e['test_rate_ci']} (test); "
                      f"theory 1/(2d+4)={e['stable_upper']:.3f}" for e in slopes)
-    return body, {"table": table, "slopes": slopes, "_text": text}, []
+    from .figures import plot_flat
+    files = plot_flat(table, out, "flat", f"{out.name}: certified flat points")
+    return body, {"table": table, "slopes": slopes, "_text": text}, files
 
 
 def write_certified_points(runs, out: Path, per_d: int = 3) -> list:

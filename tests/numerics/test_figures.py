@@ -87,3 +87,23 @@ def test_replot_from_summary_redraws_and_refuses_shattering(tmp_path):
     with pytest.raises(ValueError, match="histories"):
         figures.replot(tmp_path / "sh")
     assert figures.main([str(tmp_path / "sh")]) == 2
+
+
+def test_flat_figure_draws_certified_points_only(captured, tmp_path):
+    table = [{"d": 2, "n": 64, "test_mse_median_certified": 0.5, "eta_star_median": 0.3},
+             {"d": 2, "n": 128, "test_mse_median_certified": 0.4, "eta_star_median": 0.25},
+             {"d": 5, "n": 64, "test_mse_median_certified": None, "eta_star_median": 0.2}]
+    figures.plot_flat(table, tmp_path, "flat", "flat")
+    mse_ax, eta_ax = captured[-1].axes
+    # d = 5 has no certified point: no MSE line for it, but its certified eta* is drawn
+    assert [ln.get_label() for ln in mse_ax.get_lines()] == ["d=2"]
+    assert list(mse_ax.get_lines()[0].get_ydata()) == [0.5, 0.4]
+    assert sorted(ln.get_label() for ln in eta_ax.get_lines()) == ["d=2", "d=5"]
+
+
+def test_replot_flat_from_the_committed_summary(tmp_path):
+    dst = tmp_path / "flat"
+    dst.mkdir()
+    shutil.copy(ROOT / "results" / "flat" / "summary.json", dst / "summary.json")
+    files = figures.replot(dst)
+    assert sorted(Path(f).name for f in files) == ["flat.pdf", "flat.png"]
