@@ -61,18 +61,19 @@ def atom_groups(W, b) -> list[list[int]]:
     piv = np.where(has, W[np.arange(K), lead], 1.0)
     with np.errstate(over="ignore", under="ignore"):
         keys = np.hstack([W / piv[:, None], (b / piv)[:, None]]) + 0.0  # + 0.0 maps -0.0 to 0.0
-    keys[~has] = np.nan  # w = 0: every such neuron is its own group
-    groups: dict[bytes, list[int]] = {}
-    order = []
-    for k in range(K):
-        key = keys[k].tobytes() if has[k] else ("zero", k)
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(k)
+    # neurons with byte-identical keys share a float group, represented by its first member; w = 0:
+    # every such neuron is its own group
+    rep = np.arange(K)
+    idx = np.flatnonzero(has)
+    if idx.size:
+        rows = np.ascontiguousarray(keys[idx]).view(np.dtype((np.void, keys.itemsize * keys.shape[1]))).ravel()
+        _, first, inv = np.unique(rows, return_index=True, return_inverse=True)
+        rep[idx] = idx[first[inv.ravel()]]
+    order = np.argsort(rep, kind="stable")  # groups in first-seen order, members ascending
+    cuts = np.flatnonzero(np.diff(rep[order])) + 1
     out = []
-    for key in order:
-        members = groups[key]
+    for members in np.split(order, cuts) if K else []:
+        members = members.tolist()
         out.extend([members] if len(members) == 1 else _exact_groups(W, b, members))
     return out
 
@@ -205,25 +206,27 @@ def gauss_newton_lambda_estimate(net, X) -> float:
     _syrk_upper(D * v[None, :], C)
     C *= Xf @ Xf.T + 1.0
     G += C
-    G += 1.0
     if n <= 64:
+        G += 1.0
         w = scipy.linalg.eigh(G, lower=False, eigvals_only=True, subset_by_index=[n - 1, n - 1])
         return float(w[0]) / n
     from scipy.sparse.linalg import eigsh
 
     G += np.triu(G, 1).T  # the lower triangle was zero: now G is the full symmetric Gram matrix
+    G += 1.0  # after the mirroring, so that the 1 1^T term enters each entry once
     w = eigsh(G, k=1, which="LA", tol=1e-10, v0=np.ones(n), return_eigenvectors=False)
     return float(w[0]) / n
 
 
-def certify_extras(net, data, lambda_max=None, R=1) -> dict:
+def certify_extras(net, data, lambda_max=None, R=1, lambda_gn=None) -> dict:
     """The weighted-variation quantities the certify CLI prints, computed once.
 
     Returns vg_norm (midpoint), vg_norm_lower / vg_norm_upper (rigorous enclosure of |f|_{V_g}),
     term_a_margin = lambda_max(J^T J/n) - 1 - 2|f|_{V_g} (ESTIMATE: float Gauss-Newton lambda_max) and
     theorem_3_2_margin = lambda_max/2 - 1/2 + (R+1) sqrt(2L) - |f|_{V_g} (ESTIMATE; ``lambda_max`` of the
     half-mse Hessian, estimated by power iteration when None; L the half-mse loss), the same definitions as numerics.weights.term_a_margin and
-    theorem_3_2_margin.
+    theorem_3_2_margin.  ``lambda_gn``: an estimate of lambda_max(J^T J/n) already at hand (e.g.
+    numerics._structured_cert.gauss_newton_top), else it is computed here.
 
     >>> from numerics.network import ReluNetwork, Dataset
     >>> e = certify_extras(ReluNetwork.from_float([[1.0]], [5.0], [1.0], 0.0), Dataset.from_float([[1.0]], [0.0]),
@@ -236,7 +239,7 @@ def certify_extras(net, data, lambda_max=None, R=1) -> dict:
     out = {"vg_norm": vg, "vg_norm_lower": lo, "vg_norm_upper": hi, "vg_norm_atoms": atoms}
     nf = net.as_float() if getattr(net, "kind", "float") != "float" else net
     df = data.as_float() if getattr(data, "kind", "float") != "float" else data
-    lam_gn = gauss_newton_lambda_estimate(nf, df.X)
+    lam_gn = gauss_newton_lambda_estimate(nf, df.X) if lambda_gn is None else float(lambda_gn)
     out["term_a_margin"] = lam_gn - 1 - 2 * vg
     Xf, y = np.asarray(df.X, dtype=np.float64), np.asarray(df.y, dtype=np.float64)
     f = np.maximum(Xf @ np.asarray(nf.W, dtype=np.float64).T - np.asarray(nf.b, dtype=np.float64), 0.0) \

@@ -133,3 +133,15 @@ def test_extras_match_the_weights_estimates():
     assert e["term_a_margin"] == pytest.approx(term_a_margin(net, data), rel=1e-10, abs=1e-10)
     assert e["theorem_3_2_margin"] == pytest.approx(theorem_3_2_margin(net, data, lambda_max=7.5), rel=1e-10,
                                                      abs=1e-10)
+
+
+def test_gauss_newton_estimate_beyond_the_dense_path():
+    """n > 64 takes the Lanczos path on the mirrored Gram: it must equal the dense eigenvalue (the 1 1^T
+    term entering every entry once)."""
+    rng = np.random.default_rng(7)
+    d, K, n = 3, 15, 100
+    net = ReluNetwork.from_float(rng.standard_normal((K, d)), rng.standard_normal(K) * 0.2,
+                                 rng.standard_normal(K), 0.0)
+    X = sample_ball(n, d, 7)
+    lam_gn = float(np.linalg.eigvalsh(np.array(jacobian_gram(net, X), dtype=float) / n)[-1])
+    assert gauss_newton_lambda_estimate(net, X) == pytest.approx(lam_gn, rel=1e-9)
