@@ -376,6 +376,89 @@ def _schur_vector(parts, u, c, inv_s, vc):
     return np.concatenate([zv, zwb[:, :d].reshape(-1), zwb[:, d], [u.sum() / c]])
 
 
+# ---------------------------------------------------------------------------- float estimates from the parts
+def float_hvp(parts: StructuredParts):
+    """Return z -> H z in float64 at the midpoints of the parts (an ESTIMATE: no error bound).
+
+    H = (1/n) J^T J + B (module doc): J z = relu(Z) z_v + rowsum(Xi o (D diag(v) z_wb)) + z_beta,
+    J^T u = (relu(Z)^T u, diag(v) D^T (u o Xi), sum u), and B z = (a_k . z_wb_k, a_k z_v_k) per neuron.
+    The same quantity as numerics.hessian.hvp_operator, from factors the certificate already holds.
+
+    >>> from numerics.network import ReluNetwork, Dataset
+    >>> from numerics.hessian import hessian
+    >>> net = ReluNetwork.from_float([[1.0, 2.0], [-1.0, 0.5]], [0.1, -0.2], [0.7, -1.3], 0.2)
+    >>> data = Dataset.from_float([[0.3, 0.4], [-0.5, 0.1], [0.2, -0.6]], [1.0, -0.5, 0.25])
+    >>> mv = float_hvp(StructuredParts(net, data))
+    >>> H = np.array(hessian(net, data), dtype=float)
+    >>> bool(np.allclose(np.column_stack([mv(e) for e in np.eye(net.num_params)]), H, atol=1e-12))
+    True
+    """
+    n, K, d = parts.n, parts.K, parts.d
+    Zr, Xi, a = parts.Z.mid, parts.Xi.mid, parts.a.mid
+    Dv = parts.D * parts.v.mid[None, :]
+
+    def mv(z):
+        z = np.asarray(z, dtype=np.float64)
+        zv = z[:K]
+        zwb = np.hstack([z[K:K + K * d].reshape(K, d), z[K + K * d:K * (d + 2), None]])
+        u = (Zr @ zv + ((Dv @ zwb) * Xi).sum(axis=1) + z[-1]) / n
+        gwb = Dv.T @ (u[:, None] * Xi)  # (K, d+1)
+        gwb += a * zv[:, None]
+        out = np.empty_like(z)
+        out[:K] = Zr.T @ u + (a * zwb).sum(axis=1)
+        out[K:K + K * d] = gwb[:, :d].reshape(-1)
+        out[K + K * d:K * (d + 2)] = gwb[:, d]
+        out[-1] = u.sum()
+        return out
+
+    def jt(u):
+        g = Dv.T @ (u[:, None] * Xi)
+        return np.concatenate([Zr.T @ u, g[:, :d].reshape(-1), g[:, d], [u.sum()]])
+
+    mv.jt = jt  # J^T u, for starting vectors
+    return mv
+
+
+def gauss_newton_top(parts: StructuredParts):
+    """Float ESTIMATE (lambda_max(J J^T / n), its unit eigenvector u) from the n x n Gram
+    J J^T = relu(Z) relu(Z)^T + (H H^T) o (Xi Xi^T) + 1 1^T, H = D|v|; the Hadamard term is the one the
+    Schur complement uses (_hadamard_part, computed once per parts).  Term-A's lambda_max(J^T J/n)."""
+    import scipy.linalg
+
+    n = parts.n
+    G = np.array(_hadamard_part(parts)["T"])  # upper triangle valid
+    _syrk_upper(parts.Z.mid, G)
+    G += 1.0
+    if n <= 64:
+        w, V = scipy.linalg.eigh(G, lower=False, subset_by_index=[n - 1, n - 1])
+        return float(w[0]) / n, V[:, 0]
+    from scipy.sparse.linalg import eigsh
+
+    iu = np.triu_indices(n, 1)
+    G[iu[1], iu[0]] = G[iu]
+    w, V = eigsh(G, k=1, which="LA", tol=1e-10, v0=np.ones(n))
+    return float(w[0]) / n, V[:, 0]
+
+
+def structured_estimate(parts: StructuredParts, tol: float = 1e-9):
+    """Float ESTIMATES from the parts: (lambda_max(H), its vector, lambda_max(J^T J/n)).
+
+    Power iteration on :func:`float_hvp` (a Rayleigh quotient: a lower bound up to rounding) started at
+    J^T u, u the top eigenvector of the Gram J J^T (gauss_newton_top): J^T u is the top eigenvector of
+    (1/n) J^T J, the main term of H, so few iterations remain.  Never a certificate; the caller turns the
+    vector into a rigorous lower bound with :func:`rayleigh_lower`.
+    """
+    from numerics.estimate import power_lambda_max
+
+    lam_gn, u = gauss_newton_top(parts)
+    mv = float_hvp(parts)
+    z0 = mv.jt(u)
+    if not np.linalg.norm(z0) > 0:
+        z0 = np.random.default_rng(0).standard_normal(z0.size)
+    est, vec, _ = power_lambda_max(mv, z0, tol=tol)
+    return est, vec, lam_gn
+
+
 # ---------------------------------------------------------------------------- exact variant (small n K)
 def exact_schur_certificate(net, data, c: Fraction):
     """Exact-rational version of (i)/(ii): returns (stable, lower_bound_or_None, detail), or None when

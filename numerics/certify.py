@@ -164,27 +164,28 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
         r = dict(r, stable=None, certified=False, lower=None, upper=None,
                  detail="undecided: float64 overflow in the structured factors")
     lower, detail = r["lower"], r["detail"]
-    est = None
-    if r["stable"] is not False:
-        # a certified LOWER bound from the power-iteration vector (rigorous Rayleigh quotient), also the
-        # estimate
-        from numerics.estimate import lambda_max_estimate
+    est, lam_gn = None, None
+    # float ESTIMATES from the certificate's own factors: the Gram J J^T (Term-A's lambda_max(J^T J/n),
+    # sharing the Schur complement's Hadamard term) and power iteration on H started at J^T u; the
+    # final vector also gives a certified LOWER bound (rigorous Rayleigh quotient)
+    from numerics._structured_cert import structured_estimate
 
-        if progress:
-            progress("structured: power-iteration estimate (lower bound only)")
-        try:
-            # power iteration: the fastest float estimate at scale; any vector gives a rigorous lower bound
-            with np.errstate(over="raise", invalid="raise"):  # an overflow must not reach the iteration as NaN
-                est, vec = lambda_max_estimate(net.as_float(), data.as_float(), method="power", tol=1e-9,
-                                               return_vector=True)
-            lo2 = rayleigh_lower(r["parts"], np.asarray(vec, dtype=np.float64))
-            if lo2 is not None and (lower is None or lo2 > lower):
-                lower = lo2
-            if r["stable"] is None and lo2 is not None and lo2 > c:
-                r = dict(r, stable=False, certified=True)
-                detail = "rigorous Rayleigh quotient of the power-iteration vector exceeds 2/eta (rigorously rounded)"
-        except Exception as exc:  # the estimate is optional; the certificate stands without it
-            detail += f"; power-iteration estimate failed: {exc}"
+    if progress:
+        progress("structured: power-iteration estimate (lower bound only)")
+    try:
+        with np.errstate(over="raise", invalid="raise"):  # an overflow must not reach the iteration as NaN
+            est, vec, lam_gn = structured_estimate(r["parts"])
+        if not (math.isfinite(est) and math.isfinite(lam_gn) and np.all(np.isfinite(vec))):
+            raise FloatingPointError("non-finite estimate")
+        lo2 = rayleigh_lower(r["parts"], np.asarray(vec, dtype=np.float64))
+        if lo2 is not None and (lower is None or lo2 > lower):
+            lower = lo2
+        if r["stable"] is None and lo2 is not None and lo2 > c:
+            r = dict(r, stable=False, certified=True)
+            detail = "rigorous Rayleigh quotient of the power-iteration vector exceeds 2/eta (rigorously rounded)"
+    except Exception as exc:  # the estimate is optional; the certificate stands without it
+        est, lam_gn = None, None
+        detail += f"; power-iteration estimate failed: {exc}"
     upper = r["upper"]
     if r["stable"] is True and lower is not None and refine_steps:
         # bisection on t in [lower, c]: lambda_max <= t certified by the same reduction at t
@@ -204,8 +205,11 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
                 lo_t = t
         upper = hi_t
         detail += f"; upper bound refined by {refine_steps}-step bisection (same certificate at t)"
-    return StabilityCertificate(lower, upper, c, r["stable"], r["certified"],
+    cert = StabilityCertificate(lower, upper, c, r["stable"], r["certified"],
                                 "structured-schur-rigorous", detail, net.num_params, None, None, est)
+    if lam_gn is not None:
+        cert.extra["gauss_newton_lambda_estimate"] = lam_gn  # ESTIMATE of lambda_max(J^T J/n), for Term-A
+    return cert
 
 
 def _exact_rayleigh(net, data, vec) -> Fraction | None:
@@ -273,12 +277,33 @@ def _schur(net: ReluNetwork, data: Dataset, c: Fraction, bits: int, progress) ->
                                 None, None, est)
 
 
+def _dyadic_bits(a: np.ndarray) -> tuple[int, int]:
+    """(largest denominator bit length, largest numerator + denominator bit length) of the float64 entries
+    of ``a`` read as exact reduced fractions, vectorised: x = M 2^(e-53) with the integer M = frexp
+    mantissa * 2^53, reduced by its trailing zero bits (0 reads as 0/1)."""
+    a = np.abs(a[a != 0])
+    if not a.size:
+        return 1, 1
+    m, e = np.frexp(a)
+    M = (m * 2.0 ** 53).astype(np.int64)  # exact: a 53-bit integer
+    tz = np.frexp((M & -M).astype(np.float64))[1] - 1  # trailing zeros (M & -M is a power of two)
+    k = e.astype(np.int64) - 53 + tz
+    num = np.frexp((M >> tz).astype(np.float64))[1] + np.maximum(k, 0)  # bit length of the numerator
+    den = np.maximum(-k, 0) + 1  # bit length of the denominator 2^max(-k, 0)
+    return int(den.max()), int((num + den).max())
+
+
 def _input_bits(net: ReluNetwork, data: Dataset) -> int:
     """A size measure of the exact inputs: 4 log2(lcm of all denominators) + the largest numerator and
     denominator bit length (the scaled exact Hessian's entries have about this many bits; float inputs
-    give ~350)."""
+    give ~350).  float64 arrays are measured without conversion (_dyadic_bits: same value)."""
     lcm, top = 1, 1
-    for arr in (net.W, net.b, net.v, np.array([net.beta], dtype=object), data.X, data.y):
+    beta = np.array([net.beta], dtype=np.float64 if net.kind == "float" else object)
+    for arr in (net.W, net.b, net.v, beta, data.X, data.y):
+        if isinstance(arr, np.ndarray) and arr.dtype == np.float64:
+            den, t = _dyadic_bits(arr)
+            lcm, top = math.lcm(lcm, 1 << (den - 1)), max(top, t)
+            continue
         for q in arr.flat:
             q = Fraction(q)
             if lcm.bit_length() < 10 ** 6:  # beyond, every exact method is far over budget anyway
@@ -290,17 +315,21 @@ def _input_bits(net: ReluNetwork, data: Dataset) -> int:
 def _cost_dense(P: int, bits: int) -> float:
     """Modelled seconds of the dense method: P^4 bits (flint's multimodular charpoly) + P^3 bits^1.5 (the
     Descartes bisection on its huge coefficients).  Fitted on one thread (benchmarks/bench_auto_cost.py):
-    float inputs P = 41..161 (P = 161: 8 s), and P = 37 with 19-digit prime denominators (bits ~ 20000:
-    5-7 s)."""
+    float inputs P = 41..161 (P = 161: 3.8 s), and P = 37 with 19-digit prime denominators (bits ~ 19000:
+    4-6 s); measured / modelled 0.4-1.6."""
     bits = max(bits, 64)
-    return 0.05 + 3.0e-11 * P ** 4 * bits + 4.4e-11 * P ** 3 * bits ** 1.5
+    return 0.05 + 1.35e-11 * P ** 4 * bits + 4.4e-11 * P ** 3 * bits ** 1.5
 
 
 def _cost_schur(n: int, K: int, d: int, bits: int) -> float:
-    """Modelled seconds of the exact Schur method: n^3 K^1.5 (d+1) bits (the n x n rational charpoly, whose
-    denominators grow with K, dominates; fitted on n = 20..80, K = 10..40 (benchmarks/bench_auto_cost.py):
-    n = 60, K = 10 ~ 15 s)."""
-    return 0.3 + 2.0e-9 * n ** 3 * K ** 1.5 * (d + 1) * max(bits, 64)  # 0.3 s: imports, set-up
+    """Modelled seconds of the exact Schur method (decision and certified enclosure, python-flint):
+    n^2.7 K^1.1 bits^1.25 (the n x n rational Schur complement, whose entries' size grows with K and the
+    input bits, and its exact PSD decision; d hardly matters).  A least-squares fit of log time on one
+    thread (benchmarks/bench_auto_cost.py: n = 6..120, K = 4..160, d = 1..7, float inputs and 19-digit
+    prime denominators; n = 20, K = 60: 0.3 s; n = 60, K = 60: 6-11 s; n = 100, K = 100: 40 s), times 1.5
+    so that the budget is rarely exceeded; measured / modelled 0.4-1.5."""
+    del d  # no measurable effect at d = 1..10
+    return 0.05 + 6.5e-10 * n ** 2.7 * K ** 1.1 * max(bits, 64) ** 1.25
 
 
 def _float_screen(net: ReluNetwork, data: Dataset, c: Fraction) -> str | None:
@@ -386,8 +415,10 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
         raise ValueError(f"unknown method {method!r}")
     if net.d != data.d:
         raise ValueError(f"network expects inputs of dimension {net.d}, data have {data.d}")
-    # float64 entries are exact dyadic rationals already: the structured method's balls read them directly
-    direct = method == "structured" and net.kind == "float" and data.kind == "float"
+    # float64 entries are exact dyadic rationals already: the structured method's balls read them directly,
+    # and auto measures and screens them without conversion (converted only for an exact method)
+    floats = net.kind == "float" and data.kind == "float"
+    direct = method in ("structured", "auto") and floats
     ne, nd = (net, data) if direct else (net.as_exact(), data.as_exact())
     extra = {}
     if method == "auto":
@@ -395,6 +426,8 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
         extra["auto"] = {"method": method, "why": why, "modelled_seconds": costs}
         if progress:
             progress(f"auto: {method or 'no method'} ({why})")
+        if method in ("dense", "schur") and direct:
+            ne, nd = net.as_exact(), data.as_exact()
     elif method == "structured":
         why = _float_screen(ne, nd, c)
         if why is not None:
@@ -475,7 +508,7 @@ def _report(cert: StabilityCertificate, net, data) -> dict:
     keys = ("vg_norm", "vg_norm_lower", "vg_norm_upper", "term_a_margin", "theorem_3_2_margin")
     try:
         with np.errstate(all="ignore"):
-            ex = certify_extras(net, data, lambda_max=lam)
+            ex = certify_extras(net, data, lambda_max=lam, lambda_gn=cert.extra.get("gauss_newton_lambda_estimate"))
         if any(ex.get(k) is not None and not math.isfinite(ex[k]) for k in keys):
             raise ValueError("float64 overflow")
         for key in keys:

@@ -280,3 +280,62 @@ def test_structured_refined_upper_bound_encloses_lambda_max():
     assert dense.lambda_max_lower < cert.lambda_max_upper < c  # refined, and never below lambda_max
     assert cert.lambda_max_lower <= dense.lambda_max_upper
     assert float(cert.lambda_max_upper - cert.lambda_max_lower) < 1e-3 * float(c)
+
+
+# ---------------------------------------------------------------------------- auto's method choice
+def _float_case(n, d, K, seed=0):
+    rng = np.random.default_rng(seed)
+    net = ReluNetwork.from_float(rng.standard_normal((K, d)), rng.standard_normal(K) * 0.1,
+                                 rng.standard_normal(K) * 0.2, 0.0)
+    return net, Dataset.from_float(rng.uniform(-0.5, 0.5, size=(n, d)), rng.standard_normal(n))
+
+
+@pytest.mark.parametrize("n,d,K,expected", [
+    (3, 1, 2, ("dense", "schur")),        # tiny: an exact method
+    (20, 3, 60, ("schur",)),              # P = 301: far beyond dense, small n: exact schur
+    (60, 3, 60, ("schur",)),              # still under the budget
+    (100, 2, 60, ("structured",)),        # n = 100: the exact Schur complement is over budget
+    (512, 10, 2048, ("structured",)),     # the paper's scale
+])
+def test_auto_choice_rule(n, d, K, expected):
+    """The rule (not the timing): the cheaper modelled exact method when within the budget, else structured;
+    the reason names the models and the budget."""
+    from numerics.certify import BUDGET_SECONDS, _auto_choice
+
+    net, data = _float_case(n, d, K)
+    method, why, costs = _auto_choice(net, data, Fraction(10))
+    assert method in expected and "budget" in why and f"{costs['schur']:.2g}" in why
+    if method in ("dense", "schur"):
+        assert costs[method] == min(costs.values()) <= BUDGET_SECONDS
+    else:
+        assert min(costs.values()) > BUDGET_SECONDS
+
+
+def test_auto_cost_grows_with_size_and_bits():
+    from numerics.certify import _cost_dense, _cost_schur
+
+    assert _cost_schur(40, 40, 3, 360) < _cost_schur(80, 40, 3, 360) < _cost_schur(80, 80, 3, 360) \
+        < _cost_schur(80, 80, 3, 20000)
+    assert _cost_dense(41, 360) < _cost_dense(161, 360) < _cost_dense(161, 20000)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True), min_size=1, max_size=12))
+def test_input_bits_of_floats_equals_the_exact_count(values):
+    """The vectorised dyadic size of float64 inputs equals the count over their exact Fractions."""
+    from numerics.certify import _input_bits
+
+    vals = np.array(values + [0.0] * (12 - len(values)), dtype=np.float64)
+    net = ReluNetwork.from_float(vals[:4].reshape(2, 2), vals[4:6], vals[6:8], float(vals[8]))
+    data = Dataset.from_float(vals[9:11].reshape(1, 2), vals[11:12])
+    assert _input_bits(net, data) == _input_bits(net.as_exact(), data.as_exact())
+
+
+def test_auto_on_float_inputs_decides_like_structured():
+    """auto on float64 inputs runs structured without an exact conversion: same verdict and bounds."""
+    net, data = _float_case(150, 2, 150, seed=3)
+    a = certify_stability(net, data, "1/10")
+    s = certify_stability(net, data, "1/10", method="structured")
+    assert a.extra["auto"]["method"] == "structured" and a.method == s.method
+    assert (a.stable, a.certified, a.lambda_max_lower, a.lambda_max_upper) == \
+        (s.stable, s.certified, s.lambda_max_lower, s.lambda_max_upper)

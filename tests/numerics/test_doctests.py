@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 # Modules whose examples (or whose import) need torch are marked `torch`.
-MODULES = ["numerics", "numerics._charpoly_cert", "numerics._exact_schur", "numerics._progress", "numerics._rigorous", "numerics._weights_fast",
+MODULES = ["numerics", "numerics._charpoly_cert", "numerics._exact_schur", "numerics._progress", "numerics._rigorous",
+           "numerics._structured_cert", "numerics._weights_fast",
            "numerics.certificate_file", "numerics.certify", "numerics.estimate", "numerics.gd", "numerics.hessian", "numerics.io",
            "numerics.loss", "numerics.sampling", "numerics.stability", "numerics.threads", "numerics.weights",
            "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
