@@ -157,6 +157,38 @@ def test_warm_lanczos_sharpness_matches_dense_along_gd():
         tr.estimate(kinked, Dataset.from_float(np.array([[0.25, 0.5]]), np.array([0.0])))
 
 
+def test_cold_lanczos_tracking_with_a_small_basis_matches_the_default_basis(monkeypatch):
+    """SharpnessTracker('lanczos') (the run default) runs eigsh with a basis of 8: the same eigenvalue as
+    scipy's default basis and the dense lambda_max, to tolerance; with a basis too small to converge in
+    its restart budget it falls back to the default basis, with the same result."""
+    from numerics.estimate import lambda_max_estimate_detail
+    from numerics.experiments.tracking import SharpnessTracker, relu_network
+    from numerics.hessian import hessian
+    from numerics.network import Dataset
+
+    rng = np.random.default_rng(5)
+    net = relu_network(rng.standard_normal((12, 3)), rng.standard_normal(12) * 0.2, rng.standard_normal(12), 0.1)
+    data = Dataset.from_float(rng.uniform(-0.5, 0.5, size=(30, 3)), rng.standard_normal(30))
+    dense = float(np.linalg.eigvalsh(hessian(net, data).astype(float))[-1])
+    ref = lambda_max_estimate_detail(net, data)
+    tr = SharpnessTracker("lanczos")
+    got = tr.estimate(net, data)
+    assert got <= dense * (1 + 1e-12) and math.isclose(got, dense, rel_tol=1e-9)
+    assert math.isclose(got, ref.value, rel_tol=1e-12) and tr.hvps[0] < ref.matvecs
+    import numerics.estimate as est
+
+    calls = []
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs.get("ncv"))
+        return lambda_max_estimate_detail(*args, **kwargs)
+
+    monkeypatch.setattr(est, "lambda_max_estimate_detail", recording)
+    starved = SharpnessTracker("lanczos", cold_ncv=2, cold_maxiter=1)
+    got2 = starved.estimate(net, data)
+    assert calls == [2, None] and math.isclose(got2, ref.value, rel_tol=1e-12)  # fell back to the default
+
+
 def test_relative_to_zero_function_uses_the_largest_n_median_and_skips_other_targets():
     from numerics.experiments.summary import _relative_to_zero_function
     rows = [{"group": "a", "d": 3, "n": n, "test_mse": m, "target": None}
