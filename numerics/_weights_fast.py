@@ -70,10 +70,11 @@ def atom_groups(W, b) -> list[list[int]]:
         _, first, inv = np.unique(rows, return_index=True, return_inverse=True)
         rep[idx] = idx[first[inv.ravel()]]
     order = np.argsort(rep, kind="stable")  # groups in first-seen order, members ascending
-    cuts = np.flatnonzero(np.diff(rep[order])) + 1
+    cuts = [0, *(np.flatnonzero(np.diff(rep[order])) + 1).tolist(), K] if K else [0]
+    flat = order.tolist()
     out = []
-    for members in np.split(order, cuts) if K else []:
-        members = members.tolist()
+    for i0, i1 in zip(cuts[:-1], cuts[1:]):
+        members = flat[i0:i1]
         out.extend([members] if len(members) == 1 else _exact_groups(W, b, members))
     return out
 
@@ -115,11 +116,9 @@ def vg_enclosure(net, X, R=1) -> tuple[float, float, int]:
     W0 = Ball(Wb.mid[first], Wb.rad[first])
     b0 = Ball(bb.mid[first], bb.rad[first])
     # coefficients: v_j |w_{j,l}| / |w_{0,l}| summed over the group (ratio 1 for the first member)
-    coef_mid = np.zeros(len(groups))
-    coef_rad = np.zeros(len(groups))
+    coef_mid, coef_rad = vb.mid[first].copy(), vb.rad[first].copy()  # exact for one-neuron atoms
     for a, g in enumerate(groups):
         if len(g) == 1:
-            coef_mid[a], coef_rad[a] = vb.mid[g[0]], vb.rad[g[0]]
             continue
         l = int(np.argmax(Wb.mid[g[0]] != 0)) if np.any(Wb.mid[g[0]] != 0) else 0
         s0 = Ball(np.abs(Wb.mid[g, l]), Wb.rad[g, l])
