@@ -79,6 +79,7 @@ class StructuredParts:
         self.a = (Ball(D.T) @ (self.Xi * r)) * Ball(inv_n.mid[None, :], inv_n.rad[None, :])  # (K, d+1)
         self.na2 = self.a.sum_sq(axis=1)  # ||a_k||^2
         self.v, self.X, self.inv_n = v, X, inv_n
+        self.r = r  # residuals f(x_i) - y_i, (n, 1)
 
     def jz(self, z: np.ndarray) -> Ball:
         """Enclosure of J z (n,) for an exact float vector z in the layout [v | W | b | beta]."""

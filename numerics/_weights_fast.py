@@ -89,12 +89,14 @@ def _exact_groups(W, b, members) -> list[list[int]]:
     return list(groups.values())
 
 
-def vg_enclosure(net, X, R=1) -> tuple[float, float, int]:
+def vg_enclosure(net, X, R=1, pattern=None) -> tuple[float, float, int]:
     """Return (lower, upper, atoms): rigorous float bounds of |f|_{V_g} (empirical weight) and the number
     of non-affine atoms, for the exact network and data the inputs represent (floats are exact dyadics).
 
     Same quantity as ``numerics.weights.vg_norm(net.as_exact(), X_exact, R).exact`` (Example 3.1,
-    theory.md section 1), evaluated in float64 balls in O(n K d) array operations.
+    theory.md section 1), evaluated in float64 balls in O(n K d) array operations.  ``pattern``: the exact
+    boolean (n, K) pattern 1[z_ik > 0] when already decided with no exact zero (e.g. StructuredParts.mask,
+    which raises at a kink); then z_ik < 0 wherever it is False and the signs are not recomputed.
 
     >>> from numerics.network import ReluNetwork
     >>> net = ReluNetwork.from_float([[1.0]], [0.0], [2.0], 0.0)
@@ -144,8 +146,12 @@ def vg_enclosure(net, X, R=1) -> tuple[float, float, int]:
     W0 = Ball(W0.mid[live], W0.rad[live])
     b0 = Ball(b0.mid[live], b0.rad[live])
     A = live.size
-    Z = Xb @ W0.T - Ball(b0.mid[None, :], b0.rad[None, :])  # (n, A)
-    pos, neg = Z.lower() > 0, Z.upper() < 0
+    if pattern is not None:
+        pos = np.asarray(pattern, dtype=bool)[:, first[live]]
+        neg = ~pos
+    else:
+        Z = Xb @ W0.T - Ball(b0.mid[None, :], b0.rad[None, :])  # (n, A)
+        pos, neg = Z.lower() > 0, Z.upper() < 0
     for i, a in np.argwhere(~(pos | neg)):
         k = groups[live[a]][0]
         z = sum((_exact(X[i, j]) * _exact(net.W[k, j]) for j in range(d)), Fraction(0)) - _exact(net.b[k])
@@ -217,7 +223,7 @@ def gauss_newton_lambda_estimate(net, X) -> float:
     return float(w[0]) / n
 
 
-def certify_extras(net, data, lambda_max=None, R=1, lambda_gn=None) -> dict:
+def certify_extras(net, data, lambda_max=None, R=1, lambda_gn=None, pattern=None, loss=None) -> dict:
     """The weighted-variation quantities the certify CLI prints, computed once.
 
     Returns vg_norm (midpoint), vg_norm_lower / vg_norm_upper (rigorous enclosure of |f|_{V_g}),
@@ -225,7 +231,8 @@ def certify_extras(net, data, lambda_max=None, R=1, lambda_gn=None) -> dict:
     theorem_3_2_margin = lambda_max/2 - 1/2 + (R+1) sqrt(2L) - |f|_{V_g} (ESTIMATE; ``lambda_max`` of the
     half-mse Hessian, estimated by power iteration when None; L the half-mse loss), the same definitions as numerics.weights.term_a_margin and
     theorem_3_2_margin.  ``lambda_gn``: an estimate of lambda_max(J^T J/n) already at hand (e.g.
-    numerics._structured_cert.gauss_newton_top), else it is computed here.
+    numerics._structured_cert.gauss_newton_top), else it is computed here; ``pattern`` as in
+    :func:`vg_enclosure`; ``loss``: a float value of the half-mse loss L already at hand.
 
     >>> from numerics.network import ReluNetwork, Dataset
     >>> e = certify_extras(ReluNetwork.from_float([[1.0]], [5.0], [1.0], 0.0), Dataset.from_float([[1.0]], [0.0]),
@@ -233,17 +240,20 @@ def certify_extras(net, data, lambda_max=None, R=1, lambda_gn=None) -> dict:
     >>> e["vg_norm"], e["term_a_margin"], e["theorem_3_2_margin"]
     (0.0, 0.0, 0.0)
     """
-    lo, hi, atoms = vg_enclosure(net, data.X, R)
+    lo, hi, atoms = vg_enclosure(net, data.X, R, pattern=pattern)
     vg = 0.5 * (lo + hi)
     out = {"vg_norm": vg, "vg_norm_lower": lo, "vg_norm_upper": hi, "vg_norm_atoms": atoms}
     nf = net.as_float() if getattr(net, "kind", "float") != "float" else net
     df = data.as_float() if getattr(data, "kind", "float") != "float" else data
     lam_gn = gauss_newton_lambda_estimate(nf, df.X) if lambda_gn is None else float(lambda_gn)
     out["term_a_margin"] = lam_gn - 1 - 2 * vg
-    Xf, y = np.asarray(df.X, dtype=np.float64), np.asarray(df.y, dtype=np.float64)
-    f = np.maximum(Xf @ np.asarray(nf.W, dtype=np.float64).T - np.asarray(nf.b, dtype=np.float64), 0.0) \
-        @ np.asarray(nf.v, dtype=np.float64) + float(nf.beta)
-    L = float(np.mean((f - y) ** 2)) / 2
+    if loss is None:
+        Xf, y = np.asarray(df.X, dtype=np.float64), np.asarray(df.y, dtype=np.float64)
+        f = np.maximum(Xf @ np.asarray(nf.W, dtype=np.float64).T - np.asarray(nf.b, dtype=np.float64), 0.0) \
+            @ np.asarray(nf.v, dtype=np.float64) + float(nf.beta)
+        L = float(np.mean((f - y) ** 2)) / 2
+    else:
+        L = float(loss)
     if lambda_max is None:  # no estimate at hand: power iteration on the analytic HVP (an ESTIMATE)
         from numerics.estimate import lambda_max_estimate
 

@@ -70,6 +70,8 @@ class StabilityCertificate:
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
     loss: str = "half-mse"  # convention of eta and of every lambda_max field (numerics.loss)
+    # intermediate results a caller may reuse (the CLI's extras); not part of the claim, never serialised
+    work: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _float_or_none(q) -> float | None:
@@ -207,8 +209,11 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
         detail += f"; upper bound refined by {refine_steps}-step bisection (same certificate at t)"
     cert = StabilityCertificate(lower, upper, c, r["stable"], r["certified"],
                                 "structured-schur-rigorous", detail, net.num_params, None, None, est)
+    parts = r["parts"]
+    # the exact activation pattern and the half-mse loss L (float, an estimate) for the CLI's extras
+    cert.work.update(pattern=parts.mask, half_mse_loss=float(np.mean(parts.r.mid ** 2)) / 2)
     if lam_gn is not None:
-        cert.extra["gauss_newton_lambda_estimate"] = lam_gn  # ESTIMATE of lambda_max(J^T J/n), for Term-A
+        cert.work["gauss_newton_lambda_estimate"] = lam_gn  # ESTIMATE of lambda_max(J^T J/n), for Term-A
     return cert
 
 
@@ -508,7 +513,8 @@ def _report(cert: StabilityCertificate, net, data) -> dict:
     keys = ("vg_norm", "vg_norm_lower", "vg_norm_upper", "term_a_margin", "theorem_3_2_margin")
     try:
         with np.errstate(all="ignore"):
-            ex = certify_extras(net, data, lambda_max=lam, lambda_gn=cert.extra.get("gauss_newton_lambda_estimate"))
+            ex = certify_extras(net, data, lambda_max=lam, lambda_gn=cert.work.get("gauss_newton_lambda_estimate"),
+                                pattern=cert.work.get("pattern"), loss=cert.work.get("half_mse_loss"))
         if any(ex.get(k) is not None and not math.isfinite(ex[k]) for k in keys):
             raise ValueError("float64 overflow")
         for key in keys:

@@ -145,3 +145,26 @@ def test_gauss_newton_estimate_beyond_the_dense_path():
     X = sample_ball(n, d, 7)
     lam_gn = float(np.linalg.eigvalsh(np.array(jacobian_gram(net, X), dtype=float) / n)[-1])
     assert gauss_newton_lambda_estimate(net, X) == pytest.approx(lam_gn, rel=1e-9)
+
+
+def test_extras_with_the_certificates_pattern_and_estimates_match_the_standalone_ones():
+    """The certify CLI hands the structured certificate's exact pattern, loss and Gram estimate to the
+    extras: the enclosure must be identical and the estimates equal to rounding (merged atoms included)."""
+    from numerics._structured_cert import StructuredParts
+    from numerics.certify import _report, certify_stability
+
+    rng = np.random.default_rng(11)
+    d, K, n = 3, 40, 90
+    W = rng.standard_normal((K, d))
+    b = rng.standard_normal(K) * 0.2
+    W[1], b[1] = -W[0] * 0.5, -b[0] * 0.5  # an atom of two neurons
+    net = ReluNetwork.from_float(W, b, rng.standard_normal(K), 0.1)
+    data = Dataset.from_float(sample_ball(n, d, 11), rng.standard_normal(n))
+    parts = StructuredParts(net, data)
+    assert vg_enclosure(net, data.X, pattern=parts.mask) == vg_enclosure(net, data.X)
+    cert = certify_stability(net, data, "1/100", method="structured")
+    rep = _report(cert, net, data)
+    ref = certify_extras(net, data, lambda_max=cert.estimate)
+    assert (rep["vg_norm_lower"], rep["vg_norm_upper"]) == (ref["vg_norm_lower"], ref["vg_norm_upper"])
+    for key in ("term_a_margin", "theorem_3_2_margin"):
+        assert rep[key] == pytest.approx(ref[key], rel=1e-9, abs=1e-9)
