@@ -6,7 +6,8 @@ For each case the dense and the exact Schur methods are timed in one run, side b
 (numerics.certify._cost_dense / _cost_schur) that auto uses to stay within BUDGET_SECONDS; the ratio
 measured / modelled is printed, with the structured method's time and auto's choice beside it (the dense
 method is skipped where its model exceeds --cap seconds).  Cases: random float64 networks read exactly
-(dyadic rationals), and networks and data with 19-digit prime denominators (the scaled exact Hessian has ~10^4-bit entries).
+(dyadic rationals), and networks and data with 19-digit prime denominators (the scaled exact Hessian has
+~10^4-bit entries).
 Thread settings and the load average are printed: the machine is shared, so times are noisy.
 """
 
