@@ -183,7 +183,11 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
         f = np.vectorize(float, otypes=[np.float64])
         xn, wn = np.sqrt(f(X) ** 2 @ np.ones(net.d)), np.sqrt(f(net.W) ** 2 @ np.ones(net.d))
         bb, absz = np.abs(f(net.b)), np.abs(f(Z))
-    bound = gamma * (xn[:, None] * wn[None, :] + bb[None, :]) * (1 + 1e-12) + 1e-300
+    # bound = gamma (xn wn^T + bb) (1 + 1e-12) + 1e-300, built in place (one n x K temporary)
+    g = gamma * (1 + 1e-12)
+    bound = np.multiply.outer(g * xn, wn) if net.kind == "float" else g * (xn[:, None] * wn[None, :])
+    bound += g * bb[None, :]
+    bound += 1e-300
     return np.nonzero(absz <= bound)
 
 
@@ -622,8 +626,9 @@ def hvp_operator(net: ReluNetwork, data: Dataset):
     X = data.X
     inv_n = _inv(n, kind)
     r = (A @ net.v + net.beta - data.y) * inv_n
-    Dr = D * r[:, None]
-    aW, ab = Dr.T @ X, -Dr.sum(axis=0)
+    # a_k = sum_i r_i D_ik (x_i, -1): one product D^T [r x | r] (no n x K temporary)
+    aWb = D.T @ np.concatenate([X * r[:, None], r[:, None]], axis=1)
+    aW, ab = aWb[:, :-1], -aWb[:, -1]
     P = net.num_params
 
     def apply(vec) -> np.ndarray:
