@@ -332,9 +332,11 @@ def _cost_schur(n: int, K: int, d: int, bits: int) -> float:
     input bits, and its exact PSD decision; d hardly matters).  A least-squares fit of log time on one
     thread (benchmarks/bench_auto_cost.py: n = 6..120, K = 4..160, d = 1..7, float inputs and 19-digit
     prime denominators; n = 20, K = 60: 0.3 s; n = 60, K = 60: 6-11 s; n = 100, K = 100: 40 s), times 1.5
-    so that the budget is rarely exceeded; measured / modelled 0.4-1.5."""
+    so that the budget is rarely exceeded; measured / modelled 0.4-1.5.  0.3 s: set-up a fresh process pays
+    (scipy.sparse for the Lanczos hint, the first flint products), so that tiny problems stay with dense,
+    which also gives the multiplicity (P = 41, n = 20: dense 0.09 s, schur 0.5 s in a fresh process)."""
     del d  # no measurable effect at d = 1..10
-    return 0.05 + 6.5e-10 * n ** 2.7 * K ** 1.1 * max(bits, 64) ** 1.25
+    return 0.3 + 6.5e-10 * n ** 2.7 * K ** 1.1 * max(bits, 64) ** 1.25
 
 
 def _float_screen(net: ReluNetwork, data: Dataset, c: Fraction) -> str | None:

@@ -291,7 +291,8 @@ def _float_case(n, d, K, seed=0):
 
 
 @pytest.mark.parametrize("n,d,K,expected", [
-    (3, 1, 2, ("dense", "schur")),        # tiny: an exact method
+    (3, 1, 2, ("dense",)),                # tiny: dense (also gives the multiplicity)
+    (20, 2, 10, ("dense",)),              # P = 41: dense is still the cheaper exact method
     (20, 3, 60, ("schur",)),              # P = 301: far beyond dense, small n: exact schur
     (60, 3, 60, ("schur",)),              # still under the budget
     (100, 2, 60, ("structured",)),        # n = 100: the exact Schur complement is over budget
