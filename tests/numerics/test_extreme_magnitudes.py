@@ -22,6 +22,18 @@ from numerics.io import load_data, load_network
 from numerics.network import Dataset, ReluNetwork
 from numerics.weights import main as weights_main
 
+
+@pytest.fixture(autouse=True)
+def _long_integer_reprs():
+    """hypothesis prints (repr) the generated Fractions, whose numerators here exceed Python's default
+    4300-digit limit for int -> str; lift the limit for these tests only and restore it afterwards."""
+    import sys
+
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    yield
+    sys.set_int_max_str_digits(old)
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
