@@ -90,11 +90,33 @@ class RidgeContext:
         return _vg.verify_code(code, self.T)
 
     @cached_property
+    def code_pair(self) -> tuple[int, int]:
+        """(M, D): the size of a hypothesis set and a minimum Hamming distance valid for that same set.
+
+        The built code has M = its size and D = its verified minimum distance.  When only a subset is
+        built, the set of size 2^{T/8} exists by the counting bound with distance ceil(T/8) only - the
+        subset's (larger) distance says nothing about it.  Both pairs are valid for Fano; the one with
+        the larger certified bound is used.
+        """
+        rep = self.code_report
+        pairs = [(rep.size, rep.min_hamming)]
+        if not rep.full_size_built:
+            pairs.append((rep.guaranteed_size, rep.required_distance))
+        if len(pairs) == 1:
+            return pairs[0]
+        L = self._sep_for(pairs[0][1])[1]
+        return max(pairs, key=lambda md: _fano.fano_bound_certified_sums(
+            self.n, self.sigma, self._sep_for(md[1])[0], L, md[0])[0])
+
+    @cached_property
     def sep_and_sum(self):
-        """(S_D, L): the sum of the D smallest tent norms over all coordinates, and the sum of all (exact)."""
+        """(S_D, L, D) for the (M, D) of :attr:`code_pair`."""
+        return self._sep_for(self.code_pair[1])
+
+    def _sep_for(self, D: int):
+        """(S_D, L, D): the sum of the D smallest tent norms over all coordinates, and the sum of all (exact)."""
         l2 = self.vals["l2_sq"]
         N = len(self.fam.directions)
-        D = self.code_report.min_hamming or _vg.required_distance(self.T)
         # norms grow with depth for d >= 2 (equal for d = 1): order them exactly by their arb midpoints,
         # then check the order is certified by disjoint enclosures where it matters
         order = sorted(range(len(l2)), key=lambda j: _atoms.certified_value(l2[j])[0])
@@ -120,10 +142,9 @@ class RidgeContext:
             S = D * l2[j0]
         return S, N * sum(l2, sp.Integer(0)), D
 
-    @cached_property
+    @property
     def M(self) -> int:
-        rep = self.code_report
-        return rep.size if rep.full_size_built else rep.guaranteed_size
+        return self.code_pair[0]
 
 
 def _res(name, passed, certified, detail) -> dict:
@@ -324,7 +345,8 @@ def default_context(family: str, d: int, eps=None, K=None, height=None, n=None, 
     ctx = RidgeContext(family, d, e0 if eps is None else Fraction(eps), k0 if K is None else int(K),
                        None if height is None else Fraction(height), n, eta, sigma, seed)
     if ctx.n is None and ctx.eps_ok:
-        L = _atoms.certified_value(ctx.sep_and_sum[1])[0] if ctx.T >= 8 else 1.0
+        # L does not depend on the distance; n must be set before code_pair compares Fano bounds
+        L = _atoms.certified_value(ctx._sep_for(_vg.required_distance(ctx.T))[1])[0] if ctx.T >= 8 else 1.0
         M = _vg.guaranteed_size(ctx.T) if ctx.T >= 8 else 2
         ctx.n = max(1, floor(float(sigma) ** 2 * (log(M) - log(2)) / (4 * L)))
     ctx.n = ctx.n or 1
