@@ -64,7 +64,9 @@ def num(x, where="number"):
     if isinstance(x, int):
         return Fraction(x)
     try:
-        if "x" not in x.lower():
+        if "x" not in x.lower():  # Fraction("1e-99999999") would spend minutes building 10^99999999
+            if abs(int((re.search(r"e\s*([+-]?\d+)", x.lower()) or [0, 0])[1])) > 4300:
+                raise ValueError("decimal exponent beyond 4300")
             return Fraction(x)
         q, m = Fraction(float.fromhex(x)), HEX.fullmatch(x.lower())  # inf / nan raise here
     except (ValueError, ZeroDivisionError, OverflowError):

@@ -327,3 +327,14 @@ def _ldl(S):
         for i in range(j + 1, n):
             L[i][j] = (S[i][j] - sum(L[i][k] * L[j][k] * D[k] for k in range(j))) / D[j]
     return L, D
+
+
+def test_decimal_exponents_beyond_int_limits_are_unreadable_not_a_hang():
+    """Fraction("1e-100000000") spends ~15 s (and 10x more per extra digit) building a power of 10."""
+    doc = _inactive_claim(copy.deepcopy(BASE))
+    doc["problem"]["eta"] = "1e-100000000"
+    assert _status(_redigest(doc)) == ("unreadable", None)
+    assert cc.num("1e-4300") == Fraction(1, 10 ** 4300) and cc.num("1.5E3") == 1500 and cc.num(" 3/4 ") == Fraction(3, 4)
+    for s in ("1e4301", "1e-99999999999999999999", "1/0", "nan", "inf", "1e", "0x"):
+        with pytest.raises(cc.Unreadable):
+            cc.num(s)
