@@ -338,3 +338,17 @@ def test_decimal_exponents_beyond_int_limits_are_unreadable_not_a_hang():
     for s in ("1e4301", "1e-99999999999999999999", "1/0", "nan", "inf", "1e", "0x"):
         with pytest.raises(cc.Unreadable):
             cc.num(s)
+
+
+@pytest.mark.parametrize("entry", ["nan", "inf", "-inf", "0x1p+1000", "0x1.fffffffffffffp+1023"])
+def test_non_finite_or_overflowing_factor_is_invalid_with_one_line_of_output(entry, tmp_path, capsys):
+    p = _stab([["1"]], ["0"], ["1"], [["3/4"]], ["0"])  # lambda_max of this one-point net is below 4
+    doc = _doc(p, {"stable": None, "threshold": "2", "lambda_max_lower": None, "lambda_max_upper": "4"},
+               {"pattern": ["1"], "residuals": ["3/4"],
+                "upper": {"type": "schur-factor", "t": "4", "alpha": "0x1p-1", "R": [[entry]]}})
+    assert _status(doc) == ("invalid", "schur_psd")
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(doc))
+    assert cc.main([str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert err == "" and out.count("\n") == 1 and "schur_psd" in out
