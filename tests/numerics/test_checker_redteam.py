@@ -13,6 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from numerics import check_certificate as cc
 
@@ -352,3 +354,51 @@ def test_non_finite_or_overflowing_factor_is_invalid_with_one_line_of_output(ent
     assert cc.main([str(path)]) == 1
     out, err = capsys.readouterr()
     assert err == "" and out.count("\n") == 1 and "schur_psd" in out
+
+
+# ---------------------------------------- exact witnesses on both sides of lambda_max (hypothesis)
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 2), st.integers(1, 3), st.integers(0, 2 ** 32),
+       st.sampled_from([0.9, 0.999, 1 - 1e-6, 1 + 1e-6, 1.001, 1.1]))
+def test_exact_witnesses_prove_bounds_exactly_on_the_right_side_of_lambda_max(n, d, K, seed, factor):
+    """For t = factor * lambda_max (lambda_max of the toolkit's dense Hessian, an independent code path),
+    the exact LDL^T of the checker's S(t) is accepted iff t > lambda_max, and the top eigenvector (rounded
+    to rationals) as a Rayleigh witness of lambda_max >= t is accepted iff t < lambda_max."""
+    from numerics.hessian import hessian
+    from numerics.network import Dataset, ReluNetwork
+
+    rng = np.random.default_rng(seed)
+    rat = lambda m, k, s: [[Fraction(int(x), s) for x in row] for row in rng.integers(-9, 10, (m, k))]  # noqa
+    X, W, y = rat(n, d, 10), rat(K, d, 4), [r[0] for r in rat(n, 1, 5)]
+    b, v = [r[0] for r in rat(K, 1, 8)], [r[0] for r in rat(K, 1, 3)]
+    Z = [[sum(a * c for a, c in zip(x, w)) - bk for w, bk in zip(W, b)] for x in X]
+    assume(all(z != 0 for row in Z for z in row))
+    H = hessian(ReluNetwork.exact(W, b, v, 0), Dataset.exact(X, y))
+    lam, vecs = np.linalg.eigh(np.array(H, dtype=float))
+    t = Fraction(float(lam[-1]) * factor)
+    enc = lambda M: [[str(x) for x in r] for r in M]  # noqa
+    p = _stab(enc(W), [str(x) for x in b], [str(x) for x in v], enc(X), [str(x) for x in y])
+    pattern = [format(sum(1 << k for k, z in enumerate(row) if z > 0), "x") for row in Z]
+    res = [str(sum(vk * max(z, 0) for vk, z in zip(v, row)) - yi) for row, yi in zip(Z, y)]
+    net = cc.Net(p)
+    net.pattern(pattern)
+    net.residuals()
+
+    def doc(bound, witness):
+        claim = {"stable": None, "threshold": "2", "lambda_max_lower": None, "lambda_max_upper": None}
+        claim[bound] = str(t)
+        return _doc(p, claim, {"pattern": pattern, "residuals": res, bound.split("_")[-1]: witness})
+
+    z = [str(Fraction(float(x))) for x in vecs[:, -1]]
+    assert _status(doc("lambda_max_lower", {"type": "rayleigh", "z": z}))[0] == ("valid" if factor < 1 else "invalid")
+    if all(x < cc.fq(t) ** 2 for x in net.na2):
+        S = [[Fraction(int(x.p), int(x.q)) for x in row] for row in net.exact_schur(t).tolist()]
+        try:
+            L, D = _ldl(S)
+        except ZeroDivisionError:  # a zero pivot (no LDL^T without pivoting): nothing to test here
+            return
+        ldl = {"type": "schur-ldl", "t": str(t), "L": [[str(x) for x in L[i][:i]] for i in range(n)],
+               "D": [str(x) for x in D]}
+        assert _status(doc("lambda_max_upper", ldl))[0] == ("valid" if factor > 1 else "invalid")
+    else:  # M = tI - B is not positive definite: then t <= |a_k| <= lambda_max
+        assert factor < 1
