@@ -347,7 +347,7 @@ def check_upper(net, w, upper):
     # gives lambda_min(S) >= lambda_min(S') >= alpha - |E|_2 > 0 (Weyl)
     alpha, Rw = num(w.get("alpha"), "witness.upper.alpha"), w.get("R")
     _req(0 < alpha <= 1 and float(alpha) == alpha, "schur_psd", "alpha must be a float in (0, 1] (S <= I)")
-    try:  # hex floats (any R will do: the argument holds for the R used; inf / nan make the test fail)
+    try:  # hex floats (any finite R will do: the argument holds for the R used)
         R = np.array([[float.fromhex(x) for x in Rw[i]] + [0.0] * (n - 1 - i) for i in range(n)]).reshape(n, n)
         # a finite R is a real matrix (the argument above); the verdict never rests on BLAS's inf / nan handling
         ok, fro2 = float_schur_certified(net, t, alpha, R) if np.isfinite(R).all() else (False, math.inf)
