@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 import time
 import traceback
@@ -34,6 +35,7 @@ import flint
 import numpy as np
 
 FORMAT = "nsc-certificate/1"
+HEX = re.compile(r"\s*[+-]?0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?[0-9]+))?\s*")  # float.fromhex syntax
 LOSS_SCALE = {"half-mse": 1, "mse": 2}  # Hessian of the loss convention = scale * H (H: half-mse)
 
 
@@ -62,9 +64,20 @@ def num(x, where="number"):
     if isinstance(x, int):
         return Fraction(x)
     try:
-        return Fraction(float.fromhex(x)) if "x" in x.lower() else Fraction(x)  # inf / nan raise here
+        if "x" not in x.lower():  # Fraction("1e-99999999") would spend minutes building 10^99999999
+            if abs(int((re.search(r"e\s*([+-]?\d+)", x.lower()) or [0, 0])[1])) > 4300:
+                raise ValueError("decimal exponent beyond 4300")
+            return Fraction(x)
+        q, m = Fraction(float.fromhex(x)), HEX.fullmatch(x.lower())  # inf / nan raise here
     except (ValueError, ZeroDivisionError, OverflowError):
         raise Unreadable(f"{where}: {x!r} is not an exact number") from None
+    # float.fromhex rounds; the string's own value must be that float64 (no digits beyond 53 bits, no underflow)
+    i, f, e = m.groups() if m else ("", "", "0")
+    mant, e = int(i + (f or "") or "0", 16), int(e or 0) - 4 * len(f or "")
+    exact = (mant == 0) if q == 0 else (-1076 - mant.bit_length() <= e <= 1024 and mant * Fraction(2) ** e == abs(q))
+    if not m or not exact:
+        raise Unreadable(f"{where}: {x!r} is not exactly a float64 (float.fromhex would round it)")
+    return q
 
 
 def fq(q):
@@ -334,12 +347,13 @@ def check_upper(net, w, upper):
     # gives lambda_min(S) >= lambda_min(S') >= alpha - |E|_2 > 0 (Weyl)
     alpha, Rw = num(w.get("alpha"), "witness.upper.alpha"), w.get("R")
     _req(0 < alpha <= 1 and float(alpha) == alpha, "schur_psd", "alpha must be a float in (0, 1] (S <= I)")
-    try:  # hex floats (any R will do: the argument holds for the R used; inf / nan make the test fail)
+    try:  # hex floats (any finite R will do: the argument holds for the R used)
         R = np.array([[float.fromhex(x) for x in Rw[i]] + [0.0] * (n - 1 - i) for i in range(n)]).reshape(n, n)
-        ok, fro2 = float_schur_certified(net, t, alpha, R)
+        # a finite R is a real matrix (the argument above); the verdict never rests on BLAS's inf / nan handling
+        ok, fro2 = float_schur_certified(net, t, alpha, R) if np.isfinite(R).all() else (False, math.inf)
     except (TypeError, ValueError, IndexError, KeyError):
         raise Unreadable(f"witness.upper.R: expected {n} rows of hex floats (row i of length i+1)") from None
-    except OverflowError:  # a number beyond float64: this witness type cannot be checked
+    except (OverflowError, ZeroDivisionError):  # beyond float64 (e.g. s_k < 2^-1075): cannot be checked
         ok, fro2 = False, math.inf
     _req(bool(ok), "schur_psd", f"|S - alpha I - R R^T|_F^2 <= {fro2:.3e} is not below alpha^2 = "
          f"{float(alpha) ** 2:.3e}: S(t) not certified PSD")
@@ -387,13 +401,14 @@ def check_construction(doc, done):
     dirs = wit.get("directions") if isinstance(wit.get("directions"), list) else []
     U, N = rows(dirs, len(dirs), d, "witness.directions"), len(dirs)
     _req(N > 0 and claim.get("num_caps") == N, "num_caps", f"claim.num_caps = {claim.get('num_caps')}, {N} directions")
-    a = 1 - eps * eps  # cap C(u) = {x : u.x > 1 - eps^2}
+    a = 1 - eps * eps  # cap C(u) = {x : u.x > 1 - eps^2}, a cap of the sphere only for a unit u
+    G = (qmat(U) * qmat(U).transpose()).entries()
+    for i in range(N):  # every claim (num_caps, packing, empty caps) is about caps: unit directions
+        _req(G[i * N + i] == 1, "packing_unit", f"direction {i} has |u|^2 = {G[i * N + i]} != 1")
     if claim.get("packing_disjoint") is not None:
         _req(claim["packing_disjoint"] is True, "claim", "packing_disjoint must be true when present")
-        G = (qmat(U) * qmat(U).transpose()).entries()
         thr = fq(2 * a * a - 1)  # C(u), C(u') disjoint iff u.u' <= 2(1-eps^2)^2 - 1 (unit u, u')
         for i in range(N):
-            _req(G[i * N + i] == 1, "packing_unit", f"direction {i} has |u|^2 = {G[i * N + i]} != 1")
             for j in range(i + 1, N):
                 _req(G[i * N + j] <= thr, "packing_disjoint", f"caps {i} and {j} overlap: u.u' = {G[i * N + j]} > {thr}")
         done.append("packing_disjoint")
@@ -478,6 +493,13 @@ def check(doc):
         return "unreadable", None, f"unreadable: malformed certificate ({type(exc).__name__}: {exc})", done
 
 
+def _unique_keys(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) < len(keys):
+        raise ValueError(f"duplicate key {next(k for k in keys if keys.count(k) > 1)!r} in a JSON object")
+    return dict(pairs)
+
+
 def _version():
     """The toolkit's version, read as text from bounds/_version.py beside this package (nothing imported)."""
     try:
@@ -499,12 +521,13 @@ def main(argv=None):
     t0 = time.perf_counter()
     try:
         try:
-            with open(a.file) as fh:
-                doc = json.load(fh)
+            with open(a.file) as fh:  # a repeated key would let two JSON readers see two claims
+                doc = json.load(fh, object_pairs_hook=_unique_keys)
         except (OSError, ValueError) as exc:
             status, failed, msg, done = "unreadable", None, f"unreadable: {str(exc).splitlines()[0]}", []
         else:
-            status, failed, msg, done = check(doc)
+            with np.errstate(all="ignore"):  # float64 overflow is handled: inf / nan fail every comparison
+                status, failed, msg, done = check(doc)
         if a.json:
             print(json.dumps({"status": status, "valid": status == "valid", "failed_check": failed, "message": msg,
                               "passed_checks": done, "seconds": round(time.perf_counter() - t0, 3)}))

@@ -318,7 +318,7 @@ def test_checker_imports_only_stdlib_numpy_and_flint():
     assert roots - set(sys.stdlib_module_names) <= {"numpy", "flint"}, roots
     assert not roots & {"numerics", "constructions", "bounds", "scipy", "sympy", "mpmath", "torch"}
     # aim: ~500 lines of checking, plus the project's common CLI conventions (exit 4 / 130 / 141, --version)
-    assert len((ROOT / "numerics" / "check_certificate.py").read_text().splitlines()) <= 540
+    assert len((ROOT / "numerics" / "check_certificate.py").read_text().splitlines()) <= 560
 
 
 # ---------------------------------------------------------------------------- CLIs
