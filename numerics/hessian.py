@@ -176,18 +176,21 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
     gamma = 2.0 * m * u / (1.0 - m * u)
     # sum_j |x_ij||w_kj| <= ||x_i|| ||w_k|| (Cauchy-Schwarz): an outer product instead of a matmul;
     # the float norms carry relative error <= (d+1)u, covered by the factor 2 in gamma and the 1e-12
-    if net.kind == "float":
-        xn, wn, bb, absz = (np.linalg.norm(X, axis=1), np.linalg.norm(net.W, axis=1), np.abs(net.b),
-                            np.abs(Z))
-    else:
-        f = np.vectorize(float, otypes=[np.float64])
-        xn, wn = np.sqrt(f(X) ** 2 @ np.ones(net.d)), np.sqrt(f(net.W) ** 2 @ np.ones(net.d))
-        bb, absz = np.abs(f(net.b)), np.abs(f(Z))
-    # bound = gamma (xn wn^T + bb) (1 + 1e-12) + 1e-300, built in place (one n x K temporary)
-    g = gamma * (1 + 1e-12)
-    bound = np.multiply.outer(g * xn, wn) if net.kind == "float" else g * (xn[:, None] * wn[None, :])
-    bound += g * bb[None, :]
-    bound += 1e-300
+    # An overflow makes a bound inf: every entry it touches is then "uncertain" and re-decided exactly,
+    # which is the safe side, so numpy's overflow warning is silenced rather than printed.
+    with np.errstate(over="ignore"):
+        if net.kind == "float":
+            xn, wn, bb, absz = (np.linalg.norm(X, axis=1), np.linalg.norm(net.W, axis=1), np.abs(net.b),
+                                np.abs(Z))
+        else:
+            f = np.vectorize(float, otypes=[np.float64])
+            xn, wn = np.sqrt(f(X) ** 2 @ np.ones(net.d)), np.sqrt(f(net.W) ** 2 @ np.ones(net.d))
+            bb, absz = np.abs(f(net.b)), np.abs(f(Z))
+        # bound = gamma (xn wn^T + bb) (1 + 1e-12) + 1e-300, built in place (one n x K temporary)
+        g = gamma * (1 + 1e-12)
+        bound = np.multiply.outer(g * xn, wn) if net.kind == "float" else g * (xn[:, None] * wn[None, :])
+        bound += g * bb[None, :]
+        bound += 1e-300
     return np.nonzero(absz <= bound)
 
 
