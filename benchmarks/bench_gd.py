@@ -1,7 +1,7 @@
 """Benchmark: full-batch GD steps per second, mpmath at 50 digits vs float64, side by side.
 
 P ~ 300 parameters (d = 10, K = 25: P = K(d+2)+1 = 301) and n = 100 data points, the sizes of
-issue 5.  Both runs use numerics.gd.run_gd (the same update code); only the number kind differs.
+the linear-stability check (numerics.stability).  Both runs use numerics.gd.run_gd (the same update code); only the number kind differs.
 Run: python benchmarks/bench_gd.py [--dps 50] [--steps-mp 5] [--steps-float 2000]
 """
 

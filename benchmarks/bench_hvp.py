@@ -1,6 +1,6 @@
 """Benchmark: analytic float64 Hessian-vector product vs torch.func forward-over-reverse HVP.
 
-Paper scale (theory.md section 4, neural shattering): d = 10, n = 512, width K = 2048, P = 24,577.
+Paper scale (proofs_notes/theory.md §9, neural shattering): d = 10, n = 512, width K = 2048, P = 24,577.
 Both HVPs are timed side by side in one run on the same network, data and vectors; the script checks
 they agree, prints both times and the ratio (goal: analytic >= 3x faster), and the time of a lambda_max
 ESTIMATE (Lanczos on the analytic HVP, a lower bound, not a certificate).

@@ -1,4 +1,4 @@
-"""Benchmark the experiments' trainer (issue 6), printing ratios measured side by side in one run.
+"""Benchmark the experiments' trainer, printing ratios measured side by side in one run.
 
 1. GD steps per second at the shattering experiment's size (d=10, n=512, width 2048, float64):
    numerics.experiments.trainer.gd_step (analytic gradient, two matrix products, reused buffers)

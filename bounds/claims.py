@@ -285,7 +285,7 @@ def _validity(reg):
 
 
 def check_claims(registry=None) -> list:
-    """Return the ClaimResults of every claim about the registered exponents (issue 2, part 3).
+    """Return the ClaimResults of every claim about the registered exponents.
 
     >>> [c.name for c in check_claims()][:2]
     ['consistency', 'curse_of_dimensionality']

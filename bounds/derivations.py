@@ -79,7 +79,7 @@ def derive_uniform_deviation(alpha_value=None) -> Derivation:
     """Return the Lemma F.5 rate: sup over V_C of |R - R_hat| ⪅ M^(3(d+2)/(2d+3)) C^(d/(2d+3)) n^-((d+3)/(4d+6)).
 
     Balances the covering radius t against the union bound M^2 sqrt((MC/t)^alpha / n) and substitutes
-    alpha = 2d/(d+3) (Prop. F.4).  The M and C powers reproduce theory.md's reconstructed prefactor.
+    alpha = 2d/(d+3) (Prop. F.4).  The M and C powers reproduce the reconstructed prefactor of proofs_notes/theory.md §6.5.
 
     >>> derive_uniform_deviation().exponents["uniform_deviation"]
     (d + 3)/(2*(2*d + 3))

@@ -17,7 +17,7 @@ QUANTITIES = ("gap", "mse")
 KINDS = ("upper", "lower")
 REGIMES = ("stable minima", "low-norm / weight decay", "univariate interior", "unconstrained balance",
            "packing family")
-#: "rate": a row of theory.md's table; "term": a lower-order term of a proof; "ingredient": a lemma's rate
+#: "rate": a row of the table of proofs_notes/theory.md §6.4; "term": a lower-order term of a proof; "ingredient": a lemma's rate
 ROLES = ("rate", "term", "ingredient")
 
 

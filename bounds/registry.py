@@ -1,4 +1,4 @@
-"""The registry: every rate of theory.md section 2 plus the exponents its proofs produce on the way.
+"""The registry: every rate of proofs_notes/theory.md §6.4 plus the exponents its proofs produce on the way.
 
 Ids are stable API (other packages compare fitted exponents against them):
 
@@ -61,7 +61,7 @@ def _extras():
         "mse_upper": dict(
             log_factor=validity_log, prefactor=M ** 2, prefactor_reconstructed=True,
             assumptions=("'optimized' stable minima", "in-sample MSE against f_0", "noise level sigma"),
-            note="theory.md's 'd=1: 1/6' is 1/(2d+4) at d = 1, so no Piecewise is needed"),
+            note="proofs_notes/theory.md §6.4's 'd = 1: 1/6' is 1/(2d+4) at d = 1, so no Piecewise is needed"),
         "minimax_mse_lower": dict(
             log_factor=sp.Integer(1), prefactor="sigma_2p", prefactor_reconstructed=False,
             assumptions=("class ||f||_inf <= B, |f|_{V_g} <= C", "Gaussian noise sigma", "X ~ Uniform(B^d_1)"),
@@ -80,7 +80,7 @@ def _extras():
             note="derived here (not from the paper): Fano over ridge bumps on a packing of disjoint caps"),
         "uniform_deviation": dict(
             prefactor=M ** (3 * (d + 2) / (2 * d + 3)) * C ** (d / (2 * d + 3)), prefactor_reconstructed=True,
-            assumptions=("unweighted variation ball V_C", "sup norm M"), note="prefactor reconstructed in theory.md"),
+            assumptions=("unweighted variation ball V_C", "sup norm M"), note="prefactor reconstructed in proofs_notes/theory.md §6.5"),
     }
 
 
@@ -92,7 +92,7 @@ def _exponent(row):
 
 
 def build_registry() -> dict:
-    """Return a fresh {id: Rate} dict of every registered rate (theory.md section 2, typed in).
+    """Return a fresh {id: Rate} dict of every registered rate (proofs_notes/theory.md §6.4, typed in).
 
     The id, kind, regime, source and exponent formula come from :data:`bounds._rates_data.RATE_DATA`
     (shared with the sympy-free table/plot path); sympy-only fields are added here.

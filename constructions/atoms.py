@@ -108,7 +108,7 @@ def relu_l2_sq(d: int, eps) -> sp.Expr:
 def atom_l2_sq(d: int, eps, measure: str = "lebesgue") -> sp.Expr:
     """Return ||Phi_u||^2 in L2(B^d_1) exactly: eps^{-4} relu_l2_sq (App. H).
 
-    measure="lebesgue" (theory.md's display) or "uniform" (L2(P_X), P_X = Uniform(B^d_1): divide by the
+    measure="lebesgue" (proofs_notes/theory.md §7's display) or "uniform" (L2(P_X), P_X = Uniform(B^d_1): divide by the
     ball volume; this is the norm in the KL of the Fano step).
 
     >>> atom_l2_sq(1, "1/2"), atom_l2_sq(1, "1/2", "uniform")
@@ -140,7 +140,7 @@ def population_weight_exact(d: int, t) -> sp.Expr:
     """Return G(t) = Q(t) S(t) sqrt(1 + m(t)^2) for X ~ Uniform(B^d_1), 0 <= t < 1, exactly (sympy).
 
     Q = c1 int_t^1 w, S = c1 int_t^1 (s - t) w, m = c1 int_t^1 s w / Q, w = (1 - s^2)^{(d-1)/2}
-    (theory.md section 1, reconstructed weight).
+    (proofs_notes/theory.md §5, reconstructed weight).
 
     >>> population_weight_exact(1, 0)
     sqrt(5)/16
@@ -197,7 +197,7 @@ def cap_mass_quad(d: int, eps, dps: int = 30):
 
 
 def atom_l2_sq_quad(d: int, eps, dps: int = 30):
-    """Return ||Phi_u||^2_{L2(B, Lebesgue)} by mpmath quadrature in delta = 1 - s (theory.md's display).
+    """Return ||Phi_u||^2_{L2(B, Lebesgue)} by mpmath quadrature in delta = 1 - s (proofs_notes/theory.md §7's display).
 
     >>> abs(atom_l2_sq_quad(1, "1/2") - mpmath.mpf(1) / 12) < 1e-14
     True

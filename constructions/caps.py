@@ -1,6 +1,6 @@
 """Ball caps C(u) = {x in B^d_1 : u.x > 1 - eps^2} and exact verification of cap packings.
 
-theory.md section 3 (App. H): the atom Phi_u is active exactly on C(u); C(u) and C(u') are disjoint iff
+proofs_notes/theory.md §7 (App. H): the atom Phi_u is active exactly on C(u); C(u) and C(u') are disjoint iff
 the angle between u and u' is at least 2 acos(1 - eps^2), i.e. iff  u.u' <= 2 (1 - eps^2)^2 - 1.
 (The toolkit's reading of the paper's Lemma H.3, the number of caps: a family of pairwise disjoint caps is a packing of spherical caps
 of angular radius acos(1 - eps^2) on S^{d-1}; their number N is at most the surface-area bound and a

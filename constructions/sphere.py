@@ -1,7 +1,7 @@
 """Exact rational points on the unit sphere S^{d-1} (inverse stereographic projection).
 
 Every rational point of R^{d-1} maps to a rational point of S^{d-1}; the image has norm exactly 1, so
-inner products between directions, and hence cap disjointness (theory.md section 3), are decided in exact
+inner products between directions, and hence cap disjointness (proofs_notes/theory.md §7), are decided in exact
 arithmetic. A point is stored as an integer vector ``a`` and a positive integer denominator ``D`` with
 ``u = a / D`` and ``a.a == D**2``.
 """

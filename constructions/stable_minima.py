@@ -1,6 +1,6 @@
 """App. I: the packing construction realised by certified stable minima that agree on every sample.
 
-Toolkit's reading (theory.md section 3; statements reconstructed):
+Toolkit's reading (proofs_notes/theory.md §8; statements reconstructed):
 - Prop. I.1 (empty caps): with n samples uniform in B^d_1 and N disjoint caps of mass q each, a cap is
   empty with probability (1 - q)^n ~ exp(-n q) (Poissonization); with eps = kappa n^{-1/(d+1)}, n q is of
   order one, so a constant fraction of the N caps is empty with high probability.
@@ -123,7 +123,7 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
     Stability is decided by numerics.certify.certify_stability. The value lambda_max = 1 exactly is
     established by ``exact_lambda``:
       "structure": no neuron active on any sample (numerics.hessian.activation_pattern, exact) and all
-        residuals exactly 0 give, by the formulas of theory.md section 1, grad f(x_i) = e_beta and no
+        residuals exactly 0 give, by the formulas of proofs_notes/theory.md §3, grad f(x_i) = e_beta and no
         residual term, so grad^2 L = e_beta e_beta^T, whose eigenvalues are exactly {0, 1};
       "hessian": the exact dense Hessian of numerics.hessian.hessian is compared entrywise with
         e_beta e_beta^T (slower; used in the tests);

@@ -431,7 +431,7 @@ GD_CHECK_ATOMS, GD_CHECK_SAMPLES = 3, 12
 
 
 def check_gd_dynamics(ctx: Context) -> dict:
-    """GD at 30 digits from the App. I minimum behaves as linear stability predicts (Prop. 2.1, issue 5).
+    """GD at 30 digits from the App. I minimum behaves as linear stability predicts (Prop. 2.1).
 
     A small sub-instance (the first GD_CHECK_ATOMS empty-cap atoms, the first GD_CHECK_SAMPLES samples:
     still no sample on an atom's cap, labels 0) is perturbed and run at 0.9 and 1.1 times 2/lambda_max;

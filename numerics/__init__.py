@@ -1,4 +1,4 @@
-"""numerics: two-layer ReLU networks, exact Hessians, weighted variation, estimates (theory.md section 1).
+"""numerics: two-layer ReLU networks, exact Hessians, weighted variation, estimates (proofs_notes/theory.md §1–§5).
 
 Public surface (loaded lazily on first attribute access, PEP 562: ``import numerics`` imports no
 submodule and never torch, and ``python -m numerics.<module>`` runs without a double import):
@@ -68,7 +68,7 @@ _EXPORTS = {
     "exact_loss_and_gradient": "numerics.flat", "lambda_max_enclosure": "numerics.flat",
     # numerics.gd
     "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
-    # numerics.certify (helper N2)
+    # numerics.certify
     "StabilityCertificate": "numerics.certify", "certify_stability": "numerics.certify",
     # numerics.stability
     "stability_experiment": "numerics.stability", "stability_check": "numerics.stability",

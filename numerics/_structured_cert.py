@@ -1,7 +1,7 @@
 """Structured certificate of lambda_max(grad^2 L) <= c at scale (Schur complement; rigorous rounding).
 
 H = (1/n) J^T J + B, B block diagonal with one block [[0, a_k^T], [a_k, 0]] per neuron on
-(v_k; w_k, b_k), a_k = (1/n) sum_i r_i 1[z_ik>0] (x_i, -1) (theory.md section 1).  With M = cI - B:
+(v_k; w_k, b_k), a_k = (1/n) sum_i r_i 1[z_ik>0] (x_i, -1) (proofs_notes/theory.md §3).  With M = cI - B:
 
 (i)  if ||a_k|| > c for some k, lambda_max(H) >= ||a_k|| > c (certified refutation);
 (ii) if M > 0 (c > max ||a_k||): cI - H >= 0  <=>  S = I_n - (1/n) J M^{-1} J^T >= 0.

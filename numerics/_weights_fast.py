@@ -5,7 +5,7 @@ The exact path (numerics.weights.vg_norm with exact=True) evaluates the same for
     |f|_{V_g} = sum_atoms |coef| * min over the sides S in {z > 0}, {z < 0} of c_S sqrt(r_S),
     c_S = (m / n^2) sum_{i in S} |z_i|,  r_S = 1 + ||sum_{i in S} x_i||^2 / m^2,  m = |S|,
 
-with z_i = w.x_i - b for the atom's first neuron (w, b) (theory.md section 1; numerics.weights).  Here
+with z_i = w.x_i - b for the atom's first neuron (w, b) (proofs_notes/theory.md §5; numerics.weights).  Here
 every step runs on whole arrays in the midpoint-radius balls of numerics._rigorous (assumptions stated
 there); exactness is kept where it decides something discrete:
 
@@ -94,7 +94,7 @@ def vg_enclosure(net, X, R=1, pattern=None) -> tuple[float, float, int]:
     of non-affine atoms, for the exact network and data the inputs represent (floats are exact dyadics).
 
     Same quantity as ``numerics.weights.vg_norm(net.as_exact(), X_exact, R).exact`` (Example 3.1,
-    theory.md section 1), evaluated in float64 balls in O(n K d) array operations.  ``pattern``: the exact
+    proofs_notes/theory.md §5), evaluated in float64 balls in O(n K d) array operations.  ``pattern``: the exact
     boolean (n, K) pattern 1[z_ik > 0] when already decided with no exact zero (e.g. StructuredParts.mask,
     which raises at a kink); then z_ik < 0 wherever it is False and the signs are not recomputed.
 

@@ -13,7 +13,7 @@ A certificate file is one JSON document (format ``FORMAT``) with four top-level 
   activation pattern (one hex string per data point, bit k = 1[z_ik > 0]), the exact residuals r_i, and
   - for the lower bound: a Rayleigh vector z (exact floats) with z^T H z >= lower * z^T z, or a neuron
     k with |a_k| >= lower (its rank-2 residual block), or "inactive" (no neuron active: H = e_beta e_beta^T);
-  - for the upper bound t: the Schur complement S(t) = I - J (tI - B)^{-1} J^T / n (theory.md section 1,
+  - for the upper bound t: the Schur complement S(t) = I - J (tI - B)^{-1} J^T / n (proofs_notes/theory.md §3,
     proofs_notes/stability_certificates.md) shown PSD by an exact LDL^T (small n) or by a float factor R
     and a shift alpha with |S - alpha I - R R^T|_F < alpha (any n).
 

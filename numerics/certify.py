@@ -1,4 +1,4 @@
-"""Certificates of linear stability lambda_max(grad^2 L) <= 2/eta (Prop. 2.1, theory.md section 1).
+"""Certificates of linear stability lambda_max(grad^2 L) <= 2/eta (Prop. 2.1, proofs_notes/theory.md §4).
 
 Two certificate methods, each result labelled ``certified`` (exact or rigorously rounded) or not:
 
@@ -218,7 +218,7 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
 
 
 def _exact_rayleigh(net, data, vec) -> Fraction | None:
-    """Exact Rayleigh quotient u^T H u / u^T u at the float vector vec read exactly as rationals (N1's hvp);
+    """Exact Rayleigh quotient u^T H u / u^T u at the float vector vec read exactly as rationals;
     None for the zero vector."""
     from numerics.hessian import hvp
 

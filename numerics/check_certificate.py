@@ -10,7 +10,7 @@ exit codes:
 
 This module is deliberately self-contained: it imports only the standard library, numpy and python-flint
 (never the rest of the toolkit) and re-derives every quantity from the formulas of the theory
-(proofs_notes/theory.md section 1): f(x) = sum_k v_k relu(w_k.x - b_k) + beta, L = (1/2n) sum_i r_i^2,
+(proofs_notes/theory.md §1–§3): f(x) = sum_k v_k relu(w_k.x - b_k) + beta, L = (1/2n) sum_i r_i^2,
 r_i = f(x_i) - y_i, grad^2 L = H = (1/n) J^T J + B with one rank-2 block [[0, a_k^T], [a_k, 0]] per
 neuron on (v_k; w_k, b_k), a_k = (1/n) sum_i r_i 1[z_ik > 0] (x_i, -1), z_ik = w_k.x_i - b_k.
 Arithmetic is exact (python-flint fmpq), except the n x n Schur complement of a "schur-factor" witness,

@@ -47,7 +47,7 @@ def resolve_device(requested: str | None = None) -> str:
 def torch_hvp_operator(net, data, device: str = "cpu"):
     """Return u -> grad^2 L @ u (numpy float64 in and out) evaluated with torch float64 on ``device``.
 
-    The same analytic HVP as :func:`numerics.hessian.hvp_operator` (theory.md section 1: the
+    The same analytic HVP as :func:`numerics.hessian.hvp_operator` (proofs_notes/theory.md §3: the
     Gauss-Newton part (1/n) J^T J u plus the rank-2 residual blocks [[0, a_k^T], [a_k, 0]]), with the
     per-point factors computed once on the device.  Raises KinkError at a kink (checked on the CPU,
     exactly, before anything moves).

@@ -2,7 +2,7 @@
 
 Every value returned here is the Rayleigh quotient of some vector, so (up to float64 rounding in the
 product) it is a LOWER bound on lambda_max: it can show instability (lambda_max > 2/eta) only once
-confirmed in exact arithmetic (numerics.certify), and it can never show stability (theory.md s.1).
+confirmed in exact arithmetic (numerics.certify), and it can never show stability (proofs_notes/theory.md §4).
 
 * ``method="lanczos"``: scipy ``eigsh(which="LA")`` (implicitly restarted Lanczos, ARPACK) on a
   float64 :class:`scipy.sparse.linalg.LinearOperator` built from :func:`numerics.hessian.hvp_operator`.

@@ -1,6 +1,6 @@
 """Full-batch gradient descent with ONE update rule for float64, exact rationals and mpmath.
 
-The update theta <- theta - eta * grad L(theta) (theory.md section 1) is written once, on the
+The update theta <- theta - eta * grad L(theta) (proofs_notes/theory.md §2) is written once, on the
 parameter vector, with the analytic gradient of :func:`numerics.hessian.gradient`; the number kind
 of the network ("float", "exact" or "mpmath") decides the arithmetic.  mpmath runs happen inside
 :func:`mp_precision`, which restores the caller's precision on exit, also after an exception.
@@ -85,7 +85,7 @@ def gd_step(net: ReluNetwork, data: Dataset, eta) -> ReluNetwork:
     """Return the network after one full-batch GD step theta - eta * grad L(theta).
 
     This is THE update rule of the toolkit: float64, exact and mpmath runs all call it.  The
-    gradient is the analytic one of :func:`numerics.hessian.gradient` (theory.md section 1,
+    gradient is the analytic one of :func:`numerics.hessian.gradient` (proofs_notes/theory.md §3,
     L = (1/2n) sum_i (f(x_i) - y_i)^2); ``eta`` is converted to the network's number kind.
 
     Args:
@@ -140,7 +140,7 @@ def run_gd(
     record_every: int = 1,
     stop: Callable[[int, np.ndarray], bool] | None = None,
 ) -> GDTrajectory:
-    """Return the trajectory of ``steps`` full-batch GD steps from ``net`` (theory.md section 1).
+    """Return the trajectory of ``steps`` full-batch GD steps from ``net`` (proofs_notes/theory.md §2).
 
     Every step is :func:`gd_step`.  ``kind`` (default: the network's own kind) selects the
     arithmetic; for "mpmath" the whole run, including the conversion of net and data, happens at

@@ -1,6 +1,6 @@
 """Analytic loss, gradient, Jacobian, Hessian and Hessian-vector product of a two-layer ReLU network.
 
-theory.md section 1: L(theta) = (1/(2n)) sum_i (f(x_i) - y_i)^2 and
+proofs_notes/theory.md §2–§3: L(theta) = (1/(2n)) sum_i (f(x_i) - y_i)^2 and
 
     grad^2 L = (1/n) J^T J  +  (1/n) sum_i r_i grad^2_theta f(x_i),     r_i = f(x_i) - y_i,
 
@@ -147,7 +147,7 @@ def _unit_roundoff(kind: str) -> float:
 
 
 def preactivations(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
-    """Return Z with Z[i, k] = w_k . x_i - b_k (theory.md section 1), shape (n, K), kind of the inputs.
+    """Return Z with Z[i, k] = w_k . x_i - b_k (proofs_notes/theory.md §3), shape (n, K), kind of the inputs.
 
     >>> net = ReluNetwork.exact([[1, 1]], ["1/2"], [1], 0)
     >>> preactivations(net, np.array([[Fraction(1), Fraction(0)]], dtype=object))
@@ -369,7 +369,7 @@ def residuals(net: ReluNetwork, data: Dataset) -> np.ndarray:
 
 
 def loss(net: ReluNetwork, data: Dataset):
-    """Return L(theta) = (1/(2n)) sum_i (f(x_i) - y_i)^2 (theory.md section 1), a scalar of the kind.
+    """Return L(theta) = (1/(2n)) sum_i (f(x_i) - y_i)^2 (proofs_notes/theory.md §2), a scalar of the kind.
 
     >>> loss(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2], [0]], [1, 0]))
     Fraction(1, 4)
@@ -517,7 +517,7 @@ def residual_hessian(net: ReluNetwork, data: Dataset) -> np.ndarray:
 def hessian(net: ReluNetwork, data: Dataset) -> np.ndarray:
     """Return the dense Hessian grad^2 L = (1/n) J^T J + residual part, shape (P, P), symmetric.
 
-    Raises KinkError (naming i and k) when a data point lies on a kink (theory.md section 1).
+    Raises KinkError (naming i and k) when a data point lies on a kink (proofs_notes/theory.md §3).
 
     >>> H = hessian(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1]))
     >>> bool((H == H.T).all()), H[0, 1]

@@ -26,7 +26,7 @@ Formats
   file holding both is refused as ambiguous.  A torch state_dict saved with ``np.savez(path, **{k:
   t.numpy() for k, t in sd.items()})`` (arrays ``0.weight``, ``0.bias``, ``2.weight``, ``2.bias``) is read too.
 * ``.pt`` / ``.pth``: a torch state_dict of nn.Sequential(nn.Linear(d, K), nn.ReLU(), nn.Linear(K, 1));
-  torch computes relu(W x + bias), so b = -bias (theory.md's sign convention is relu(w.x - b)).
+  torch computes relu(W x + bias), so b = -bias (the sign convention of proofs_notes/theory.md §1 is relu(w.x - b)).
   Checkpoints are accepted as saved by ``DataParallel`` / ``DistributedDataParallel`` (keys prefixed
   ``module.``) and ``torch.compile`` (``_orig_mod.``), or nested under ``"state_dict"`` /
   ``"model_state_dict"`` / ``"model"``.  A state_dict does not record the activation: the file is read as

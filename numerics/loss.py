@@ -1,6 +1,6 @@
 """Loss conventions: the theory's half mean squared error and torch's ``nn.MSELoss``.
 
-The theory (proofs_notes/theory.md) uses L(theta) = (1/2n) sum_i (f_theta(x_i) - y_i)^2 ("half-mse").
+The theory (proofs_notes/theory.md §2) uses L(theta) = (1/2n) sum_i (f_theta(x_i) - y_i)^2 ("half-mse").
 torch's ``nn.MSELoss`` has no 1/2: L_mse = (1/n) sum_i r_i^2 = 2 L ("mse").  Weight decay always means
 torch's ``SGD(weight_decay=wd)``: wd * theta is added to the gradient of the chosen loss, so the Hessian
 of the objective GD follows is grad^2 L_conv + wd I.

@@ -1,4 +1,4 @@
-"""Two-layer ReLU networks and data sets in one of three number kinds (theory.md section 1).
+"""Two-layer ReLU networks and data sets in one of three number kinds (proofs_notes/theory.md §1).
 
 f(x) = sum_k v_k relu(w_k . x - b_k) + beta   (note the MINUS sign on b).
 

@@ -1,4 +1,4 @@
-"""Seeded samplers of the uniform distribution on the ball B^d_R (theory.md section 4 data model).
+"""Seeded samplers of the uniform distribution on the ball B^d_R (proofs_notes/theory.md §2, §9 data model).
 
 * :func:`sample_ball` -- float64 points, x = R * U^(1/d) * g/||g|| with g Gaussian, U uniform
   (the standard exact-in-law construction).
@@ -64,7 +64,7 @@ def sample_ball_exact(n: int, d: int, seed: int, denominator: int = 2 ** 20,
 
 
 def linear_labels(X: np.ndarray, seed: int, sigma: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Return (y, w): y = X w + N(0, sigma^2) noise with a seeded unit vector w (theory.md section 4).
+    """Return (y, w): y = X w + N(0, sigma^2) noise with a seeded unit vector w (proofs_notes/theory.md §9).
 
     >>> y, w = linear_labels(sample_ball(4, 2, seed=0), seed=0, sigma=0.0)
     >>> y.shape, round(float(np.linalg.norm(w)), 12)

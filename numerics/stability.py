@@ -492,7 +492,7 @@ def stability_experiment(
                           else {"certified": False, "detail": "not requested"})
     out["certified"] = out["certificate"]["certified"]
     cert_stable = out["certificate"].get("stable") if out["certified"] else None
-    # The point of issue 5: the certified verdict and the observed dynamics must agree.
+    # The point of this check: the certified verdict and the observed dynamics must agree.
     out["certificate_agrees_with_dynamics"] = None if cert_stable is None else bool(cert_stable) == out["stable_observed"]
     return out
 
@@ -571,7 +571,7 @@ def _exact_point_in_ball(rng, d: int) -> list[Fraction]:
 
 
 def construction_case(n: int = 12, d: int = 2, eps="1/2", seed: int = 0) -> tuple[ReluNetwork, Dataset]:
-    """Return (net, data): atoms on empty caps with labels 0, in exact rationals (theory.md sec. 3, App. I).
+    """Return (net, data): atoms on empty caps with labels 0, in exact rationals (proofs_notes/theory.md §8, App. I).
 
     Atoms Phi_u = eps^-2 relu(u.x - (1 - eps^2)) with u = +-e_j (2d directions, pairwise at 90
     degrees, so the caps are disjoint when eps^2 <= 1 - cos 45deg, i.e. eps <= 0.54), signs
@@ -613,7 +613,7 @@ def interpolating_case(n: int = 6, K: int = 3, d: int = 2, seed: int = 0) -> tup
 
     Small rational weights and dyadic inputs in the ball; resampled until no data point lies on a
     kink and each neuron is active on at least one and inactive on at least one point.  The residual
-    is 0, so grad L = 0 exactly and grad^2 L = J^T J / n (theory.md section 1): a global minimum
+    is 0, so grad L = 0 exactly and grad^2 L = J^T J / n (proofs_notes/theory.md §3): a global minimum
     whose stability threshold 2/lambda_max is not 2 (neurons active on data carry curvature).
 
     >>> net, data = interpolating_case()
@@ -644,8 +644,8 @@ def polish_minimum(
 ) -> tuple[ReluNetwork, dict]:
     """Return (net at ``dps`` digits polished to a critical point, info) by Levenberg-Marquardt.
 
-    theta <- theta - (J^T J / n + mu I)^{-1} grad L, with J = numerics.hessian.jacobian (theory.md
-    section 1), mu divided by 10 after a step that lowers L and multiplied by 10 otherwise; stops
+    theta <- theta - (J^T J / n + mu I)^{-1} grad L, with J = numerics.hessian.jacobian (proofs_notes/theory.md
+    §3), mu divided by 10 after a step that lowers L and multiplied by 10 otherwise; stops
     when ||grad L|| <= tol (default 10^-(dps - 10)).  Near a zero-residual minimum this is
     Gauss-Newton and converges quadratically, which turns a float64 GD end point into a minimum to
     ~dps digits; with nonzero residuals it converges linearly.  The result is a numerically
@@ -699,7 +699,7 @@ def gd_endpoint_case(seed: int = 3, n: int = 6, K: int = 4, d: int = 2, steps: i
                      eta: float = 0.1, dps: int = 50) -> tuple[ReluNetwork, Dataset, dict]:
     """Return (net, data, info): a float64 GD end point polished to a minimum at ``dps`` digits.
 
-    Data: n dyadic points uniform in the ball, labels y = w.x + 0.3 noise (theory.md section 4 setup);
+    Data: n dyadic points uniform in the ball, labels y = w.x + 0.3 noise (proofs_notes/theory.md §9 setup);
     Kaiming-initialised width-K network trained by ``steps`` float64 GD steps (numerics.gd) at step
     ``eta``, then :func:`polish_minimum`.  With K(d+2)+1 > n the end point interpolates, so the
     minimum has neurons active on data and H = J^T J / n; GD end points typically have data points

@@ -1,6 +1,6 @@
 """Weighted variation |f|_{V_g} of a two-layer ReLU network and the Term-A / Theorem 3.2 checkers.
 
-theory.md section 1 (the empirical weight is RECONSTRUCTED there; see proofs_notes/
+proofs_notes/theory.md §5 (the empirical weight is RECONSTRUCTED there; see proofs_notes/
 thm_3_2_flatness_regularity.md).  X uniform on the training inputs, u in S^{d-1}, t in R:
 
     g~(u,t) = P(X.u > t)^2 * E[X.u - t | X.u > t] * sqrt(1 + ||E[X | X.u > t]||^2)   (0 if empty),
@@ -165,7 +165,7 @@ def _normal(u, t, X):
 
 
 def empirical_weight_tilde(u, t, X) -> SqrtSum:
-    """Return g~(u/||u||, t/||u||) exactly (theory.md section 1, reconstructed), as c * sqrt(r).
+    """Return g~(u/||u||, t/||u||) exactly (proofs_notes/theory.md §5, reconstructed), as c * sqrt(r).
 
     (u, t) is the hyperplane u.x = t; u need not be a unit vector (it is normalised, exactly: the
     1/||u|| is folded into the square root), so rational (w, b) of a neuron can be passed directly.
@@ -180,7 +180,7 @@ def empirical_weight_tilde(u, t, X) -> SqrtSum:
 
 
 def empirical_weight(u, t, X) -> SqrtSum:
-    """Return g(u,t) = min{g~(u,t), g~(-u,-t)} exactly (theory.md section 1, reconstructed).
+    """Return g(u,t) = min{g~(u,t), g~(-u,-t)} exactly (proofs_notes/theory.md §5, reconstructed).
 
     The min of the two c sqrt(r) values is decided exactly (compare c^2 r).
 
@@ -309,13 +309,13 @@ def _check_radius(X: np.ndarray, R: Fraction) -> None:
 
 def vg_norm(net: ReluNetwork, X, R=1, weight: str | Callable = "empirical",
             exact: bool | None = None, bits: int = 64) -> VgNorm:
-    """Return |f_theta|_{V_g} = sum_j |a_j| g(u_j, t_j) over merged atoms (Example 3.1, theory.md s.1).
+    """Return |f_theta|_{V_g} = sum_j |a_j| g(u_j, t_j) over merged atoms (Example 3.1, proofs_notes/theory.md §5).
 
     Args:
         net: the network (any number kind).
         X: training inputs (n, d), ||x_i|| <= R (checked).
         R: data radius; neurons with |t| >= R are affine on the ball and dropped (g vanishes there too).
-        weight: "empirical" (g of theory.md, reconstructed), "canonical" ((1-|t|)^{d+2}), "population"
+        weight: "empirical" (g of proofs_notes/theory.md §5, reconstructed), "canonical" ((1-|t|)^{d+2}), "population"
             (G(|t|) for Uniform(B^d_1)), "path" (g = 1), or a callable g(u, t) -> float.
         exact: for the empirical weight, compute the exact SqrtSum (default: when net is exact-kind);
             otherwise a vectorised float64 estimate.  Other weights are evaluated in mpmath/float.
@@ -469,7 +469,7 @@ def population_weight_parts(t, d: int) -> tuple:
 
 
 def population_weight(t, d: int):
-    """Return G(t) = Q(t) S(t) sqrt(1 + m(t)^2), the weight of Uniform(B^d_1) at offset t (theory.md s.1).
+    """Return G(t) = Q(t) S(t) sqrt(1 + m(t)^2), the weight of Uniform(B^d_1) at offset t (proofs_notes/theory.md §5).
 
     The population weight is g_P(u, t) = G(|t|).
 

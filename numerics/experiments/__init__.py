@@ -1,4 +1,4 @@
-"""Reproduction of the paper's experiments (theory.md section 4; issue 6).
+"""Reproduction of the paper's experiments (proofs_notes/theory.md §9).
 
 Public surface (torch is imported lazily, on first use of a trainer name):
     init_params, gd_step, loss_and_gradient, Params        trainer.py  (torch float64, analytic gradient)

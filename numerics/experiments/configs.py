@@ -1,4 +1,4 @@
-"""Experiment definitions (theory.md section 4): the grid of run configs of each named experiment.
+"""Experiment definitions (proofs_notes/theory.md §9): the grid of run configs of each named experiment.
 
 Each experiment has a full grid (for users; the epoch counts are this toolkit's documented choices, see
 EPOCHS) and a quick grid (reduced sizes and epochs, for CI; the whole ``--quick`` command runs in under

@@ -1,4 +1,4 @@
-"""Synthetic regression tasks of the paper's experiments (theory.md section 4).
+"""Synthetic regression tasks of the paper's experiments (proofs_notes/theory.md §9).
 
 x ~ Uniform(B^d_1); y = f_0(x) + N(0, sigma^2) with f_0(x) = w^T x for a fixed unit w (the main
 experiments) or the Hoelder-1/2 target (1/d) sum_j |u_j^T x|^{1/2} + 1 (variant).  The target is fixed
@@ -34,7 +34,7 @@ def sample_unit_ball(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def target_function(kind: str, d: int):
-    """Return f_0 as a function (n, d) -> (n,) for kind 'linear' or 'holder' (theory.md section 4).
+    """Return f_0 as a function (n, d) -> (n,) for kind 'linear' or 'holder' (proofs_notes/theory.md §9).
 
     'linear': f_0(x) = w^T x with the fixed unit vector w = (1, ..., 1)/sqrt(d).
     'holder': f_0(x) = (1/d) sum_{j<=d} |u_j^T x|^{1/2} + 1 with u_1..u_d drawn once, uniformly on

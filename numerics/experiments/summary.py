@@ -1,4 +1,4 @@
-"""Summaries of stored runs: CSV and Markdown tables, JSON, figures (issue 6), per experiment.
+"""Summaries of stored runs: CSV and Markdown tables, JSON, figures, per experiment.
 
 ``summarize`` reads the runs of the experiment's grid from the store (runs not finished are listed as
 missing, never invented), aggregates over seeds (median, min, max), and for ReLU runs computes the

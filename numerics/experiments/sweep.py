@@ -122,7 +122,7 @@ class ProgressBar:
 
     On a terminal it is a tqdm bar; otherwise (a log file, a pipe) it prints plain lines, one at the
     start, then at most one every ``interval`` seconds, and one at the end -- never carriage returns.
-    The ETA extrapolates the mean wall time per run computed in this session to the runs left.
+    The ETA extrapolates the mean wall time per run computed in this run to the runs left.
     """
 
     def __init__(self, total: int, skipped: int, label: str = "sweep", stream=None, enabled: bool = True,

@@ -1,4 +1,4 @@
-"""Quantities tracked along training (issue 6): fit, per-neuron activity, sharpness, V_g and margin.
+"""Quantities tracked along training: fit, per-neuron activity, sharpness, V_g and margin.
 
 Definitions used in every table and figure:
 - train MSE vs f_0: (1/n) sum_i (f(x_i) - f_0(x_i))^2 on the training inputs (in-sample, noise-free
@@ -6,7 +6,7 @@ Definitions used in every table and figure:
 - active fraction of neuron k: #{i : w_k.x_i - b_k > 0} / n on the training inputs (strict: a point on
   the kink counts as inactive, like relu'(0) = 0).
 - weight norm of neuron k: |v_k| * ||w_k||_2, the coefficient |a_k| of the neuron written as
-  a_k relu(u_k^T x - t_k) with ||u_k|| = 1 (theory.md, Example 3.1); invariant under the rescaling
+  a_k relu(u_k^T x - t_k) with ||u_k|| = 1 (proofs_notes/theory.md §5, Example 3.1); invariant under the rescaling
   (c w, c b, v / c).
 - lambda_max: ``numerics.estimate.lambda_max_estimate`` (Lanczos on the analytic HVP): an ESTIMATE, a
   lower bound on lambda_max(grad^2 L), never a certificate.  It is of the unregularised loss L, also

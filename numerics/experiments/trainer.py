@@ -1,6 +1,6 @@
 """Full-batch gradient descent for two-layer networks in torch float64, with analytic gradients.
 
-Network (theory.md section 1): f(x) = sum_k v_k act(w_k.x - b_k) + beta, act = relu (or gelu for the
+Network (proofs_notes/theory.md §1): f(x) = sum_k v_k act(w_k.x - b_k) + beta, act = relu (or gelu for the
 variant).  Loss L = (1/(2n)) sum_i (f(x_i) - y_i)^2 ("half-mse", the theory's) or torch's
 ``nn.MSELoss`` L = (1/n) sum_i (f(x_i) - y_i)^2 ("mse"; conventions in numerics.loss).  One GD step,
 matching torch.optim.SGD with ``weight_decay`` after ``clip_grad_norm_`` on the chosen loss:

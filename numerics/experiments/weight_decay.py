@@ -1,6 +1,6 @@
 """When weight decay alone makes the constant function the best regularised fit of a linear target.
 
-Setting of the experiments (theory.md section 4, our conventions): L(theta) = (1/2) E (f_theta(x) - y)^2
+Setting of the experiments (proofs_notes/theory.md §9, our conventions): L(theta) = (1/2) E (f_theta(x) - y)^2
 with x ~ Uniform(B^d_1), y = u.x + noise (|u| = 1, zero-mean noise), f_theta(x) = h(x) + beta with
 h(x) = sum_k v_k relu(w_k.x - b_k), and weight decay wd on every parameter (torch SGD semantics, i.e. the
 penalty (wd/2) ||theta||^2).  Then for every theta, with F = L + (wd/2) ||theta||^2,

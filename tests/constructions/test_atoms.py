@@ -42,7 +42,7 @@ def test_cap_volume_and_norm_agree_with_monte_carlo(d, eps):
 
 @pytest.mark.parametrize("d", [2, 3, 6])
 def test_leading_order_of_theory_md(d):
-    # ||relu||^2 ~ V_{d-1} 2^{(d-1)/2} 16/((d+1)(d+3)(d+5)) eps^{d+5} as eps -> 0 (theory.md section 3)
+    # ||relu||^2 ~ V_{d-1} 2^{(d-1)/2} 16/((d+1)(d+3)(d+5)) eps^{d+5} as eps -> 0 (proofs_notes/theory.md §7)
     e = Fraction(1, 2000)
     exact = certified_value(atom_l2_sq(d, e) * sp.Rational(e.numerator, e.denominator) ** 4)[0]
     vol = float(sp.pi ** sp.Rational(d - 1, 2) / sp.gamma(sp.Rational(d + 1, 2)))

@@ -36,7 +36,7 @@ def test_slope_refuses_degenerate_input():
     assert all(math.isnan(x) for x in bootstrap_slope({32: [0.1, 0.2]}))
 
 
-def test_theory_exponents_are_those_of_theory_md_section_2():
+def test_theory_exponents_are_those_of_theory_md_section_6():
     for d in range(1, 6):
         e = theory_exponents(d)
         assert math.isclose(e["stable_upper"], 1 / (2 * d + 4))

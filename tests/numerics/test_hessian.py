@@ -192,7 +192,7 @@ def test_mismatched_kinds_refused():
 @example(0)
 @given(st.integers(0, 50))
 def test_no_neuron_active_gives_rank_one_hessian(seed):
-    # theory.md section 3: with no neuron active, only df/dbeta = 1 survives and lambda_max = 1
+    # proofs_notes/theory.md §3: with no neuron active, only df/dbeta = 1 survives and lambda_max = 1
     rng = np.random.default_rng(seed)
     K, d = 3, 2
     net = ReluNetwork.exact([[int(z) for z in row] for row in rng.integers(-3, 4, size=(K, d))],

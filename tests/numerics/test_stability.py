@@ -89,7 +89,7 @@ def test_rates_on_the_construction_are_those_of_e_beta(constr, eta):
 def test_construction_is_the_trivially_flat_minimum(constr):
     net, data, a = constr
     assert a.gradient_exactly_zero
-    # Hessian = e_beta e_beta^T: one eigenvalue 1, the rest 0 (theory.md sec. 3, App. I).
+    # Hessian = e_beta e_beta^T: one eigenvalue 1, the rest 0 (proofs_notes/theory.md §3, §8).
     assert abs(a.lambda_max - 1) < mpmath.mpf(10) ** -45
     assert all(abs(x) < mpmath.mpf(10) ** -45 for x in a.eigenvalues[:-1])
     assert abs(abs(a.top_vector[-1]) - 1) < mpmath.mpf(10) ** -45

@@ -20,7 +20,7 @@ from tests.numerics._random import net_and_data
 
 
 def _gtilde_reference(u, t, X):
-    """Float64 g~ straight from the definition (theory.md s.1), with u normalised."""
+    """Float64 g~ straight from the definition (proofs_notes/theory.md §5), with u normalised."""
     u = np.asarray(u, dtype=float)
     nu = np.linalg.norm(u)
     u, t = u / nu, float(t) / nu
@@ -173,7 +173,7 @@ def test_term_a_and_theorem_3_2_hold(nd):
 
 
 def test_term_a_equality_when_no_neuron_active():
-    # theory.md: equality when no neuron is active on the data (lambda = 1, |f|_Vg = 0)
+    # proofs_notes/theory.md §6.1: equality when no neuron is active on the data (lambda = 1, |f|_Vg = 0)
     net = ReluNetwork.exact([[1, 0], [0, -1]], ["9/10", "9/10"], [5, -3], 0)
     data = Dataset.exact([["1/2", 0], [0, "1/3"], ["-1/4", "1/4"]], [0, 1, 2])
     c = term_a_check(net, data)
