@@ -308,13 +308,13 @@ def check_costs(ctx: Context) -> list[dict]:
     pc = _atoms.population_cost(d, e)
     pv, pr = _atoms.certified_value(pc)
     import mpmath
-    from numerics.weights import population_weight
+    from numerics.variation import population_weight
 
     with mpmath.workdps(30):
         t = 1 - mpmath.mpf(e.numerator) ** 2 / mpmath.mpf(e.denominator) ** 2
         ref = float(population_weight(t, d) * mpmath.mpf(e.denominator) ** 2 / e.numerator ** 2)
     agree = abs(pv - ref) <= 1e-9 * pv
-    src = "numerics.weights.population_weight"
+    src = "numerics.variation.population_weight"
     ctx.values["population_cost"] = fmt(pc)
     out.append(_res("population_cost", agree, True,
                     f"eps^-2 G(1-eps^2) = {pv:.6g} (+-{pr:.0e}, exact closed form) vs {src} {ref:.6g}; "
@@ -441,7 +441,7 @@ def check_gd_dynamics(ctx: Context) -> dict:
     if not ctx.eps_ok or (ctx.d >= 2 and not ctx.packing_report.passed) or not ctx.empty:
         return _skip("gd_dynamics", "no App. I minimum to perturb")
     from numerics.network import Dataset
-    from numerics.stability import stability_check
+    from numerics.linear_stability import stability_check
 
     from .stable_minima import atom_network
 

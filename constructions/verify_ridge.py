@@ -208,11 +208,11 @@ def check_membership(ctx: RidgeContext) -> list[dict]:
 
 
 def check_cost_formula(ctx: RidgeContext) -> dict:
-    """The ridge cost sum_i |c_i| G(t_i) (merged kinks) against numerics.weights on networks f_xi."""
+    """The ridge cost sum_i |c_i| G(t_i) (merged kinks) against numerics.variation on networks f_xi."""
     import mpmath
 
     from numerics.sampling import sample_ball
-    from numerics.weights import vg_norm
+    from numerics.variation import vg_norm
 
     fam = ctx.fam
     rng = np.random.default_rng(ctx.seed)
@@ -234,7 +234,7 @@ def check_cost_formula(ctx: RidgeContext) -> dict:
     ctx.values["cost_formula_rel_err"] = worst
     ctx.values["cost_empirical_rel_err"] = worst_mc
     return _res("cost_formula", ok, False,
-                f"3 random xi: sum_i |c_i| G(t_i) over merged kinks (exact) vs numerics.weights.vg_norm(population) "
+                f"3 random xi: sum_i |c_i| G(t_i) over merged kinks (exact) vs numerics.variation.vg_norm(population) "
                 f"rel. err {worst:.1e} (<= 1e-9); empirical weight on 20000 uniform samples (Monte Carlo, not "
                 f"checked) rel. err {worst_mc:.2g}")
 

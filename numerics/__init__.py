@@ -8,8 +8,9 @@ submodule and never torch, and ``python -m numerics.<module>`` runs without a do
 * :mod:`numerics.io`        -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
 * :mod:`numerics.sampling`  -- seeded uniform-ball samplers (float64 and exact rational);
 * :mod:`numerics.estimate`  -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
-* :mod:`numerics.weights`   -- empirical / population / canonical weights, |f|_{V_g}, Term-A, Thm 3.2;
-* :mod:`numerics.gd`, :mod:`numerics.stability` -- GD at chosen precision vs linear stability;
+* :mod:`numerics.variation` -- empirical / population / canonical weights, |f|_{V_g}, Term-A, Thm 3.2;
+* :mod:`numerics.exact_sqrt` -- rigorous square-root arithmetic (sqrt_bounds, SqrtSum);
+* :mod:`numerics.gd`, :mod:`numerics.linear_stability` -- GD at chosen precision vs linear stability;
 * :mod:`numerics.model_api` -- certify_model / estimate_model / weighted_variation_model for a torch
   nn.Sequential(Linear, ReLU, Linear), in torch's conventions (nn.MSELoss, SGD weight_decay).
 
@@ -53,16 +54,16 @@ _EXPORTS = {
     # numerics.sampling
     "sample_ball": "numerics.sampling", "sample_ball_exact": "numerics.sampling",
     "linear_labels": "numerics.sampling",
-    # numerics.weights
-    "SqrtSum": "numerics.weights", "Atom": "numerics.weights", "VgNorm": "numerics.weights",
-    "InequalityCheck": "numerics.weights", "empirical_weight": "numerics.weights",
-    "empirical_weight_tilde": "numerics.weights", "neuron_atoms": "numerics.weights",
-    "vg_norm": "numerics.weights", "population_weight": "numerics.weights",
-    "population_weight_parts": "numerics.weights", "K_d": "numerics.weights",
-    "K_d_sympy": "numerics.weights", "canonical_weight": "numerics.weights",
-    "term_a_check": "numerics.weights", "theorem_3_2_check": "numerics.weights",
-    "term_a_margin": "numerics.weights", "theorem_3_2_margin": "numerics.weights",
-    "sqrt_bounds": "numerics.weights", "theorem_3_2_upper": "numerics.weights",
+    # numerics.variation (and numerics.exact_sqrt)
+    "SqrtSum": "numerics.exact_sqrt", "Atom": "numerics.variation", "VgNorm": "numerics.variation",
+    "InequalityCheck": "numerics.variation", "empirical_weight": "numerics.variation",
+    "empirical_weight_tilde": "numerics.variation", "neuron_atoms": "numerics.variation",
+    "vg_norm": "numerics.variation", "population_weight": "numerics.variation",
+    "population_weight_parts": "numerics.variation", "K_d": "numerics.variation",
+    "K_d_sympy": "numerics.variation", "canonical_weight": "numerics.variation",
+    "term_a_check": "numerics.variation", "theorem_3_2_check": "numerics.variation",
+    "term_a_margin": "numerics.variation", "theorem_3_2_margin": "numerics.variation",
+    "sqrt_bounds": "numerics.exact_sqrt", "theorem_3_2_upper": "numerics.variation",
     # numerics.flat
     "flat_point": "numerics.flat", "FlatResult": "numerics.flat", "certify_flatness": "numerics.flat",
     "exact_loss_and_gradient": "numerics.flat", "lambda_max_enclosure": "numerics.flat",
@@ -70,8 +71,8 @@ _EXPORTS = {
     "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
     # numerics.certify
     "StabilityCertificate": "numerics.certify", "certify_stability": "numerics.certify",
-    # numerics.stability
-    "stability_experiment": "numerics.stability", "stability_check": "numerics.stability",
+    # numerics.linear_stability
+    "stability_experiment": "numerics.linear_stability", "stability_check": "numerics.linear_stability",
     # numerics.loss
     "LOSSES": "numerics.loss", "convention": "numerics.loss", "half_mse_threshold": "numerics.loss",
     "equivalent_half_mse_eta": "numerics.loss",

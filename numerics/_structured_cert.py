@@ -468,7 +468,7 @@ def exact_schur_certificate(net, data, c: Fraction):
     Implemented with python-flint matrices in numerics._exact_schur (ExactSchur).
     """
     from numerics._exact_schur import ExactSchur, exact_schur_decision
-    from numerics.weights import sqrt_bounds
+    from numerics.exact_sqrt import sqrt_bounds
 
     sch = ExactSchur(net, data)
     r = exact_schur_decision(net, data, c, sch)

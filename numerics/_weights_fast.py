@@ -1,11 +1,11 @@
 """|f|_{V_g} (empirical weight) as a rigorous float64 enclosure, vectorised; Term-A and Thm 3.2 margins.
 
-The exact path (numerics.weights.vg_norm with exact=True) evaluates the same formula in rationals:
+The exact path (numerics.variation.vg_norm with exact=True) evaluates the same formula in rationals:
 
     |f|_{V_g} = sum_atoms |coef| * min over the sides S in {z > 0}, {z < 0} of c_S sqrt(r_S),
     c_S = (m / n^2) sum_{i in S} |z_i|,  r_S = 1 + ||sum_{i in S} x_i||^2 / m^2,  m = |S|,
 
-with z_i = w.x_i - b for the atom's first neuron (w, b) (proofs_notes/theory.md §5; numerics.weights).  Here
+with z_i = w.x_i - b for the atom's first neuron (w, b) (proofs_notes/theory.md §5; numerics.variation).  Here
 every step runs on whole arrays in the midpoint-radius balls of numerics._rigorous (assumptions stated
 there); exactness is kept where it decides something discrete:
 
@@ -93,7 +93,7 @@ def vg_enclosure(net, X, R=1, pattern=None) -> tuple[float, float, int]:
     """Return (lower, upper, atoms): rigorous float bounds of |f|_{V_g} (empirical weight) and the number
     of non-affine atoms, for the exact network and data the inputs represent (floats are exact dyadics).
 
-    Same quantity as ``numerics.weights.vg_norm(net.as_exact(), X_exact, R).exact`` (Example 3.1,
+    Same quantity as ``numerics.variation.vg_norm(net.as_exact(), X_exact, R).exact`` (Example 3.1,
     proofs_notes/theory.md §5), evaluated in float64 balls in O(n K d) array operations.  ``pattern``: the exact
     boolean (n, K) pattern 1[z_ik > 0] when already decided with no exact zero (e.g. StructuredParts.mask,
     which raises at a kink); then z_ik < 0 wherever it is False and the signs are not recomputed.
@@ -229,7 +229,7 @@ def certify_extras(net, data, lambda_max=None, R=1, lambda_gn=None, pattern=None
     Returns vg_norm (midpoint), vg_norm_lower / vg_norm_upper (rigorous enclosure of |f|_{V_g}),
     term_a_margin = lambda_max(J^T J/n) - 1 - 2|f|_{V_g} (ESTIMATE: float Gauss-Newton lambda_max) and
     theorem_3_2_margin = lambda_max/2 - 1/2 + (R+1) sqrt(2L) - |f|_{V_g} (ESTIMATE; ``lambda_max`` of the
-    half-mse Hessian, estimated by power iteration when None; L the half-mse loss), the same definitions as numerics.weights.term_a_margin and
+    half-mse Hessian, estimated by power iteration when None; L the half-mse loss), the same definitions as numerics.variation.term_a_margin and
     theorem_3_2_margin.  ``lambda_gn``: an estimate of lambda_max(J^T J/n) already at hand (e.g.
     numerics._structured_cert.gauss_newton_top), else it is computed here; ``pattern`` as in
     :func:`vg_enclosure`; ``loss``: a float value of the half-mse loss L already at hand.

@@ -307,7 +307,7 @@ def _round_up(q: Fraction) -> Fraction:
 
 def _radius(de: Dataset) -> Fraction:
     """Smallest R we use for Thm 3.2: 1 if every ||x_i|| <= 1 (exactly), else a rational upper bound of max ||x_i||."""
-    from numerics.weights import sqrt_bounds
+    from numerics.exact_sqrt import sqrt_bounds
 
     m = max(sum((to_fraction(x) ** 2 for x in row), Fraction(0)) for row in de.X)
     return Fraction(1) if m <= 1 else _round_up(sqrt_bounds(m)[1])
@@ -386,7 +386,8 @@ def flat_point(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", pol
     ('mse', Fraction(8, 1), True)
     """
     from numerics.loss import convention, half_mse_threshold
-    from numerics.weights import sqrt_bounds, theorem_3_2_upper, vg_norm
+    from numerics.exact_sqrt import sqrt_bounds
+    from numerics.variation import theorem_3_2_upper, vg_norm
 
     say = progress or (lambda msg: None)
     conv = convention(loss)

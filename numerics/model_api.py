@@ -487,7 +487,7 @@ def estimate_model(model, X, y, lr=None, loss: str = "mse", weight_decay=0.0,
 
 
 def weighted_variation_model(model, X, R=1, exact: bool = False):
-    """Return the weighted variation |f|_{V_g} of the model's function (numerics.weights.vg_norm).
+    """Return the weighted variation |f|_{V_g} of the model's function (numerics.variation.vg_norm).
 
     Maths: |f|_{V_g} = sum_j |a_j| g(u_j, t_j) over the merged atoms of the network with the
     empirical weight g of X (Example 3.1); it does not depend on the loss convention.  ``exact=True``
@@ -502,7 +502,7 @@ def weighted_variation_model(model, X, R=1, exact: bool = False):
     >>> r.certified, r.exact.sympy()
     (True, sqrt(2)/2)
     """
-    from numerics.weights import vg_norm
+    from numerics.variation import vg_norm
 
     net = network_from_model(model)
     Xa = _float64_array(X, "X")

@@ -11,7 +11,7 @@ Definitions used in every table and figure:
 - lambda_max: ``numerics.estimate.lambda_max_estimate`` (Lanczos on the analytic HVP): an ESTIMATE, a
   lower bound on lambda_max(grad^2 L), never a certificate.  It is of the unregularised loss L, also
   when training with weight decay (whose GD Hessian is grad^2 L + wd I).
-- |f|_{V_g} and the Thm 3.2 margin: ``numerics.weights.vg_norm`` / ``theorem_3_2_margin`` on the
+- |f|_{V_g} and the Thm 3.2 margin: ``numerics.variation.vg_norm`` / ``theorem_3_2_margin`` on the
   float network (the margin uses the lambda_max estimate, so it is an estimate too).
 """
 
@@ -226,7 +226,7 @@ def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bo
                 lam = float(lambda_max_estimate(net, data))
             out["lambda_max_estimate"] = scale * lam
         if vg:
-            from numerics.weights import theorem_3_2_margin, vg_norm
+            from numerics.variation import theorem_3_2_margin, vg_norm
 
             out["vg_norm"] = float(vg_norm(net, data.X).value)
             if lam is not None:

@@ -1,4 +1,4 @@
-"""Atoms Phi_u (App. H; atom cost: Lemma H.2): exact closed forms vs quadrature, Monte Carlo and numerics.weights; rejects."""
+"""Atoms Phi_u (App. H; atom cost: Lemma H.2): exact closed forms vs quadrature, Monte Carlo and numerics.variation; rejects."""
 
 from fractions import Fraction
 
@@ -70,7 +70,7 @@ def test_atoms_reject_bad_input():
 
 @pytest.mark.parametrize("d,eps", [(1, "1/2"), (2, "1/4"), (3, "1/8"), (5, "1/3")])
 def test_population_cost_matches_numerics_weights(d, eps):
-    from numerics.weights import population_weight
+    from numerics.variation import population_weight
 
     e = Fraction(eps)
     with mpmath.workdps(30):

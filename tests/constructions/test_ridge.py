@@ -1,4 +1,4 @@
-"""Ridge-bump families (derived here): exact norms vs quadrature, the cost formula vs numerics.weights,
+"""Ridge-bump families (derived here): exact norms vs quadrature, the cost formula vs numerics.variation,
 membership in F, the certified Fano bound, the verify CLI for --family ridge|ridge-multi, and refusals."""
 
 import json
@@ -82,11 +82,11 @@ def test_adjacent_tents_share_kinks_and_cancel():
 
 @pytest.mark.parametrize("d,multi", [(1, False), (2, False), (2, True), (3, True)])
 def test_cost_formula_matches_numerics_weights(d, multi):
-    """sum_i |c_i| G(t_i) over merged kinks (exact) equals numerics.weights.vg_norm with the population
+    """sum_i |c_i| G(t_i) over merged kinks (exact) equals numerics.variation.vg_norm with the population
     weight on the network f_xi (which merges equal hyperplanes independently), for random xi; and the
     per-tent sum (the membership bound) is never below it (triangle inequality)."""
     from numerics.sampling import sample_ball
-    from numerics.weights import vg_norm
+    from numerics.variation import vg_norm
 
     fam = ridge_family(d, "1/2", 6, "1/3", multi=multi)
     v = family_values(fam)
@@ -106,7 +106,7 @@ def test_cost_formula_matches_numerics_weights(d, multi):
 def test_cost_formula_against_the_empirical_weight_on_samples():
     """Monte Carlo: the empirical weight on many uniform samples approaches the population weight."""
     from numerics.sampling import sample_ball
-    from numerics.weights import vg_norm
+    from numerics.variation import vg_norm
 
     fam = ridge_family(2, "1/2", 4, "1/2")
     signs = [1, -1, 1, 1]
@@ -128,7 +128,7 @@ def test_family_values_refuse_overlapping_caps_and_non_unit_directions():
 
 
 def test_population_weight_depth_matches_numerics():
-    from numerics.weights import population_weight
+    from numerics.variation import population_weight
 
     for d in (1, 2, 3, 5):
         for x in (1e-4, 1e-3, 0.03, 0.3, 1.0):

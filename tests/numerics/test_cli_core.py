@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+import numerics.variation as variation
 import numerics.weights as weights
 from numerics.estimate import main as estimate_main
 from numerics.io import save_data, save_network
@@ -43,7 +44,7 @@ def test_weights_cli_float_mode_is_estimate(files, capsys):
 
 def test_weights_cli_exit_1_on_certified_violation(files, capsys, monkeypatch):
     # the path-norm weight violates Term-A on this network: the CLI must report it (exit 1)
-    monkeypatch.setattr(weights, "term_a_check", functools.partial(weights.term_a_check, weight="path"))
+    monkeypatch.setattr(weights, "term_a_check", functools.partial(variation.term_a_check, weight="path"))
     net = ReluNetwork.exact([[40]], [39], [2], 0)
     save_network(net, files / "big.json")
     save_data(Dataset.exact([[1], ["1/2"], [0]], [0, 0, 0]), files / "d1.json")

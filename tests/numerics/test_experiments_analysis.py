@@ -56,14 +56,14 @@ def test_aggregate_median_min_max_skip_missing_values():
 @pytest.mark.torch
 def test_run_records_the_core_estimates_of_its_final_network():
     """The tracked lambda_max is numerics.estimate's value and a lower bound on the dense eigvalsh one;
-    V_g is numerics.weights.vg_norm; all on the network the run ends with."""
+    V_g is numerics.variation.vg_norm; all on the network the run ends with."""
     from numerics.estimate import lambda_max_estimate
     from numerics.experiments.data import make_task
     from numerics.experiments.run import run_one
     from numerics.experiments.tracking import decode_params
     from numerics.hessian import hessian
     from numerics.network import Dataset, ReluNetwork
-    from numerics.weights import vg_norm
+    from numerics.variation import vg_norm
 
     cfg = {"d": 2, "n": 12, "width": 6, "epochs": 40, "eta": 0.5, "sharpness_every": 20, "vg_every": 40,
            "track_every": 10, "final_core_metrics": True}

@@ -17,7 +17,7 @@ from numerics.experiments.trainer import DTYPE, Params, gd_step, init_params  # 
 from numerics.io import save_data, save_network  # noqa: E402
 from numerics.loss import half_mse_hyperparameters  # noqa: E402
 from numerics.network import Dataset, ReluNetwork  # noqa: E402
-from numerics.weights import theorem_3_2_check, theorem_3_2_upper  # noqa: E402
+from numerics.variation import theorem_3_2_check, theorem_3_2_upper  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -187,7 +187,8 @@ def test_run_one_under_mse_matches_half_mse_twin():
 
 
 def test_stability_experiment_mse_reports_in_its_convention():
-    from numerics.stability import construction_case, stability_experiment
+    from numerics.linear_stability import stability_experiment
+    from numerics.stability_cases import construction_case
 
     net, data = construction_case(n=6, seed=0)
     kw = dict(dps=30, steps=30, sizes=("1e-12",), directions=("top",), certify=True)

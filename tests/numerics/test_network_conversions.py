@@ -33,7 +33,7 @@ def test_mpmath_network_converts_back_to_the_same_exact_network():
 
 
 def test_exact_copies_of_mpmath_network_and_data_keep_signs():
-    # The exact copies numerics.stability certifies: negative entries must stay negative.
+    # The exact copies numerics.linear_stability certifies: negative entries must stay negative.
     net = ReluNetwork.exact([[Fraction(-3, 4), Fraction(1, 2)]], [Fraction(-1, 8)], [Fraction(-5, 2)], Fraction(-1, 4))
     data = Dataset.exact([[Fraction(-1, 2), Fraction(1, 4)]], [Fraction(-7, 3)])
     with mpmath.workdps(30):

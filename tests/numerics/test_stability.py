@@ -1,4 +1,4 @@
-"""Tests for numerics.stability: GD at high precision against linear stability (Prop. 2.1)."""
+"""Tests for numerics.linear_stability (and its CLI numerics.stability): GD at high precision against linear stability (Prop. 2.1)."""
 
 import json
 from fractions import Fraction
@@ -9,18 +9,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-import numerics.stability as stab
+import numerics.linear_stability as stab
 from numerics.hessian import loss
+from numerics.linear_stability import fit_rate, linear_analysis, stability_check, stability_experiment
 from numerics.network import Dataset, ReluNetwork
-from numerics.stability import (
-    construction_case,
-    fit_rate,
-    interpolating_case,
-    linear_analysis,
-    main,
-    stability_check,
-    stability_experiment,
-)
+from numerics.polish import polish_minimum
+from numerics.stability import main
+from numerics.stability_cases import construction_case, gd_endpoint_case, interpolating_case
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +240,7 @@ def test_cli_bad_input_exits_2_with_one_line(argv, capsys):
 def test_polish_minimum_reaches_a_critical_point():
     net, data = interpolating_case()
     bumped = ReluNetwork.from_vector(net.to_vector() + Fraction(1, 500), net.K, net.d)
-    pol, info = stab.polish_minimum(bumped, data, dps=40)
+    pol, info = polish_minimum(bumped, data, dps=40)
     assert pol.kind == "mpmath" and info["converged"] and info["gradient_norm"] < 1e-30
     assert info["loss"] < 1e-60  # zero-residual minimum: Gauss-Newton converges quadratically
     a = linear_analysis(pol, data, dps=40)
@@ -254,7 +249,7 @@ def test_polish_minimum_reaches_a_critical_point():
 
 @pytest.mark.slow
 def test_gd_endpoint_polished_minimum_rates():
-    net, data, info = stab.gd_endpoint_case(dps=50)
+    net, data, info = gd_endpoint_case(dps=50)
     assert info["converged"]
     a = linear_analysis(net, data, dps=50)
     assert abs(a.rates(1)["eta_threshold"] - 2) > 0.05

@@ -1,4 +1,4 @@
-"""The vectorised ball path of |f|_{V_g} against the exact rational path (numerics.weights), including
+"""The vectorised ball path of |f|_{V_g} against the exact rational path (numerics.variation), including
 merged neurons: positive multiples and opposite orientations (relu(z) - relu(-z) = z is affine)."""
 
 from fractions import Fraction
@@ -12,7 +12,7 @@ from numerics._weights_fast import atom_groups, certify_extras, gauss_newton_lam
 from numerics.hessian import jacobian_gram
 from numerics.network import Dataset, ReluNetwork
 from numerics.sampling import sample_ball
-from numerics.weights import neuron_atoms, term_a_margin, theorem_3_2_margin, vg_norm
+from numerics.variation import neuron_atoms, term_a_margin, theorem_3_2_margin, vg_norm
 
 
 def _network_with_pairs(d, K, seed, n_pairs=3, n_multiples=3, n_zero=1, n_affine=2):

@@ -12,10 +12,10 @@ from hypothesis import assume, example, given, settings, strategies as st
 from numerics.hessian import find_kinks, forward
 from numerics.network import Dataset, ReluNetwork
 from numerics.sampling import sample_ball, sample_ball_exact
-from numerics.weights import (K_d, K_d_sympy, SqrtSum, canonical_weight, empirical_weight,
-                              empirical_weight_tilde, neuron_atoms, population_weight,
-                              population_weight_parts, sqrt_bounds, term_a_check, term_a_margin,
-                              theorem_3_2_check, theorem_3_2_margin, vg_norm)
+from numerics.exact_sqrt import SqrtSum, sqrt_bounds
+from numerics.variation import (K_d, K_d_sympy, canonical_weight, empirical_weight, empirical_weight_tilde,
+                                neuron_atoms, population_weight, population_weight_parts, term_a_check,
+                                term_a_margin, theorem_3_2_check, theorem_3_2_margin, vg_norm)
 from tests.numerics._random import net_and_data
 
 
@@ -297,7 +297,7 @@ def test_term_a_and_theorem_3_2_random_float_sweep():
 
 
 def test_gershgorin_bound_exact():
-    from numerics.weights import _gershgorin
+    from numerics.variation import _gershgorin
     M = np.array([[Fraction(2), Fraction(-1), 0], [Fraction(-1), Fraction(-3), Fraction(1, 2)],
                   [0, Fraction(1, 2), Fraction(1)]], dtype=object)
     # rows: 2 + 1, -3 + 3/2, 1 + 1/2  -> max 3
