@@ -8,6 +8,7 @@
 * :mod:`constructions.fano`     -- Fano minimax lower bound and its exponent (App. H, Thm 3.7);
 * :mod:`constructions.univariate` -- the d = 1 bump construction (paper's Construction H.7 / Prop. H.8);
 * :mod:`constructions.stable_minima` -- App. I: empty caps, certified stable minima (Props. I.1-I.2, Cor. I.3);
+* :mod:`constructions.checks`   -- every check of the construction (Context, CHECKS, run);
 * :mod:`constructions.verify`   -- the CLI ``python -m constructions.verify`` running every check;
 * :mod:`constructions.ridge`, :mod:`constructions.ridge_fano`, :mod:`constructions.verify_ridge` -- ridge-bump
   packing families probing Thm 3.7 (derived here, not from the paper): exact membership in F, certified

@@ -36,14 +36,14 @@ def construction_document(ctx, results, k_max: int, loss: str = DEFAULT_LOSS) ->
     """Return the certificate document of a constructions.verify run (its Context and check results).
 
     Args:
-        ctx: the constructions.verify Context after :func:`constructions.verify.run`.
+        ctx: the constructions.verify Context after :func:`constructions.checks.run`.
         results: the list of check results of that run; only passed certified properties are claimed.
-        k_max: at most this many empty-cap atoms were certified (constructions.verify.K_MAX_CERTIFY).
+        k_max: at most this many empty-cap atoms were certified (constructions.checks.K_MAX_CERTIFY).
         loss: loss convention of eta ("half-mse" or "mse").
 
     Raises CertificateError when no certified property passed.
 
-    >>> from constructions.verify import Context, run, check_packing
+    >>> from constructions.checks import Context, run, check_packing
     >>> ctx = Context(d=2, eps=Fraction(1, 2), n=4)
     >>> doc = construction_document(ctx, run(ctx, [check_packing]), 200)
     >>> doc["claim"]["packing_disjoint"], doc["claim"]["num_caps"] == len(doc["witness"]["directions"])

@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 
 from constructions.certificate_file import construction_document
-from constructions.verify import (K_MAX_CERTIFY, Context, check_app_i, check_code, check_eps, check_packing,
-                                  main, run)
+from constructions.checks import K_MAX_CERTIFY, Context, check_app_i, check_code, check_eps, check_packing, run
+from constructions.verify import main
 from numerics import check_certificate as cc
 from numerics.certificate_file import content_digest
 

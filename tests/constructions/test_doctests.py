@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["sphere", "caps", "packing", "atoms", "varshamov_gilbert", "fano", "univariate", "stable_minima",
-           "verify", "_integrals", "_rational", "certificate_file", "ridge", "ridge_fano", "verify_ridge"]
+           "checks", "verify", "_integrals", "_rational", "certificate_file", "ridge", "ridge_fano", "verify_ridge"]
 
 
 @pytest.mark.parametrize("name", MODULES)

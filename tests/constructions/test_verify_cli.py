@@ -7,7 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from constructions.verify import CHECKS, Context, check_eps, main, run
+from constructions.checks import CHECKS, Context, check_eps, run
+from constructions.verify import main
 
 KEYS = {"d", "eps", "num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
         "fano_lower_bound", "empty_caps", "lambda_max", "checks"}
@@ -121,7 +122,7 @@ def test_default_run_passes():
 
 
 def test_gd_dynamics_check_passes_on_the_app_i_minimum():
-    from constructions.verify import check_gd_dynamics
+    from constructions.checks import check_gd_dynamics
 
     ctx = Context(d=2, eps=Fraction(1, 4), n=20)
     r = check_gd_dynamics(ctx)
@@ -134,7 +135,7 @@ def test_gd_dynamics_check_rejects_a_sample_inside_an_atom_cap():
     """A sample moved into the first atom's cap makes that neuron active with label 0: not a minimum."""
     from numerics.network import Dataset
 
-    from constructions.verify import check_gd_dynamics
+    from constructions.checks import check_gd_dynamics
 
     ctx = Context(d=2, eps=Fraction(1, 4), n=20)
     u = ctx.app_i_directions[ctx.empty[0]]  # cached: the check still believes this cap is empty
