@@ -79,7 +79,7 @@ def _quiet(fn):
 def paper_scale(n, d, K, reps, tmp):
     from numerics._structured_cert import StructuredParts, structured_certificate
     from numerics.certify import main as certify_main
-    from numerics.estimate import lambda_max_estimate
+    from numerics.lambda_estimate import lambda_max_estimate
     from numerics.estimate import main as estimate_main
     from numerics.io import save_data, save_network
 
@@ -159,7 +159,7 @@ from bench_certify import random_case
 from numerics.threads import apply_threads
 apply_threads({threads})
 from numerics._structured_cert import StructuredParts, structured_certificate
-from numerics.estimate import lambda_max_estimate
+from numerics.lambda_estimate import lambda_max_estimate
 net, data = random_case({n}, {d}, {K}, 0)
 t = time.perf_counter(); lam = lambda_max_estimate(net, data, method="power", tol=1e-6); t_est = time.perf_counter() - t
 t = time.perf_counter()

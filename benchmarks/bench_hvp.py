@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     import torch
     from torch.func import grad, jvp
 
-    from numerics.estimate import lambda_max_estimate_detail
+    from numerics.lambda_estimate import lambda_max_estimate_detail
     from numerics.hessian import hvp, hvp_operator
     from numerics.network import Dataset, ReluNetwork
     from numerics.sampling import linear_labels, sample_ball

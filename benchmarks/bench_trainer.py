@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     print(f"nn.Module + autograd + SGD   : {args.steps / b:8.1f} steps/s")
     print(f"speed-up ratio               : {b / a:8.2f}x   (goal >= 1.5x)")
 
-    from numerics.estimate import lambda_max_estimate_detail
+    from numerics.lambda_estimate import lambda_max_estimate_detail
     from numerics.experiments.tracking import SharpnessTracker
     from numerics.network import Dataset, ReluNetwork
 

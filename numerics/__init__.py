@@ -7,7 +7,7 @@ submodule and never torch, and ``python -m numerics.<module>`` runs without a do
 * :mod:`numerics.hessian`   -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
 * :mod:`numerics.io`        -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
 * :mod:`numerics.sampling`  -- seeded uniform-ball samplers (float64 and exact rational);
-* :mod:`numerics.estimate`  -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
+* :mod:`numerics.lambda_estimate` -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
 * :mod:`numerics.variation` -- empirical / population / canonical weights, |f|_{V_g}, Term-A, Thm 3.2;
 * :mod:`numerics.exact_sqrt` -- rigorous square-root arithmetic (sqrt_bounds, SqrtSum);
 * :mod:`numerics.gd`, :mod:`numerics.linear_stability` -- GD at chosen precision vs linear stability;
@@ -44,10 +44,10 @@ _EXPORTS = {
     "hvp": "numerics.hessian", "hvp_operator": "numerics.hessian",
     "quadratic_form": "numerics.hessian", "gram_quadratic_form": "numerics.hessian",
     "find_kinks": "numerics.hessian",
-    # numerics.estimate
-    "LambdaEstimate": "numerics.estimate", "lambda_max_estimate": "numerics.estimate",
-    "lambda_max_estimate_detail": "numerics.estimate", "hessian_operator": "numerics.estimate",
-    "power_lambda_max": "numerics.estimate",
+    # numerics.lambda_estimate
+    "LambdaEstimate": "numerics.lambda_estimate", "lambda_max_estimate": "numerics.lambda_estimate",
+    "lambda_max_estimate_detail": "numerics.lambda_estimate", "hessian_operator": "numerics.lambda_estimate",
+    "power_lambda_max": "numerics.lambda_estimate",
     # numerics.io
     "InputError": "numerics.io", "load_network": "numerics.io", "save_network": "numerics.io",
     "load_data": "numerics.io", "save_data": "numerics.io",

@@ -449,7 +449,7 @@ def structured_estimate(parts: StructuredParts, tol: float = 1e-9):
     (1/n) J^T J, the main term of H, so few iterations remain.  Never a certificate; the caller turns the
     vector into a rigorous lower bound with :func:`rayleigh_lower`.
     """
-    from numerics.estimate import power_lambda_max
+    from numerics.lambda_estimate import power_lambda_max
 
     lam_gn, u = gauss_newton_top(parts)
     mv = float_hvp(parts)

@@ -255,7 +255,7 @@ def certify_extras(net, data, lambda_max=None, R=1, lambda_gn=None, pattern=None
     else:
         L = float(loss)
     if lambda_max is None:  # no estimate at hand: power iteration on the analytic HVP (an ESTIMATE)
-        from numerics.estimate import lambda_max_estimate
+        from numerics.lambda_estimate import lambda_max_estimate
 
         lambda_max = lambda_max_estimate(nf, df, method="power", tol=1e-9)
     out["theorem_3_2_margin"] = (float(lambda_max) / 2 - 0.5 + (float(to_fraction(R)) + 1)

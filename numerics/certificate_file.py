@@ -120,7 +120,7 @@ def _rayleigh_candidates(ne, nd, progress):
         H = hessian(ne.as_float(), nd.as_float())
         w, V = np.linalg.eigh(0.5 * (H + H.T))
         return [V[:, -1]]
-    from numerics.estimate import lambda_max_estimate
+    from numerics.lambda_estimate import lambda_max_estimate
 
     progress("certificate file: Lanczos vector for the lower-bound witness")
     _, vec = lambda_max_estimate(ne.as_float(), nd.as_float(), return_vector=True)

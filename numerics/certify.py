@@ -232,7 +232,7 @@ def _float_lanczos(net, data):
     (None, None, reason) when that copy cannot stand for the exact point: a value beyond float64's range,
     a data point that rounding put on a kink (the exact point is not on it: kinks are decided exactly
     before this), or a non-finite / failed iteration.  The vector only feeds exact lower bounds."""
-    from numerics.estimate import lambda_max_estimate
+    from numerics.lambda_estimate import lambda_max_estimate
     from numerics.hessian import KinkError
 
     try:

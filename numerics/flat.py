@@ -234,7 +234,7 @@ def lambda_max_enclosure(net: ReluNetwork, data: Dataset, parts=None, rel_gaps=(
     (True, True)
     """
     from numerics._structured_cert import StructuredParts, certified_upper, rayleigh_lower
-    from numerics.estimate import lambda_max_estimate
+    from numerics.lambda_estimate import lambda_max_estimate
 
     ne, de = net.as_exact(), data.as_exact()
     parts = parts or StructuredParts(ne, de)

@@ -473,7 +473,7 @@ def estimate_model(model, X, y, lr=None, loss: str = "mse", weight_decay=0.0,
     >>> round(estimate_model(m, [[1.0], [0.5]], [0.0, 0.0]).lambda_max_estimate, 9)   # 2 H_bb = 2
     2.0
     """
-    from numerics.estimate import lambda_max_estimate_detail
+    from numerics.lambda_estimate import lambda_max_estimate_detail
 
     conv, wd, net, data = _inputs(model, X, y, loss, weight_decay)
     e = lambda_max_estimate_detail(net, data, method=method)

@@ -659,7 +659,7 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
         if Hq is not None:
             lam, vec = _eig_top(Hq)
         elif Hf is None:
-            from numerics.estimate import lambda_max_estimate
+            from numerics.lambda_estimate import lambda_max_estimate
 
             try:
                 with np.errstate(over="raise", invalid="raise"):  # an overflow must not reach ARPACK as NaN

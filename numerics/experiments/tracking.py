@@ -8,7 +8,7 @@ Definitions used in every table and figure:
 - weight norm of neuron k: |v_k| * ||w_k||_2, the coefficient |a_k| of the neuron written as
   a_k relu(u_k^T x - t_k) with ||u_k|| = 1 (proofs_notes/theory.md §5, Example 3.1); invariant under the rescaling
   (c w, c b, v / c).
-- lambda_max: ``numerics.estimate.lambda_max_estimate`` (Lanczos on the analytic HVP): an ESTIMATE, a
+- lambda_max: ``numerics.lambda_estimate.lambda_max_estimate`` (Lanczos on the analytic HVP): an ESTIMATE, a
   lower bound on lambda_max(grad^2 L), never a certificate.  It is of the unregularised loss L, also
   when training with weight decay (whose GD Hessian is grad^2 L + wd I).
 - |f|_{V_g} and the Thm 3.2 margin: ``numerics.variation.vg_norm`` / ``theorem_3_2_margin`` on the
@@ -108,12 +108,12 @@ def relu_network(W, b, v, beta):
 class SharpnessTracker:
     """lambda_max ESTIMATES along training, optionally warm-started (both are lower bounds).
 
-    method 'lanczos': every call is ``numerics.estimate.lambda_max_estimate`` (eigsh, which='LA', seeded
+    method 'lanczos': every call is ``numerics.lambda_estimate.lambda_max_estimate`` (eigsh, which='LA', seeded
     random start, tol 1e-10), run with a basis of ``cold_ncv`` vectors (default 8; scipy's default 20
     spends ~22 HVPs where 8 converges in ~10-14 at the experiments' sizes, to the same eigenvalue up to
     rounding, since both stop at the same tolerance); if that does not converge within ``cold_maxiter``
     restarts, the call is repeated with scipy's default basis.  method 'warm': the first call and every ``cold_every``-th are Lanczos; the others
-    run ``numerics.estimate.power_lambda_max`` on ``numerics.estimate.hessian_operator`` started from the
+    run ``numerics.lambda_estimate.power_lambda_max`` on ``numerics.lambda_estimate.hessian_operator`` started from the
     previous top eigenvector (a few HVPs when the top eigenvector moves slowly, as between nearby GD
     iterates).  method 'warm-lanczos': as 'warm', but the warm calls are Lanczos (eigsh, which='LA')
     started from the previous top eigenvector with a small basis (``ncv``, default 4) via
@@ -145,7 +145,7 @@ class SharpnessTracker:
 
     def estimate(self, net, data) -> float:
         """Return a lambda_max estimate (lower bound) at (net, data)."""
-        from numerics.estimate import hessian_operator, lambda_max_estimate_detail, power_lambda_max
+        from numerics.lambda_estimate import hessian_operator, lambda_max_estimate_detail, power_lambda_max
 
         cold = self.method == "lanczos" or self.vector is None or self.calls % self.cold_every == 0
         self.calls += 1
@@ -221,7 +221,7 @@ def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bo
             if tracker is not None:
                 lam = tracker.estimate(net, data)
             else:
-                from numerics.estimate import lambda_max_estimate
+                from numerics.lambda_estimate import lambda_max_estimate
 
                 lam = float(lambda_max_estimate(net, data))
             out["lambda_max_estimate"] = scale * lam

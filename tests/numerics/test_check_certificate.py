@@ -24,7 +24,7 @@ from numerics.certificate_file import (FORMAT, CertificateError, content_digest,
                                        stability_document, write_certificate)
 from numerics.certify import certify_stability
 from numerics.certify import main as certify_main
-from numerics.estimate import lambda_max_estimate
+from numerics.lambda_estimate import lambda_max_estimate
 from numerics.hessian import hessian
 from numerics.network import Dataset, ReluNetwork
 

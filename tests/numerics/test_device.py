@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from numerics.device import ENV_VAR, resolve_device, torch_hvp_operator
-from numerics.estimate import lambda_max_estimate_detail
+from numerics.lambda_estimate import lambda_max_estimate_detail
 from numerics.hessian import KinkError, hessian, hvp_operator
 from numerics.network import Dataset, ReluNetwork
 from numerics.sampling import sample_ball

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numerics.estimate import (hessian_operator, lambda_max_estimate, lambda_max_estimate_detail,
+from numerics.lambda_estimate import (hessian_operator, lambda_max_estimate, lambda_max_estimate_detail,
                                power_lambda_max)
 from numerics.hessian import KinkError, hessian
 from numerics.network import Dataset, ReluNetwork

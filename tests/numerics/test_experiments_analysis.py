@@ -57,7 +57,7 @@ def test_aggregate_median_min_max_skip_missing_values():
 def test_run_records_the_core_estimates_of_its_final_network():
     """The tracked lambda_max is numerics.estimate's value and a lower bound on the dense eigvalsh one;
     V_g is numerics.variation.vg_norm; all on the network the run ends with."""
-    from numerics.estimate import lambda_max_estimate
+    from numerics.lambda_estimate import lambda_max_estimate
     from numerics.experiments.data import make_task
     from numerics.experiments.run import run_one
     from numerics.experiments.tracking import decode_params
@@ -161,7 +161,7 @@ def test_cold_lanczos_tracking_with_a_small_basis_matches_the_default_basis(monk
     """SharpnessTracker('lanczos') (the run default) runs eigsh with a basis of 8: the same eigenvalue as
     scipy's default basis and the dense lambda_max, to tolerance; with a basis too small to converge in
     its restart budget it falls back to the default basis, with the same result."""
-    from numerics.estimate import lambda_max_estimate_detail
+    from numerics.lambda_estimate import lambda_max_estimate_detail
     from numerics.experiments.tracking import SharpnessTracker, relu_network
     from numerics.hessian import hessian
     from numerics.network import Dataset

@@ -10,7 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from numerics.certify import certify_stability, main as certify_main  # noqa: E402
-from numerics.estimate import lambda_max_estimate  # noqa: E402
+from numerics.lambda_estimate import lambda_max_estimate  # noqa: E402
 from numerics.experiments.configs import grid  # noqa: E402
 from numerics.experiments.sweep import config_key  # noqa: E402
 from numerics.experiments.trainer import DTYPE, Params, gd_step, init_params  # noqa: E402
