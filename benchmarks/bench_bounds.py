@@ -67,8 +67,8 @@ def main(argv=None):
 
     from bounds import REGISTRY
     from bounds._symbols import d
-    from bounds.plot import make_figure
-    from bounds.table import render, rows
+    from bounds.rate_figure import make_figure
+    from bounds.rate_table import render, rows
 
     dims = list(range(1, 101))
     fast = _best(lambda: render(rows(dims), "json"), args.repeat)

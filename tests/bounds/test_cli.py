@@ -8,6 +8,7 @@ import pytest
 
 from bounds import REGISTRY
 from bounds import plot as plot_cli
+from bounds import rate_figure
 from bounds import table as table_cli
 
 
@@ -90,7 +91,7 @@ def test_plot_pdf(tmp_path):
 
 
 def test_plot_series_are_the_registry_values():
-    s = plot_cli.series([1, 2, 9])
+    s = rate_figure.series([1, 2, 9])
     assert s["minimax_mse_lower"] == [0.5, 2 / 3, 0.2]
     assert s["gap_upper"] == [1 / 6, 1 / 8, 1 / 22]
 
@@ -129,7 +130,7 @@ def test_table_and_plot_do_not_import_sympy():
     import sys
 
     code = ("import sys; from bounds.table import main; main(['--d', '1:100', '--format', 'csv']); "
-            "from bounds.plot import series; series(range(1, 101)); print('SYMPY', 'sympy' in sys.modules)")
+            "from bounds.rate_figure import series; series(range(1, 101)); print('SYMPY', 'sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert "SYMPY False" in out
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import bounds
 from bounds import REGISTRY, derive_all, get_rate, prove_equal
 from bounds._symbols import d
-from bounds.table import rows
+from bounds.rate_table import rows
 
 DERIVED = {rid: e for dv in derive_all() for rid, e in dv.exponents.items()}
 
