@@ -190,7 +190,7 @@ def flat_summary(name, runs, out: Path):
     ]
     text = "\n".join(f"{name} d={e['d']}: {e['points']} certified points, p = {e['test_rate_ci']} (test); "
                      f"theory 1/(2d+4)={e['stable_upper']:.3f}" for e in slopes)
-    from .figures import plot_flat
+    from .plots import plot_flat
     files = plot_flat(table, out, "flat", f"{out.name}: certified flat points")
     return body, {"table": table, "slopes": slopes, "_text": text}, files
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import figures
+from . import plots
 from .rates import bootstrap_slope, theory_exponents
 from .sweep import config_key
 from .tracking import activation_distribution
@@ -352,9 +352,9 @@ def _rates_summary(name, rows, out):
     _write_csv(slopes, out / "slopes.csv")
     files = []
     if rows:
-        files += figures.plot_rates(table, groups, ds, "train_mse", out, "mse_vs_n", name)
-        files += figures.plot_rates(table, groups, ds, "test_mse", out, "test_mse_vs_n", name + " (test)")
-        files += figures.plot_slopes(slopes, {d: theory_exponents(d) for d in ds}, out, "rates_vs_d",
+        files += plots.plot_rates(table, groups, ds, "train_mse", out, "mse_vs_n", name)
+        files += plots.plot_rates(table, groups, ds, "test_mse", out, "test_mse_vs_n", name + " (test)")
+        files += plots.plot_slopes(slopes, {d: theory_exponents(d) for d in ds}, out, "rates_vs_d",
                                      f"{name}: measured rate of in-sample MSE vs theory")
     for e in slopes:
         e["rate_ci"] = f"{_fmt(e['rate'], 3)} [{_fmt(e['rate_lo'], 3)}, {_fmt(e['rate_hi'], 3)}]"
@@ -426,7 +426,7 @@ def _shattering_summary(runs, rows, out):
         table.append(entry)
         plot_runs.append((cfg["group"], cfg, res))
     _write_csv(table, out / "summary.csv")
-    files = figures.plot_shattering(sorted(plot_runs, key=lambda t: t[0]), out, "shattering") if plot_runs else []
+    files = plots.plot_shattering(sorted(plot_runs, key=lambda t: t[0]), out, "shattering") if plot_runs else []
     cols = ["group", "eta", "weight_decay", "epochs", "final_loss", "train_mse", "test_mse", "lambda_max_estimate",
             "cert_lambda_enclosure", "cert_verdict", "two_over_eta", "max_lambda_est_along", "vg_norm", "thm32_margin", "neurons_active_on_data",
             "median_samples_per_active_neuron", "active_neurons_on_at_most_5_samples", "corr_log_frac_log_norm",
@@ -466,7 +466,7 @@ def _vs_summary(name, rows, out):
         metrics = metrics + ACTIVITY_DIST
     table = _cert_counts(aggregate(rows, [group_key, x], metrics + CORE), rows, [group_key, x])
     _write_csv(table, out / "summary.csv")
-    files = figures.plot_vs(table, x, metrics, group_key, out, name, f"{name} sweep", logx=logx) if rows else []
+    files = plots.plot_vs(table, x, metrics, group_key, out, name, f"{name} sweep", logx=logx) if rows else []
     cols = [group_key, x, "seeds"] + [f"{m}_median" for m in metrics + CORE] + (
         ["certified_flat_not_undecided"] if any("certified_flat_not_undecided" in t for t in table) else [])
     body = [f"## Medians over seeds against {x}", "", _md_table(table, cols), ""]

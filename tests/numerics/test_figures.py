@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from numerics.experiments import figures
+from numerics.experiments import figures as figures_cli
+from numerics.experiments import plots as figures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +87,7 @@ def test_replot_from_summary_redraws_and_refuses_shattering(tmp_path):
     (tmp_path / "sh" / "summary.json").write_text(json.dumps({"experiment": "shattering", "table": [{"a": 1}]}))
     with pytest.raises(ValueError, match="histories"):
         figures.replot(tmp_path / "sh")
-    assert figures.main([str(tmp_path / "sh")]) == 2
+    assert figures_cli.main([str(tmp_path / "sh")]) == 2
 
 
 def test_flat_figure_draws_certified_points_only(captured, tmp_path):
