@@ -10,51 +10,37 @@ about them for all real d >= 1 with printed witnesses.
     Fraction(1, 2)
 
 CLIs: ``python -m bounds.table``, ``python -m bounds.check``, ``python -m bounds.plot``.
-Importing this package is cheap: sympy is loaded on first use of a public name (PEP 562).
+Importing this package is cheap: sympy is loaded on first use of a public name (PEP 562; the table
+``_EXPORTS`` maps each public name to its module, see :mod:`bounds._exports`).
 """
 
-from importlib import import_module
-
+from ._exports import lazy_exports
 from ._version import __version__  # the toolkit's single version number
 
-__all__ = [
+_EXPORTS = {
     # the Rate object and the registry
-    "Rate", "REGISTRY", "get_rate", "rate_ids", "build_registry",
+    "Rate": "bounds.rate", "REGISTRY": "bounds.registry", "get_rate": "bounds.registry",
+    "rate_ids": "bounds.registry", "build_registry": "bounds.registry",
     # the balance core
-    "PowerLaw", "balance", "minimize_sum", "rate_exponent",
+    "PowerLaw": "bounds.power_law", "balance": "bounds.power_law", "minimize_sum": "bounds.power_law",
+    "rate_exponent": "bounds.power_law",
     # exact sign proofs
-    "Verdict", "prove_positive", "prove_decreasing", "prove_limit_zero", "prove_equal", "pieces",
+    "Verdict": "bounds.prover", "prove_positive": "bounds.prover", "prove_decreasing": "bounds.prover",
+    "prove_limit_zero": "bounds.prover", "prove_equal": "bounds.prover", "pieces": "bounds.prover",
     # derivations from proof ingredients
-    "Derivation", "entropy_exponent", "derive_uniform_deviation", "derive_localized_mse", "derive_lownorm_gap",
-    "derive_lownorm_mse", "derive_gap_upper", "derive_mse_upper", "derive_minimax_lower", "derive_gap_lower",
-    "derive_univariate_interior", "derive_ridge_lower", "derive_all",
+    "Derivation": "bounds.derivations", "entropy_exponent": "bounds.derivations",
+    "derive_uniform_deviation": "bounds.derivations", "derive_localized_mse": "bounds.derivations",
+    "derive_lownorm_gap": "bounds.derivations", "derive_lownorm_mse": "bounds.derivations",
+    "derive_gap_upper": "bounds.derivations", "derive_mse_upper": "bounds.derivations",
+    "derive_minimax_lower": "bounds.derivations", "derive_gap_lower": "bounds.derivations",
+    "derive_univariate_interior": "bounds.derivations", "derive_ridge_lower": "bounds.derivations",
+    "derive_all": "bounds.derivations",
     # claims
-    "ClaimResult", "check_derivations", "check_claims", "prove_all",
+    "ClaimResult": "bounds.claims", "check_derivations": "bounds.claims", "check_claims": "bounds.claims",
+    "prove_all": "bounds.claims",
     # symbols
-    "d", "n",
-]
-
-_WHERE = {
-    "Rate": "rate",
-    "REGISTRY": "registry", "get_rate": "registry", "rate_ids": "registry", "build_registry": "registry",
-    "PowerLaw": "power_law", "balance": "power_law", "minimize_sum": "power_law", "rate_exponent": "power_law",
-    "Verdict": "prover", "prove_positive": "prover", "prove_decreasing": "prover", "prove_limit_zero": "prover",
-    "prove_equal": "prover", "pieces": "prover",
-    "ClaimResult": "claims", "check_derivations": "claims", "check_claims": "claims", "prove_all": "claims",
-    "d": "_symbols", "n": "_symbols",
+    "d": "bounds._symbols", "n": "bounds._symbols",
 }
-_WHERE.update({name: "derivations" for name in __all__ if name == "Derivation" or name == "entropy_exponent"
-               or name.startswith("derive_")})
 
-
-def __getattr__(name):
-    # lazy: `import bounds` must not pay for sympy until a rate is actually used
-    if name in _WHERE:
-        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'bounds' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__all__ = list(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

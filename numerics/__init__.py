@@ -21,13 +21,13 @@ To export a new name, add ``"name": "numerics.module"`` to ``_EXPORTS``.
 'exact'
 """
 
-import importlib
-
+from bounds._exports import lazy_exports
 from bounds._version import __version__  # the toolkit's single version number
 
 # `numerics.hessian` is the SUBMODULE (so `import numerics.hessian as nh` works); the dense-Hessian
 # function is `numerics.hessian.hessian` (`from numerics.hessian import hessian`) and is not exported
-# at package level, where its name would shadow the module.
+# at package level, where its name would shadow the module.  Likewise `numerics.loss` is the submodule
+# of the loss conventions; the loss function is `numerics.hessian.loss`.
 
 _EXPORTS = {
     # numerics.network
@@ -37,7 +37,7 @@ _EXPORTS = {
     # numerics.hessian
     "KinkError": "numerics.hessian", "preactivations": "numerics.hessian",
     "activation_pattern": "numerics.hessian", "forward": "numerics.hessian",
-    "residuals": "numerics.hessian", "loss": "numerics.hessian", "gradient": "numerics.hessian",
+    "residuals": "numerics.hessian", "gradient": "numerics.hessian",
     "jacobian": "numerics.hessian", "jacobian_gram": "numerics.hessian",
     "exact_gram": "numerics.hessian", "gauss_newton": "numerics.hessian",
     "residual_vectors": "numerics.hessian", "residual_hessian": "numerics.hessian",
@@ -83,21 +83,4 @@ _EXPORTS = {
 }
 
 __all__ = list(_EXPORTS)
-
-
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        try:  # a submodule, e.g. numerics.hessian before anything imported it
-            return importlib.import_module(f"numerics.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"numerics.{name}":
-                raise
-            raise AttributeError(f"module 'numerics' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
