@@ -1,4 +1,4 @@
-"""The claims of the issue / paper about the rates, each reduced to exact sign proofs (bounds.prover).
+"""The claims of the paper about the rates, each reduced to exact sign proofs (bounds.prover).
 
 Every claim reads its exponents from a registry passed in (default: :data:`bounds.REGISTRY`), so a
 wrong registry entry makes the corresponding claim (or the derivation check) fail.

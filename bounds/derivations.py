@@ -1,4 +1,4 @@
-"""Re-derivations of every registered exponent from the proof ingredients of the paper (§2 of the theory).
+"""Re-derivations of every registered exponent from the proof ingredients of the paper (proofs_notes/theory.md §6.5).
 
 What is derived and what is input, precisely: the INGREDIENT exponents of each proof (an entropy
 exponent, a cap count, a mass, a weight floor, an accuracy eps_n) are inputs, listed per derivation in

@@ -105,7 +105,7 @@ def test_interpolating_rate_and_fate(interp, factor, rate, stays):
     net, data, a = interp
     r = stability_experiment(net, data, eta_factor=factor, steps=120, sizes=("1e-12",), certify=False, analysis=a)
     assert abs(r["predicted_rate"] - rate) < 1e-12
-    assert abs(r["observed_rate"] - rate) <= 1e-6 * rate  # the 1e-6 relative requirement
+    assert abs(r["observed_rate"] - rate) <= 1e-6 * rate  # the 1e-6 relative accuracy the check promises
     for run in r["runs"]:
         assert run["stayed"] is stays and run["escaped"] is not stays
         assert run["linear_window"] >= 20
