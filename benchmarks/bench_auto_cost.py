@@ -3,7 +3,7 @@
 Run: python -m benchmarks.bench_auto_cost [--quick]   (from the repository root)
 
 For each case the dense and the exact Schur methods are timed in one run, side by side with the model
-(numerics.certify._cost_dense / _cost_schur) that auto uses to stay within BUDGET_SECONDS; the ratio
+(numerics.certificates._cost_dense / _cost_schur) that auto uses to stay within BUDGET_SECONDS; the ratio
 measured / modelled is printed, with the structured method's time and auto's choice beside it (the dense
 method is skipped where its model exceeds --cap seconds).  Cases: random float64 networks read exactly
 (dyadic rationals), and networks and data with 19-digit prime denominators (the scaled exact Hessian has
@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_certify import random_case  # noqa: E402
 
-from numerics.certify import _auto_choice, _cost_dense, _cost_schur, _input_bits, certify_stability  # noqa: E402
+from numerics.certificates import _auto_choice, _cost_dense, _cost_schur, _input_bits, certify_stability  # noqa: E402
 from numerics.network import Dataset, ReluNetwork  # noqa: E402
 
 

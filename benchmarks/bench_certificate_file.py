@@ -26,7 +26,7 @@ from bench_certify import random_case  # noqa: E402
 
 from numerics import check_certificate  # noqa: E402
 from numerics.certificate_file import stability_document, write_certificate  # noqa: E402
-from numerics.certify import certify_stability  # noqa: E402
+from numerics.certificates import certify_stability  # noqa: E402
 from numerics.lambda_estimate import lambda_max_estimate  # noqa: E402
 
 

@@ -135,7 +135,7 @@ def paper_scale(n, d, K, reps, tmp):
 
 def exact_p300(reps):
     from numerics._exact_schur import ExactSchur
-    from numerics.certify import certify_stability
+    from numerics.certificates import certify_stability
 
     net, data = random_case(20, 3, 60, 60)
     ne, nd = net.as_exact(), data.as_exact()

@@ -10,7 +10,7 @@ Toolkit's reading (proofs_notes/theory.md §8; statements reconstructed):
 - Cor. I.3: the zero function (here: the same neurons moved off the ball, b = 2) is also a stable
   minimum with the same data fit; the two differ by ||f||_{L2(P_X)} = sqrt(K ||Phi||^2) ~ n^{-1/(d+1)}.
 
-Certification goes through the numerics core (numerics.certify.certify_stability when present, else the
+Certification goes through the numerics core (numerics.certificates.certify_stability when present, else the
 exact dense Hessian of numerics.hessian compared entrywise with e_beta e_beta^T); kinks are excluded by
 numerics.hessian.find_kinks in exact arithmetic. This module writes no Hessian of its own.
 """
@@ -120,7 +120,7 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
     """Return a MinimumCertificate: exact zero residuals, no kinks, and lambda_max(grad^2 L) <= 2/eta
     certified through numerics (Prop. I.2).
 
-    Stability is decided by numerics.certify.certify_stability. The value lambda_max = 1 exactly is
+    Stability is decided by numerics.certificates.certify_stability. The value lambda_max = 1 exactly is
     established by ``exact_lambda``:
       "structure": no neuron active on any sample (numerics.hessian.activation_pattern, exact) and all
         residuals exactly 0 give, by the formulas of proofs_notes/theory.md §3, grad f(x_i) = e_beta and no
@@ -145,7 +145,7 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
         i, k = kinks[0]
         return MinimumCertificate(False, True, None, None, len(kinks), interp, "find_kinks",
                                   f"sample {i} lies on the kink of neuron {k}: loss not twice differentiable")
-    from numerics.certify import certify_stability
+    from numerics.certificates import certify_stability
 
     methods, details, extra = [], [], {}
     c = certify_stability(net, data, eta)

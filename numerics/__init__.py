@@ -69,8 +69,8 @@ _EXPORTS = {
     "exact_loss_and_gradient": "numerics.flat", "lambda_max_enclosure": "numerics.flat",
     # numerics.gd
     "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
-    # numerics.certify
-    "StabilityCertificate": "numerics.certify", "certify_stability": "numerics.certify",
+    # numerics.certificates
+    "StabilityCertificate": "numerics.certificates", "certify_stability": "numerics.certificates",
     # numerics.linear_stability
     "stability_experiment": "numerics.linear_stability", "stability_check": "numerics.linear_stability",
     # numerics.loss

@@ -258,7 +258,7 @@ def stability_document(net: ReluNetwork, data: Dataset, eta, cert=None, loss: st
 
     The claim is lambda_max(H) <= c (stable), > c (not stable) or only an enclosure (undecided), with
     H the Hessian of the half-mse loss and c = half_mse_threshold(eta, loss) (Prop. 2.1).  ``cert`` is a
-    numerics.certify.StabilityCertificate of any method (computed here when None); the witnesses are
+    numerics.certificates.StabilityCertificate of any method (computed here when None); the witnesses are
     built independently of the method (module doc).  Raises CertificateError when no witness of the
     claim is found, KinkError at a kink.
 
@@ -278,7 +278,7 @@ def stability_document(net: ReluNetwork, data: Dataset, eta, cert=None, loss: st
     ne, nd = net.as_exact(), data.as_exact()
     c = half_mse_threshold(eta, loss)
     if cert is None:
-        from numerics.certify import certify_stability
+        from numerics.certificates import certify_stability
 
         cert = certify_stability(ne, nd, 2 / c, progress=progress)
     say("certificate file: exact pattern, residuals and residual blocks")

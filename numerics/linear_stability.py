@@ -25,7 +25,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from numerics.certify import certify_stability
+from numerics.certificates import certify_stability
 from numerics.hessian import KinkError
 from numerics.hessian import gradient as _gradient
 from numerics.hessian import hessian as _hessian

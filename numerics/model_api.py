@@ -389,7 +389,7 @@ def certify_model(model, X, y, lr, loss: str = "mse", weight_decay=0.0, method: 
     Maths: GD on L_loss + (wd/2)||theta||^2 at step lr is linearly stable at a minimum iff
     lambda_max(s H + wd I) <= 2/lr (Prop. 2.1), with H the half-mse Hessian and s the convention's
     scale; numerics.loss.half_mse_threshold turns this into lambda_max(H) <= c, which
-    numerics.certify.certify_stability decides exactly (dense charpoly, exact Schur complement, or
+    numerics.certificates.certify_stability decides exactly (dense charpoly, exact Schur complement, or
     rigorously rounded structured reduction).  The gradient norm is bounded rigorously as well.
 
     Args:
@@ -414,7 +414,7 @@ def certify_model(model, X, y, lr, loss: str = "mse", weight_decay=0.0, method: 
     """
     import time
 
-    from numerics.certify import certify_stability
+    from numerics.certificates import certify_stability
 
     t0 = time.perf_counter()
     conv, wd, net, data = _inputs(model, X, y, loss, weight_decay)

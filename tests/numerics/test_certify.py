@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from numerics._charpoly_cert import count_roots_above, psd_from_charpoly
 from numerics._rigorous import Ball, verified_psd
-from numerics.certify import certify_stability, main
+from numerics.certificates import certify_stability
+from numerics.certify import main
 from numerics.hessian import KinkError, hessian
 from numerics.network import Dataset, ReluNetwork
 
@@ -301,7 +302,7 @@ def _float_case(n, d, K, seed=0):
 def test_auto_choice_rule(n, d, K, expected):
     """The rule (not the timing): the cheaper modelled exact method when within the budget, else structured;
     the reason names the models and the budget."""
-    from numerics.certify import BUDGET_SECONDS, _auto_choice
+    from numerics.certificates import BUDGET_SECONDS, _auto_choice
 
     net, data = _float_case(n, d, K)
     method, why, costs = _auto_choice(net, data, Fraction(10))
@@ -313,7 +314,7 @@ def test_auto_choice_rule(n, d, K, expected):
 
 
 def test_auto_cost_grows_with_size_and_bits():
-    from numerics.certify import _cost_dense, _cost_schur
+    from numerics.certificates import _cost_dense, _cost_schur
 
     assert _cost_schur(40, 40, 3, 360) < _cost_schur(80, 40, 3, 360) < _cost_schur(80, 80, 3, 360) \
         < _cost_schur(80, 80, 3, 20000)
@@ -324,7 +325,7 @@ def test_auto_cost_grows_with_size_and_bits():
 @given(st.lists(st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True), min_size=1, max_size=12))
 def test_input_bits_of_floats_equals_the_exact_count(values):
     """The vectorised dyadic size of float64 inputs equals the count over their exact Fractions."""
-    from numerics.certify import _input_bits
+    from numerics.certificates import _input_bits
 
     vals = np.array(values + [0.0] * (12 - len(values)), dtype=np.float64)
     net = ReluNetwork.from_float(vals[:4].reshape(2, 2), vals[4:6], vals[6:8], float(vals[8]))

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from numerics import check_certificate as cc
 from numerics.certificate_file import (FORMAT, CertificateError, content_digest, encode_number,
                                        stability_document, write_certificate)
-from numerics.certify import certify_stability
+from numerics.certificates import certify_stability
 from numerics.certify import main as certify_main
 from numerics.lambda_estimate import lambda_max_estimate
 from numerics.hessian import hessian

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from numerics.certify import _auto_choice, certify_stability
+from numerics.certificates import _auto_choice, certify_stability
 from numerics.certify import main as certify_main
 from numerics.estimate import main as estimate_main
 from numerics.io import load_data, load_network

@@ -215,7 +215,7 @@ def test_cli_reads_a_stored_run(tmp_path, capsys):
 
 @pytest.mark.parametrize("eta,verdict", [("1/100", "flat"), ("100", "not flat")])
 def test_certify_flatness_agrees_with_numerics_certify(eta, verdict):
-    from numerics.certify import certify_stability
+    from numerics.certificates import certify_stability
     from numerics.flat import certify_flatness
 
     net, data = _case(8, K=6, n=10, d=2)
@@ -236,7 +236,7 @@ def test_summary_certified_columns(tmp_path):
     pytest.importorskip("torch")
     from fractions import Fraction as Q
 
-    from numerics.certify import certify_stability
+    from numerics.certificates import certify_stability
     from numerics.experiments.configs import grid
     from numerics.experiments.run import run_one
     from numerics.experiments.summary import _final_network, collect, summarize

@@ -9,7 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from numerics.certify import certify_stability, main as certify_main  # noqa: E402
+from numerics.certificates import certify_stability  # noqa: E402
+from numerics.certify import main as certify_main  # noqa: E402
 from numerics.lambda_estimate import lambda_max_estimate  # noqa: E402
 from numerics.experiments.configs import grid  # noqa: E402
 from numerics.experiments.sweep import config_key  # noqa: E402

@@ -79,7 +79,7 @@ _SCHUR = """
 import sys
 sys.path.insert(0, {root!r}); sys.path.insert(0, {examples!r})
 from make_examples import random_case
-from numerics.certify import certify_stability
+from numerics.certificates import certify_stability
 from numerics._progress import Reporter
 net, data = random_case({n}, 3, {K}, 0)
 print("started", flush=True)

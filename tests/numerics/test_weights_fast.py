@@ -151,7 +151,8 @@ def test_extras_with_the_certificates_pattern_and_estimates_match_the_standalone
     """The certify CLI hands the structured certificate's exact pattern, loss and Gram estimate to the
     extras: the enclosure must be identical and the estimates equal to rounding (merged atoms included)."""
     from numerics._structured_cert import StructuredParts
-    from numerics.certify import _report, certify_stability
+    from numerics.certificates import certify_stability
+    from numerics.certify import _report
 
     rng = np.random.default_rng(11)
     d, K, n = 3, 40, 90
