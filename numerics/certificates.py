@@ -29,7 +29,7 @@ import numpy as np
 from numerics.hessian import KinkError
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
-__all__ = ["StabilityCertificate", "certify_stability"]
+__all__ = ["StabilityCertificate", "certify_stability", "exact_eta"]
 
 METHODS = ("auto", "dense", "schur", "structured")
 BUDGET_SECONDS = 10.0  # auto: an exact method only when its modelled cost is under this (2-core machine)
@@ -99,7 +99,15 @@ def _half_mse_view(cert: StabilityCertificate) -> StabilityCertificate:
                    loss="half-mse")
 
 
-def _exact_eta(eta) -> Fraction:
+def exact_eta(eta) -> Fraction:
+    """Return the step size ``eta`` as an exact positive Fraction (a float is its exact dyadic value).
+
+    Accepts what :func:`numerics.network.to_fraction` accepts and a 0-dim torch tensor; raises
+    ValueError for anything else or for eta <= 0.  Certificates are about this exact value.
+
+    >>> exact_eta("9/5"), exact_eta(0.5), exact_eta("0.1")
+    (Fraction(9, 5), Fraction(1, 2), Fraction(1, 10))
+    """
     if type(eta).__module__.startswith("torch") and hasattr(eta, "dim"):
         if eta.dim() != 0:
             raise ValueError(f"eta must be a number or a 0-dim tensor, got a tensor of shape {tuple(eta.shape)}")
@@ -403,7 +411,7 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     if not isinstance(data, Dataset):
         raise ValueError(f"data must be a numerics.Dataset, got a {type(data).__name__}; build it with "
                          "Dataset.from_float(X, y), or call numerics.certify_model(model, X, y, lr)")
-    eta_q = _exact_eta(eta)
+    eta_q = exact_eta(eta)
     conv = convention(loss)
     c = half_mse_threshold(eta_q, conv.name)  # the threshold on H (2/eta under half-mse)
     if method not in METHODS:

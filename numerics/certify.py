@@ -28,7 +28,7 @@ import numpy as np
 from bounds._cli import add_common, guarded
 from numerics.hessian import KinkError
 from numerics.certificates import (METHODS, StabilityCertificate,
-                                  _exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
+                                  exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
 
 __all__ = ["main"]
 
@@ -137,7 +137,7 @@ def main(argv=None) -> int:
     progress = Reporter("[certify]", enabled=not args.quiet)
 
     try:
-        eta = _exact_eta(args.eta)
+        eta = exact_eta(args.eta)
         net = load_network(args.network, **reading_options(args))
         data = load_data(args.data, **reading_options(args))
         if net.d != data.d:

@@ -138,9 +138,9 @@ def cli(argv=None) -> int:
         if args.steps < 0 or not args.gtol > 0:
             raise ValueError("--steps must be >= 0 and --gtol > 0")
         net, data, f0, Xt, f0t, eta, loss = _inputs(args)
-        from numerics.certificates import _exact_eta
+        from numerics.certificates import exact_eta
 
-        eta = _exact_eta(eta)
+        eta = exact_eta(eta)
         r = flat_point(net, data, eta, loss=loss, polish_steps=args.steps, gtol=args.gtol, f0=f0, X_test=Xt,
                        f0_test=f0t, progress=progress)
     except KinkError as exc:

@@ -25,7 +25,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from numerics.certificates import certify_stability
+from numerics.certificates import certify_stability, exact_eta
 from numerics.hessian import KinkError
 from numerics.hessian import gradient as _gradient
 from numerics.hessian import hessian as _hessian
@@ -341,14 +341,6 @@ def _critical_tol(analysis: LinearAnalysis) -> float:
     return 10.0 ** (-(analysis.dps // 2)) if analysis.dps else 1e-8
 
 
-def _exact_eta(eta) -> Fraction:
-    if isinstance(eta, mpmath.mpf):
-        return to_fraction(eta)
-    if isinstance(eta, str):
-        return Fraction(eta.strip())
-    return Fraction(eta)
-
-
 def _certificate(net: ReluNetwork, data: Dataset, eta: Fraction, loss: str = "half-mse") -> dict:
     try:
         cert = certify_stability(net.as_exact(), data.as_exact(), eta, loss=loss)
@@ -409,7 +401,7 @@ def stability_experiment(
     scale = conv.hessian_scale
     user_eta_conv = eta
     if eta is not None and scale != 1:  # the same iterates in the half-mse convention (numerics.loss)
-        eta = _exact_eta(eta) * scale if not isinstance(eta, (float, mpmath.mpf)) else eta * scale
+        eta = exact_eta(eta) * scale if not isinstance(eta, (float, mpmath.mpf)) else eta * scale
     if analysis is None:
         analysis = linear_analysis(net, data, dps=dps, kind=kind)
     user_eta = eta
@@ -469,9 +461,9 @@ def stability_experiment(
     }
     # The certificate is asked about the step the user gave (e.g. exactly 9/5), or, for a step
     # derived from the estimated lambda_max, about the exact value of the step GD actually used.
-    eta_cert = _exact_eta(user_eta if user_eta is not None else eta_k)
+    eta_cert = exact_eta(user_eta if user_eta is not None else eta_k)
     if scale != 1:  # back to the chosen convention: lambda's of s H, steps of 1/s
-        eta_cert = _exact_eta(user_eta_conv) if user_eta_conv is not None else eta_cert / scale
+        eta_cert = exact_eta(user_eta_conv) if user_eta_conv is not None else eta_cert / scale
         for key in ("lambda_max", "lambda_min"):
             out[key] = None if out[key] is None else scale * out[key]
         out["eta"] = out["eta"] / scale
