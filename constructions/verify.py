@@ -14,7 +14,8 @@ import sys
 import time
 from fractions import Fraction
 
-from bounds._cli import add_common, guarded
+from bounds._cli import guarded
+from numerics._cli import apply_threads_option, finish_parser
 
 from ._rational import fmt, to_fraction
 from .checks import K_MAX_CERTIFY, Context, InputError, _progress, coupled_eps, coupled_n, load_direction_file, run
@@ -67,10 +68,7 @@ def _parse(argv):
                    help="packing family: the paper's caps (default) or the ridge-bump families derived here")
     p.add_argument("--bumps", type=_int_arg(1), default=None, help="ridge families: tents per direction")
     p.add_argument("--height", type=_frac_arg, default=None, help="ridge families: tent height (default: largest in F)")
-    from numerics.threads import add_threads_argument
-
-    add_threads_argument(p)
-    add_common(p, {0: "every check passed", 1: "some check failed"})
+    finish_parser(p, {0: "every check passed", 1: "some check failed"}, reading=False)
     a = p.parse_args(argv)
     if a.family == "caps" and (a.bumps is not None or a.height is not None):
         p.error("--bumps/--height are for --family ridge|ridge-multi")
@@ -134,13 +132,9 @@ def main(argv=None) -> int:
         p, a = _parse(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    from numerics.threads import apply_threads
-
-    try:
-        apply_threads(a.threads)
-    except ValueError as exc:
-        print(f"constructions.verify: error: {exc}", file=sys.stderr)
-        return 2
+    rc = apply_threads_option(a.threads, prefix="constructions.verify: error")
+    if rc is not None:
+        return rc
     if a.family != "caps":
         from .verify_ridge import main_family
 

@@ -25,8 +25,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from bounds._cli import add_common, guarded
+from bounds._cli import guarded
 from numerics.hessian import KinkError
+from numerics._cli import apply_threads_option, finish_parser
 from numerics.certificates import (METHODS, StabilityCertificate,
                                   exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
 
@@ -115,22 +116,14 @@ def main(argv=None) -> int:
     ap.add_argument("--certificate-out", metavar="FILE", default=None,
                     help="also write the claim with a witness to FILE, re-checkable by "
                          "python -m numerics.check_certificate FILE")
-    from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
+    from numerics.io import InputError, load_data, load_network, reading_options
 
-    add_reading_options(ap)
-    from numerics.threads import add_threads_argument
-
-    add_threads_argument(ap)
-    add_common(ap, {0: "certified stable", 1: "certified NOT stable",
+    finish_parser(ap, {0: "certified stable", 1: "certified NOT stable",
                     2: "bad input, or a data point on a kink (no Hessian)", 3: "undecided"})
     args = ap.parse_args(argv)
-    from numerics.threads import apply_threads
-
-    try:
-        apply_threads(args.threads)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    rc = apply_threads_option(args.threads)
+    if rc is not None:
+        return rc
 
     from numerics._progress import Reporter
 

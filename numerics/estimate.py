@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from bounds._cli import guarded
+from numerics._cli import apply_threads_option, finish_parser
 from numerics.lambda_estimate import lambda_max_estimate_detail
 
 __all__ = ["main"]
@@ -23,9 +24,8 @@ def main(argv=None) -> int:
     import json
     import sys
 
-    from bounds._cli import add_common
     from numerics.hessian import KinkError
-    from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
+    from numerics.io import InputError, load_data, load_network, reading_options
 
     ap = argparse.ArgumentParser(prog="python -m numerics.estimate",
                                  description="lambda_max(grad^2 L) ESTIMATE (a lower bound, never a certificate)")
@@ -41,20 +41,12 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--device", default=None,
                     help="torch device for the HVP (default numpy on the CPU; 'cpu' tested, 'cuda' untested)")
-    add_reading_options(ap)
-    from numerics.threads import add_threads_argument
-
-    add_threads_argument(ap)
-    add_common(ap, {0: "estimate printed (never a certificate)",
+    finish_parser(ap, {0: "estimate printed (never a certificate)",
                     3: "no estimate: float64 overflows at these magnitudes (numerics.certify works exactly)"})
     args = ap.parse_args(argv)
-    from numerics.threads import apply_threads
-
-    try:
-        apply_threads(args.threads)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    rc = apply_threads_option(args.threads)
+    if rc is not None:
+        return rc
     from numerics.loss import convention
 
     scale = convention(args.loss).hessian_scale

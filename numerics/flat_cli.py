@@ -15,6 +15,7 @@ import json
 import sys
 from fractions import Fraction
 from pathlib import Path
+from numerics._cli import apply_threads_option, finish_parser
 
 __all__ = ["cli"]
 
@@ -23,9 +24,7 @@ EXIT_CODES = {0: "certified flat at eta (lambda_max <= 2/eta)", 1: "certified NO
 
 
 def _parser():
-    from bounds._cli import add_common, parser
-
-    from numerics.io import add_reading_options
+    from bounds._cli import parser
 
     ap = parser("python -m numerics.flat",
                 "polish a trained ReLU network and certify it flat: lambda_max <= 2/eta")
@@ -46,11 +45,7 @@ def _parser():
     ap.add_argument("--out", help="folder: network.json (exact strings), data.json, flat.json")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    add_reading_options(ap)
-    from numerics.threads import add_threads_argument
-
-    add_threads_argument(ap)
-    add_common(ap, EXIT_CODES)
+    finish_parser(ap, EXIT_CODES)
     return ap
 
 
@@ -126,13 +121,9 @@ def cli(argv=None) -> int:
         if not args.quiet:
             print(f"[flat] {msg}", file=sys.stderr, flush=True)
 
-    from numerics.threads import apply_threads
-
-    try:
-        apply_threads(args.threads)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    rc = apply_threads_option(args.threads)
+    if rc is not None:
+        return rc
 
     try:
         if args.steps < 0 or not args.gtol > 0:

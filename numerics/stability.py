@@ -16,11 +16,12 @@ import json
 import sys
 from fractions import Fraction
 
-from bounds._cli import add_common, guarded
+from bounds._cli import guarded
 from numerics.hessian import KinkError
 from numerics.linear_stability import DEFAULT_SIZES, stability_experiment
 from numerics.polish import polish_minimum
 from numerics.stability_cases import construction_case, gd_endpoint_case, interpolating_case
+from numerics._cli import apply_threads_option, finish_parser
 
 __all__ = ["main"]
 
@@ -137,13 +138,7 @@ def main(argv=None) -> int:
     p.add_argument("--polish", action="store_true",
                    help="with --network: polish to a critical point at --dps digits first (Levenberg-Marquardt)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    from numerics.io import add_reading_options
-
-    add_reading_options(p)
-    from numerics.threads import add_threads_argument
-
-    add_threads_argument(p)
-    add_common(p, {0: "experiment run and reported"})
+    finish_parser(p, {0: "experiment run and reported"})
     try:
         return _run(p, argv)
     except _UsageError as exc:
@@ -153,13 +148,9 @@ def main(argv=None) -> int:
 
 def _run(p: argparse.ArgumentParser, argv) -> int:
     args = p.parse_args(argv)
-    from numerics.threads import apply_threads
-
-    try:
-        apply_threads(args.threads)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    rc = apply_threads_option(args.threads)
+    if rc is not None:
+        return rc
     if args.network is not None and args.data is None:
         p.error("--network needs --data")
     if args.data is not None and args.network is None:

@@ -14,6 +14,7 @@ import mpmath
 from bounds._cli import guarded
 from numerics.network import to_fraction
 from numerics.variation import _to_float, term_a_check, theorem_3_2_check, vg_norm
+from numerics._cli import apply_threads_option, finish_parser
 
 __all__ = ["main"]
 
@@ -60,9 +61,8 @@ def main(argv=None) -> int:
     import json
     import sys
 
-    from bounds._cli import add_common
     from numerics.hessian import KinkError
-    from numerics.io import InputError, add_reading_options, load_data, load_network, reading_options
+    from numerics.io import InputError, load_data, load_network, reading_options
 
     ap = argparse.ArgumentParser(prog="python -m numerics.weights",
                                  description="weighted variation |f|_Vg (empirical weight, reconstructed) "
@@ -74,20 +74,12 @@ def main(argv=None) -> int:
     ap.add_argument("--loss", choices=["half-mse", "mse"], default="half-mse",
                     help="convention in which Thm 3.2 is printed (mse: torch's nn.MSELoss, L_mse = 2L; default: %(default)s)")
     ap.add_argument("--json", action="store_true")
-    add_reading_options(ap)
-    from numerics.threads import add_threads_argument
-
-    add_threads_argument(ap)
-    add_common(ap, {0: "no inequality certified violated (each holds, is undecided or an estimate)",
+    finish_parser(ap, {0: "no inequality certified violated (each holds, is undecided or an estimate)",
                     1: "an inequality is certified VIOLATED"})
     args = ap.parse_args(argv)
-    from numerics.threads import apply_threads
-
-    try:
-        apply_threads(args.threads)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    rc = apply_threads_option(args.threads)
+    if rc is not None:
+        return rc
     try:
         try:
             R = to_fraction(args.R)
