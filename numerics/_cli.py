@@ -11,7 +11,7 @@ import sys
 
 from bounds._cli import add_common
 
-__all__ = ["finish_parser", "apply_threads_option"]
+__all__ = ["finish_parser", "apply_threads_option", "parse_and_apply_threads"]
 
 
 def finish_parser(ap, codes: dict, reading: bool = True) -> None:
@@ -47,3 +47,16 @@ def apply_threads_option(value, prefix: str = "error") -> int | None:
         print(f"{prefix}: {exc}", file=sys.stderr)
         return 2
     return None
+
+
+def parse_and_apply_threads(ap, argv):
+    """Return (args, None) after parsing ``argv`` and applying --threads, or (args, 2) after a one-line error.
+
+    >>> import argparse
+    >>> ap = argparse.ArgumentParser(prog="demo")
+    >>> finish_parser(ap, {0: "done"}, reading=False)
+    >>> parse_and_apply_threads(ap, ["--threads", "1"])[1] is None
+    True
+    """
+    args = ap.parse_args(argv)
+    return args, apply_threads_option(args.threads)

@@ -27,7 +27,7 @@ import numpy as np
 
 from bounds._cli import guarded
 from numerics.hessian import KinkError
-from numerics._cli import apply_threads_option, finish_parser
+from numerics._cli import finish_parser, parse_and_apply_threads
 from numerics.certificates import (METHODS, StabilityCertificate,
                                   exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
 
@@ -120,8 +120,7 @@ def main(argv=None) -> int:
 
     finish_parser(ap, {0: "certified stable", 1: "certified NOT stable",
                     2: "bad input, or a data point on a kink (no Hessian)", 3: "undecided"})
-    args = ap.parse_args(argv)
-    rc = apply_threads_option(args.threads)
+    args, rc = parse_and_apply_threads(ap, argv)
     if rc is not None:
         return rc
 

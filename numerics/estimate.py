@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from bounds._cli import guarded
-from numerics._cli import apply_threads_option, finish_parser
+from numerics._cli import finish_parser, parse_and_apply_threads
 from numerics.lambda_estimate import lambda_max_estimate_detail
 
 __all__ = ["main"]
@@ -43,8 +43,7 @@ def main(argv=None) -> int:
                     help="torch device for the HVP (default numpy on the CPU; 'cpu' tested, 'cuda' untested)")
     finish_parser(ap, {0: "estimate printed (never a certificate)",
                     3: "no estimate: float64 overflows at these magnitudes (numerics.certify works exactly)"})
-    args = ap.parse_args(argv)
-    rc = apply_threads_option(args.threads)
+    args, rc = parse_and_apply_threads(ap, argv)
     if rc is not None:
         return rc
     from numerics.loss import convention

@@ -21,7 +21,7 @@ from numerics.hessian import KinkError
 from numerics.linear_stability import DEFAULT_SIZES, stability_experiment
 from numerics.polish import polish_minimum
 from numerics.stability_cases import construction_case, gd_endpoint_case, interpolating_case
-from numerics._cli import apply_threads_option, finish_parser
+from numerics._cli import finish_parser, parse_and_apply_threads
 
 __all__ = ["main"]
 
@@ -147,8 +147,7 @@ def main(argv=None) -> int:
 
 
 def _run(p: argparse.ArgumentParser, argv) -> int:
-    args = p.parse_args(argv)
-    rc = apply_threads_option(args.threads)
+    args, rc = parse_and_apply_threads(p, argv)
     if rc is not None:
         return rc
     if args.network is not None and args.data is None:

@@ -14,7 +14,7 @@ import mpmath
 from bounds._cli import guarded
 from numerics.network import to_fraction
 from numerics.variation import _to_float, term_a_check, theorem_3_2_check, vg_norm
-from numerics._cli import apply_threads_option, finish_parser
+from numerics._cli import finish_parser, parse_and_apply_threads
 
 __all__ = ["main"]
 
@@ -76,8 +76,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     finish_parser(ap, {0: "no inequality certified violated (each holds, is undecided or an estimate)",
                     1: "an inequality is certified VIOLATED"})
-    args = ap.parse_args(argv)
-    rc = apply_threads_option(args.threads)
+    args, rc = parse_and_apply_threads(ap, argv)
     if rc is not None:
         return rc
     try:
