@@ -146,7 +146,7 @@ def test_ridge_multi_is_in_F_by_independent_evaluation(d, eps, K):
     the kinks with G by quadrature <= 1; the network rebuilt from the tents equals the tents pointwise and
     numerics.weights (population weight) gives the same cost; the family's cost bound dominates it."""
     from numerics.hessian import forward
-    from numerics.weights import vg_norm
+    from numerics.variation import vg_norm
 
     fam = ridge_family(d, eps, K, 1, multi=True)
     c1 = certified_value(family_values(fam)["cost_bound"])[0]
@@ -194,7 +194,7 @@ def test_independent_membership_check_refuses_broken_families():
 def test_ridge_cost_against_the_empirical_weight_on_a_large_sample():
     """The class uses the population weight; the empirical weight of 400,000 uniform samples (the weight of
     the finite-sample statements) approaches it: Monte Carlo, within 3 %."""
-    from numerics.weights import vg_norm
+    from numerics.variation import vg_norm
 
     fam = ridge_family(2, "1/2", 3, "1/2", multi=True)
     xi = [1, -1, 1, -1, -1, 1, 1, 1, -1, 1, -1, -1]
@@ -279,7 +279,7 @@ def test_verify_pairs_the_hypothesis_count_with_its_own_distance():
 def test_caps_verify_pairs_the_hypothesis_count_with_its_own_distance():
     """The same for the caps family (constructions.verify): built subset at N = 142 caps."""
     from constructions.atoms import atom_l2_sq
-    from constructions.verify import Context, check_fano
+    from constructions.checks import Context, check_fano
 
     ctx = Context(d=2, eps=Fraction(1, 64), n=100)
     rep = ctx.code_report
@@ -409,7 +409,7 @@ def test_canonical_weight_changes_constants_only(d, n, eps, K, N, caps_eps, rati
     unchanged.  The ratio ridge-multi / caps (estimate) then lies in ``ratio``: below 1 at d = 3, n = 1e6,
     above 1 and growing at n = 1e9."""
     from constructions.ridge_fano import certified_bound
-    from numerics.weights import K_d
+    from numerics.variation import K_d
 
     cG, bG = _row_bound(d, n, eps, K, N, "population")
     cC, bC = _row_bound(d, n, eps, K, N, "canonical")

@@ -175,7 +175,7 @@ def test_cold_lanczos_tracking_with_a_small_basis_matches_the_default_basis(monk
     got = tr.estimate(net, data)
     assert got <= dense * (1 + 1e-12) and math.isclose(got, dense, rel_tol=1e-9)
     assert math.isclose(got, ref.value, rel_tol=1e-12) and tr.hvps[0] < ref.matvecs
-    import numerics.estimate as est
+    import numerics.lambda_estimate as est
 
     calls = []
 
