@@ -1,6 +1,6 @@
 """Checks of ``python -m constructions.verify --family ridge|ridge-multi`` (ridge-bump families, derived here).
 
-The same check-list style as the caps family (:mod:`constructions.verify`): each check returns
+The same check-list style as the caps family (:mod:`constructions.checks`): each check returns
 ``{name, passed, certified, detail}``.  The families are the toolkit's own probe of Thm 3.7
 (:mod:`constructions.ridge`, :mod:`constructions.ridge_fano`); nothing here is from the paper.
 
@@ -13,8 +13,6 @@ the family is in F.  Unless --n is given, n is the largest sample size whose Fan
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -368,38 +366,3 @@ def run_family(ctx: RidgeContext, checks=None) -> list[dict]:
             r = _res(chk.__name__.removeprefix("check_"), False, False, f"error: {type(exc).__name__}: {exc}")
         out.extend(r if isinstance(r, list) else [r])
     return out
-
-
-def report(ctx: RidgeContext, results: list[dict], secs: float, as_json: bool) -> str:
-    """Return the human or JSON report (same keys as the caps family, plus ``family``)."""
-    ok = all(r["passed"] for r in results)
-    if as_json:
-        out = {"family": ctx.family, "d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta),
-               "sigma": fmt(ctx.sigma), "seed": ctx.seed}
-        for key in ("num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
-                    "fano_lower_bound", "empty_caps", "lambda_max"):
-            out[key] = ctx.values.get(key)
-        extra = {k: v for k, v in ctx.values.items() if k not in out}
-        extra.update(bumps_per_direction=ctx.K, height=fmt(ctx.fam.height), width=fmt(ctx.fam.width),
-                     num_bumps=ctx.T)
-        out["extra"] = extra
-        out["checks"] = results
-        out["passed"] = ok
-        out["seconds"] = round(secs, 2)
-        return json.dumps(out, indent=2, default=str)
-    lines = [f"constructions.verify: family={ctx.family} d={ctx.d} eps={ctx.eps} K={ctx.K} h={ctx.fam.height} "
-             f"n={ctx.n} sigma={ctx.sigma} seed={ctx.seed} (ridge families: derived here, not from the paper)"]
-    for r in results:
-        lines.append(f"{'PASS' if r['passed'] else 'FAIL'} {'[certified]' if r['certified'] else '[estimate] '} "
-                     f"{r['name']}: {r['detail']}")
-    lines.append(f"{sum(r['passed'] for r in results)}/{len(results)} checks passed in {secs:.1f} s")
-    return "\n".join(lines)
-
-
-def main_family(a) -> int:
-    """Run a ridge family from parsed verify arguments; return 0 iff every check passed, 1 otherwise."""
-    t0 = time.time()
-    ctx = default_context(a.family, 3 if a.d is None else a.d, a.eps, a.bumps, a.height, a.n, a.sigma, a.seed, a.eta)
-    results = run_family(ctx)
-    print(report(ctx, results, time.time() - t0, a.json))
-    return 0 if all(r["passed"] for r in results) else 1

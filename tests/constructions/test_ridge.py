@@ -16,7 +16,8 @@ from constructions.atoms import certified_value
 from constructions.ridge import (bump_cost, bump_kinks, family_network, family_values, ridge_cost, ridge_family,
                                  ridge_kinks, slab_l2_sq, upper_bound)
 from constructions.verify import main
-from constructions.verify_ridge import (RIDGE_CHECKS, check_fano_exponent, default_context, report, run_family)
+from constructions.verify import ridge_report as report
+from constructions.verify_ridge import RIDGE_CHECKS, check_fano_exponent, default_context, run_family
 
 
 def _mp(x):
