@@ -3,7 +3,7 @@
 Run (from the repository root): PYTHONPATH=. python benchmarks/bench_flat.py [--d 10] [--n 512] [--width 2048] [--epochs 2000] [--eta 0.2]
 
 Trains one network of the shattering size (default d = 10, n = 512, K = 2048, P = 24,577) with full-batch
-GD (numerics.experiments.run.run_one, half-mse, step eta), then times numerics.flat.flat_point on the end
+GD (numerics.experiments.run.run_one, half-mse, step eta), then times numerics.flat_points.flat_point on the end
 point: polishing (GD with a decreasing step), the structured lambda_max enclosure and verdict on each
 checkpoint tried, the exact loss and gradient (python-flint), and |f|_{V_g} (float64 estimate at this size).
 Printed side by side, in one run: the seconds of each part, their ratio to the seconds of one training
@@ -29,7 +29,7 @@ def main(argv=None):
 
     from numerics.experiments.run import run_one
     from numerics.experiments.summary import _final_network
-    from numerics.flat import flat_point, flat_report
+    from numerics.flat_points import flat_point, flat_report
     from numerics.network import Dataset, ReluNetwork
 
     print(f"threads: torch {torch.get_num_threads()}, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, "

@@ -64,9 +64,9 @@ _EXPORTS = {
     "term_a_check": "numerics.variation", "theorem_3_2_check": "numerics.variation",
     "term_a_margin": "numerics.variation", "theorem_3_2_margin": "numerics.variation",
     "sqrt_bounds": "numerics.exact_sqrt", "theorem_3_2_upper": "numerics.variation",
-    # numerics.flat
-    "flat_point": "numerics.flat", "FlatResult": "numerics.flat", "certify_flatness": "numerics.flat",
-    "exact_loss_and_gradient": "numerics.flat", "lambda_max_enclosure": "numerics.flat",
+    # numerics.flat_points
+    "flat_point": "numerics.flat_points", "FlatResult": "numerics.flat_points", "certify_flatness": "numerics.flat_points",
+    "exact_loss_and_gradient": "numerics.flat_points", "lambda_max_enclosure": "numerics.flat_points",
     # numerics.gd
     "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
     # numerics.certificates

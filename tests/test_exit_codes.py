@@ -40,7 +40,7 @@ def _cases(tmp):
         ("numerics.reproduce", ["rates", "--quick", "--out", str(tmp / "r"), "--quiet"],
          ("numerics.experiments.configs", "grid")),
         ("numerics.check_certificate", [CERT], ("numerics.check_certificate", "check")),
-        ("numerics.flat", files + ["--eta", "1", "--steps", "0", "--quiet"], ("numerics.flat", "flat_point")),
+        ("numerics.flat", files + ["--eta", "1", "--steps", "0", "--quiet"], ("numerics.flat_points", "flat_point")),
         ("numerics.experiments.figures", [str(ROOT / "results" / "underparam")],
          ("numerics.experiments.figures", "replot")),
     ]

@@ -1,7 +1,7 @@
 """The ``flat`` experiment: train, turn the end point into a certified flat point, and measure rates on those.
 
 One run (:func:`run_flat`): full-batch GD as in the rates experiment (configuration (a): eta = 0.2, no weight
-decay, width 4n), then numerics.flat.flat_point on the end point (polishing + structured certificate at the
+decay, width 4n), then numerics.flat_points.flat_point on the end point (polishing + structured certificate at the
 step GD used, read exactly: the float eta's dyadic value), and the same certificate on the unpolished end
 point.  The summary (:func:`flat_summary`) reports per (d, n) the share of runs certified flat, the median
 eta*, certified Thm 3.2 bound and test MSE, and per d the slope of test MSE against n over CERTIFIED points
@@ -56,7 +56,7 @@ def run_flat(config: dict) -> dict:
     >>> sorted(r)[:3], r["flat"]["loss"]
     (['end_point', 'flat', 'flat_params'], 'half-mse')
     """
-    from numerics.flat import flat_point, flat_report
+    from numerics.flat_points import flat_point, flat_report
     from numerics.hessian import KinkError
     from numerics.network import Dataset, ReluNetwork
 
@@ -167,7 +167,7 @@ def flat_summary(name, runs, out: Path):
         e["test_rate_ci"] = f"{_fmt(e['test_rate'], 3)} [{_fmt(e['test_rate_lo'], 3)}, {_fmt(e['test_rate_hi'], 3)}]"
     body = [
         "## What is certified", "",
-        "For every run the GD end point is polished (GD on L with a decreasing step, numerics.flat.polish) and "
+        "For every run the GD end point is polished (GD on L with a decreasing step, numerics.flat_points.polish) and "
         "the polished point is certified with the structured certificate: lambda_max enclosure, eta* = "
         "2/lambda_upper, the verdict at the step GD used (exactly the float eta), the exact loss, a certified "
         "upper bound on ||grad L|| and the certified Thm 3.2 upper bound on |f|_Vg.  Test MSE (against f_0, 2000 "

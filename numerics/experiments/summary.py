@@ -93,7 +93,7 @@ CERTIFIED = ["cert_lambda_lower", "cert_lambda_upper", "cert_verdict"]
 
 def _certified_for_run(key, cfg, res, store):
     """Certified lambda_max enclosure of the run's final network and its verdict w.r.t. Theta_flat(eta)
-    (numerics.flat.certify_flatness: structured certificate, the run's eta and loss convention; weight
+    (numerics.flat_points.certify_flatness: structured certificate, the run's eta and loss convention; weight
     decay is not part of the flat set), cached in the store."""
     cached = store.get_derived(key, _CERT_NAME)
     if cached is not None:
@@ -102,7 +102,7 @@ def _certified_for_run(key, cfg, res, store):
         return {}
     from fractions import Fraction
 
-    from numerics.flat import certify_flatness
+    from numerics.flat_points import certify_flatness
     from numerics.network import Dataset, ReluNetwork
 
     c, task, (W, b, v, beta) = _final_network(cfg, res)

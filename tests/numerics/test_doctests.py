@@ -15,7 +15,7 @@ MODULES = ["numerics", "numerics._charpoly_cert", "numerics._cli", "numerics._ex
            "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
            "numerics.experiments.summary", "numerics.experiments.sweep", "numerics.experiments.weight_decay"]
 TORCH_MODULES = ["numerics.device", "numerics.network", "numerics.model_api", "numerics.experiments.run", "numerics.experiments.tracking",
-                 "numerics.experiments.trainer", "numerics.flat", "numerics.experiments.flat_runs"]
+                 "numerics.experiments.trainer", "numerics.flat_points", "numerics.experiments.flat_runs"]
 
 _ROOT = Path(__file__).resolve().parents[2]
 

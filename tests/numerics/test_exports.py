@@ -10,7 +10,7 @@ import numerics
 
 
 # names whose module imports torch
-_TORCH = {"numerics.flat", "numerics.model_api"}
+_TORCH = {"numerics.flat_points", "numerics.model_api"}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.torch) if numerics._EXPORTS[n] in _TORCH else n

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numerics.flat import (exact_loss_and_gradient, flat_point, flat_report, lambda_max_enclosure, main,
-                           polish)
+from numerics.flat import main
+from numerics.flat_points import exact_loss_and_gradient, flat_point, flat_report, lambda_max_enclosure, polish
 from numerics.hessian import KinkError, gradient, hessian, loss
 from numerics.io import save_data, save_network
 from numerics.network import Dataset, ReluNetwork
@@ -216,7 +216,7 @@ def test_cli_reads_a_stored_run(tmp_path, capsys):
 @pytest.mark.parametrize("eta,verdict", [("1/100", "flat"), ("100", "not flat")])
 def test_certify_flatness_agrees_with_numerics_certify(eta, verdict):
     from numerics.certificates import certify_stability
-    from numerics.flat import certify_flatness
+    from numerics.flat_points import certify_flatness
 
     net, data = _case(8, K=6, n=10, d=2)
     for loss_name in ("half-mse", "mse"):
