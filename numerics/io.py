@@ -178,6 +178,16 @@ def _kind(values: list, kind: str | None) -> str:
     return "exact" if _has_string(values) else "float"
 
 
+def _check_number_array(path, label: str, a: np.ndarray) -> None:
+    """Raise InputError unless ``a`` holds finite integers or floats of at most 64 bits (``label`` names it)."""
+    if a.dtype.kind not in "iuf":
+        raise InputError(f"{path}: {label} has dtype {a.dtype}, expected numbers")
+    if a.dtype.kind == "f" and a.dtype.itemsize > 8:  # long double: float64 would round it
+        raise InputError(f"{path}: {label} has dtype {a.dtype}; store float64 (or smaller) floats")
+    if not np.all(np.isfinite(a)):
+        raise InputError(f"{path}: {label} contains non-finite values")
+
+
 def _read_npz(path: Path, keys: tuple[str, ...]) -> dict:
     try:
         with np.load(path, allow_pickle=False) as z:
@@ -190,12 +200,7 @@ def _read_npz(path: Path, keys: tuple[str, ...]) -> dict:
     except (OSError, ValueError, EOFError) as exc:
         raise InputError(f"{path}: not a readable .npz file ({exc})") from None
     for k, a in out.items():
-        if a.dtype.kind not in "iuf":
-            raise InputError(f"{path}: array {k} has dtype {a.dtype}, expected numbers")
-        if a.dtype.kind == "f" and a.dtype.itemsize > 8:  # long double: float64 would round it
-            raise InputError(f"{path}: array {k} has dtype {a.dtype}; store float64 (or smaller) floats")
-        if not np.all(np.isfinite(a)):
-            raise InputError(f"{path}: array {k} contains non-finite values")
+        _check_number_array(path, f"array {k}", a)
     return out
 
 
@@ -365,12 +370,7 @@ def _column(y: np.ndarray, X: np.ndarray) -> np.ndarray:
 def _finite_xy(path, X: np.ndarray, y: np.ndarray):
     X, y = np.asarray(X), _column(np.asarray(y), X)
     for name, a in (("X", X), ("y", y)):
-        if a.dtype.kind not in "iuf":
-            raise InputError(f"{path}: {name} has dtype {a.dtype}, expected numbers")
-        if a.dtype.kind == "f" and a.dtype.itemsize > 8:  # long double: float64 would round it
-            raise InputError(f"{path}: {name} has dtype {a.dtype}; store float64 (or smaller) floats")
-        if not np.all(np.isfinite(a)):
-            raise InputError(f"{path}: {name} contains non-finite values")
+        _check_number_array(path, name, a)
     if X.ndim != 2 or X.shape[0] == 0 or y.shape != (X.shape[0],):
         raise InputError(f"{path}: inconsistent shapes X {X.shape}, y {y.shape}; expected (n, d) and (n,) "
                          "or (n, 1)")
