@@ -33,7 +33,7 @@ _EXPORTS = {
     # numerics.network
     "KINDS": "numerics.network", "ReluNetwork": "numerics.network", "Dataset": "numerics.network",
     "to_fraction": "numerics.network", "to_mpf": "numerics.network", "scalar": "numerics.network",
-    "kind_of": "numerics.network",
+    "kind_of": "numerics.network", "NumberKind": "numerics.network", "number_kind": "numerics.network",
     # numerics.hessian
     "KinkError": "numerics.hessian", "preactivations": "numerics.hessian",
     "activation_pattern": "numerics.hessian", "forward": "numerics.hessian",

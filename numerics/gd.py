@@ -18,7 +18,7 @@ import mpmath
 import numpy as np
 
 from numerics.hessian import gradient, loss
-from numerics.network import KINDS, Dataset, ReluNetwork, scalar
+from numerics.network import KINDS, Dataset, ReluNetwork, number_kind, scalar
 
 __all__ = [
     "mp_precision",
@@ -72,13 +72,8 @@ def to_kind(net: ReluNetwork, data: Dataset, kind: str) -> tuple[ReluNetwork, Da
     >>> to_kind(net, data, "float")[0].kind
     'float'
     """
-    if kind == "float":
-        return net.as_float(), data.as_float()
-    if kind == "exact":
-        return net.as_exact(), data.as_exact()
-    if kind == "mpmath":
-        return net.as_mpmath(), data.as_mpmath()
-    raise ValueError(f"unknown number kind {kind!r}; expected one of {KINDS}")
+    kind = number_kind(kind).name  # ValueError for an unknown kind
+    return net.as_kind(kind), data.as_kind(kind)
 
 
 def gd_step(net: ReluNetwork, data: Dataset, eta) -> ReluNetwork:

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import mpmath
 import numpy as np
 
-from numerics.network import Dataset, ReluNetwork, to_fraction
+from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
 
 __all__ = [
     "KinkError",
@@ -76,27 +75,12 @@ def _check_pair(net: ReluNetwork, data: Dataset) -> None:
     _check(net, data.X)
 
 
-def _one(kind: str):
-    return {"float": 1.0, "exact": Fraction(1), "mpmath": mpmath.mpf(1)}[kind]
-
-
-def _inv(n: int, kind: str):
-    return {"float": 1.0 / n, "exact": Fraction(1, n), "mpmath": mpmath.mpf(1) / n}[kind]
-
-
-def _zeros(shape, kind: str) -> np.ndarray:
-    if kind == "float":
-        return np.zeros(shape)
-    z = np.empty(shape, dtype=object)
-    z.fill(_one(kind) * 0)
-    return z
-
-
 def _mask_as(mask: np.ndarray, kind: str) -> np.ndarray:
     """0/1 array of the given kind (so that object arithmetic never mixes in Python bools)."""
-    if kind == "float":
+    nk = number_kind(kind)
+    if nk.dtype is np.float64:
         return mask.astype(np.float64)
-    one, zero = _one(kind), _one(kind) * 0
+    one, zero = nk.one(), nk.zero()
     out = np.empty(mask.shape, dtype=object)
     out[mask] = one
     out[~mask] = zero
@@ -142,10 +126,6 @@ def exact_gram(A: np.ndarray, B: np.ndarray | None = None, scale: Fraction | Non
     return out
 
 
-def _unit_roundoff(kind: str) -> float:
-    return 2.0 ** -53 if kind == "float" else float(mpmath.mpf(2) ** (-mpmath.mp.prec))
-
-
 def preactivations(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
     """Return Z with Z[i, k] = w_k . x_i - b_k (proofs_notes/theory.md §3), shape (n, K), kind of the inputs.
 
@@ -171,7 +151,7 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
     """
     if net.kind == "exact":
         return np.zeros((0,), dtype=int), np.zeros((0,), dtype=int)
-    u = _unit_roundoff(net.kind)
+    u = number_kind(net.kind).unit_roundoff()
     m = net.d + 1
     gamma = 2.0 * m * u / (1.0 - m * u)
     # sum_j |x_ij||w_kj| <= ||x_i|| ||w_k|| (Cauchy-Schwarz): an outer product instead of a matmul;
@@ -375,7 +355,7 @@ def loss(net: ReluNetwork, data: Dataset):
     Fraction(1, 4)
     """
     r = residuals(net, data)
-    return (r @ r) * _inv(2 * data.n, net.kind)
+    return (r @ r) * number_kind(net.kind).inv(2 * data.n)
 
 
 def jacobian(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
@@ -390,7 +370,7 @@ def jacobian(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
     D, A, DV = _parts(net, X)
     n, K, d = X.shape[0], net.K, net.d
     JW = (DV[:, :, None] * X[:, None, :]).reshape(n, K * d)
-    ones = _zeros((n, 1), net.kind) + _one(net.kind)
+    ones = number_kind(net.kind).zeros((n, 1)) + number_kind(net.kind).one()
     return np.concatenate([A, JW, -DV, ones], axis=1)
 
 
@@ -411,7 +391,7 @@ def jacobian_gram(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
         AA, DD, XX = exact_gram(A.T), exact_gram(DV.T), exact_gram(X.T)
     else:
         AA, DD, XX = A @ A.T, DV @ DV.T, X @ X.T
-    G = AA + DD * (XX + _one(net.kind)) + _one(net.kind)
+    G = AA + DD * (XX + number_kind(net.kind).one()) + number_kind(net.kind).one()
     if net.kind == "float":
         G = 0.5 * (G + G.T)
     return G
@@ -435,7 +415,7 @@ def gradient(net: ReluNetwork, data: Dataset) -> np.ndarray:
             gb = S[:, -1] * net.v * inv
             return np.concatenate([gv, gW, gb, np.array([r.sum() * inv], dtype=object)])
     D, A, DV = _parts(net, data.X)
-    r = (A @ net.v + net.beta - data.y) * _inv(data.n, net.kind)
+    r = (A @ net.v + net.beta - data.y) * number_kind(net.kind).inv(data.n)
     return _jt_times(A, DV, data.X, r)
 
 
@@ -470,7 +450,7 @@ def gauss_newton(net: ReluNetwork, data: Dataset) -> np.ndarray:
     if net.kind == "exact" and J.size:
         G = exact_gram(J, scale=Fraction(1, data.n))
     else:
-        G = (J.T @ J) * _inv(data.n, net.kind)
+        G = (J.T @ J) * number_kind(net.kind).inv(data.n)
     if net.kind == "float":
         G = 0.5 * (G + G.T)
     return G
@@ -490,7 +470,7 @@ def residual_vectors(net: ReluNetwork, data: Dataset) -> np.ndarray:
         if fast is not None:
             return _fast_residual_sums(net, data, fast[0])[1] * Fraction(1, data.n)
     D, A, DV = _parts(net, data.X)
-    r = (A @ net.v + net.beta - data.y) * _inv(data.n, net.kind)
+    r = (A @ net.v + net.beta - data.y) * number_kind(net.kind).inv(data.n)
     Dr = D * r[:, None]
     return np.concatenate([Dr.T @ data.X, -Dr.sum(axis=0)[:, None]], axis=1)
 
@@ -506,7 +486,7 @@ def residual_hessian(net: ReluNetwork, data: Dataset) -> np.ndarray:
     _require_smooth(net, data.X)
     a = residual_vectors(net, data)
     K, d = net.K, net.d
-    B = _zeros((net.num_params, net.num_params), net.kind)
+    B = number_kind(net.kind).zeros((net.num_params, net.num_params))
     for k in range(K):
         cols = list(range(K + k * d, K + (k + 1) * d)) + [K + K * d + k]
         B[k, cols] = a[k]
@@ -627,7 +607,7 @@ def hvp_operator(net: ReluNetwork, data: Dataset):
     K, d, n, kind = net.K, net.d, data.n, net.kind
     D, A, DV = _parts(net, data.X, smooth=True)
     X = data.X
-    inv_n = _inv(n, kind)
+    inv_n = number_kind(kind).inv(n)
     r = (A @ net.v + net.beta - data.y) * inv_n
     # a_k = sum_i r_i D_ik (x_i, -1): one product D^T [r x | r] (no n x K temporary)
     aWb = D.T @ np.concatenate([X * r[:, None], r[:, None]], axis=1)

@@ -28,7 +28,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-__all__ = ["KINDS", "ReluNetwork", "Dataset", "to_fraction", "to_mpf", "kind_of", "scalar"]
+__all__ = ["KINDS", "NumberKind", "number_kind", "ReluNetwork", "Dataset", "to_fraction", "to_mpf", "kind_of", "scalar"]
 
 KINDS = ("float", "exact", "mpmath")
 MAX_EXPONENT = 10_000  # decimal exponents beyond this are refused (10^(10^9) would exhaust memory)
@@ -101,21 +101,116 @@ def to_mpf(x: Any) -> mpmath.mpf:
     return mpmath.mpf(q.numerator) / q.denominator
 
 
+class NumberKind:
+    """One arithmetic of the toolkit as an object (in the manner of mpmath's ctx_fp / ctx_mp).
+
+    The three instances (:func:`number_kind`: "float" = IEEE float64, "exact" = Fraction, "mpmath" = mpf at
+    the current precision) know their zero, one, 1/n, unit roundoff, numpy dtype and how to convert a
+    value, so code written once runs in every kind.
+
+    >>> k = number_kind("exact")
+    >>> k.one(), k.inv(3), k.convert("0.1"), k.zeros(2)
+    (Fraction(1, 1), Fraction(1, 3), Fraction(1, 10), array([Fraction(0, 1), Fraction(0, 1)], dtype=object))
+    >>> number_kind("float").unit_roundoff() == 2.0 ** -53
+    True
+    """
+
+    name = ""
+    dtype: Any = object
+
+    def convert(self, value: Any):
+        """Return ``value`` as a scalar of this kind."""
+        raise NotImplementedError
+
+    def one(self):
+        """Return 1 in this kind."""
+        return self.convert(1)
+
+    def zero(self):
+        """Return 0 in this kind."""
+        return self.one() * 0
+
+    def inv(self, n: int):
+        """Return 1/n in this kind (exact for "exact", rounded once otherwise)."""
+        return self.one() / n
+
+    def zeros(self, shape) -> np.ndarray:
+        """Return an array of zeros of this kind."""
+        z = np.empty(shape, dtype=object)
+        z.fill(self.zero())
+        return z
+
+    def unit_roundoff(self) -> float:
+        """Return the unit roundoff u of one operation (0 for exact arithmetic is not used: exact is never rounded)."""
+        return float(mpmath.mpf(2) ** (-mpmath.mp.prec))
+
+    def __repr__(self) -> str:
+        return f"number_kind({self.name!r})"
+
+
+class _Float(NumberKind):
+    name, dtype = "float", np.float64
+
+    def convert(self, value: Any) -> float:
+        if isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool):
+            return float(value)
+        return float(to_fraction(value))
+
+    def one(self) -> float:
+        return 1.0
+
+    def inv(self, n: int) -> float:
+        return 1.0 / n
+
+    def zeros(self, shape) -> np.ndarray:
+        return np.zeros(shape)
+
+    def unit_roundoff(self) -> float:
+        return 2.0 ** -53
+
+
+class _Exact(NumberKind):
+    name = "exact"
+
+    def convert(self, value: Any) -> Fraction:
+        return to_fraction(value)
+
+    def inv(self, n: int) -> Fraction:
+        return Fraction(1, n)
+
+
+class _Mpmath(NumberKind):
+    name = "mpmath"
+
+    def convert(self, value: Any):
+        return to_mpf(value)
+
+    def inv(self, n: int):
+        return mpmath.mpf(1) / n
+
+
+_NUMBER_KINDS = {k.name: k for k in (_Float(), _Exact(), _Mpmath())}
+
+
+def number_kind(kind: str) -> NumberKind:
+    """Return the :class:`NumberKind` named ``kind`` ("float", "exact" or "mpmath"); ValueError otherwise.
+
+    >>> number_kind("mpmath").name
+    'mpmath'
+    """
+    try:
+        return _NUMBER_KINDS[kind]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown number kind {kind!r}; expected one of {KINDS}") from None
+
+
 def scalar(value: Any, kind: str):
     """Return ``value`` as a scalar of number kind ``kind`` (float, Fraction or mpf).
 
     >>> scalar("1/2", "exact"), scalar("1/2", "float")
     (Fraction(1, 2), 0.5)
     """
-    if kind == "float":
-        if isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool):
-            return float(value)
-        return float(to_fraction(value))
-    if kind == "exact":
-        return to_fraction(value)
-    if kind == "mpmath":
-        return to_mpf(value)
-    raise ValueError(f"unknown number kind {kind!r}; expected one of {KINDS}")
+    return number_kind(kind).convert(value)
 
 
 def _array(values: Any, kind: str, ndim: int, name: str) -> np.ndarray:
