@@ -141,7 +141,10 @@ class NumberKind:
         return z
 
     def unit_roundoff(self) -> float:
-        """Return the unit roundoff u of one operation (0 for exact arithmetic is not used: exact is never rounded)."""
+        """Return the unit roundoff of one rounded operation: 2^-prec at mpmath's current precision (float: 2^-53).
+
+        Exact arithmetic never rounds; for it the value is that of the current mpmath precision and unused.
+        """
         return float(mpmath.mpf(2) ** (-mpmath.mp.prec))
 
     def __repr__(self) -> str:
@@ -230,7 +233,7 @@ def _array(values: Any, kind: str, ndim: int, name: str) -> np.ndarray:
         src = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
         if src.dtype != object:
             src = src.astype(object)
-        conv = to_fraction if kind == "exact" else to_mpf
+        conv = number_kind(kind).convert
         arr = np.empty(src.shape, dtype=object)
         for idx, z in np.ndenumerate(src):
             arr[idx] = conv(z.item() if isinstance(z, np.generic) else z)
@@ -410,7 +413,7 @@ class ReluNetwork:
         >>> ReluNetwork.from_float([[1, 2]], [3], [4], 5).to_vector()
         array([4., 1., 2., 3., 5.])
         """
-        dtype = np.float64 if self.kind == "float" else object
+        dtype = number_kind(self.kind).dtype
         out = np.empty(self.num_params, dtype=dtype)
         K, d = self.K, self.d
         out[:K] = self.v
