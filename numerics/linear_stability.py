@@ -31,7 +31,7 @@ from numerics.hessian import gradient as _gradient
 from numerics.hessian import hessian as _hessian
 from numerics.hessian import preactivations as _preactivations
 from numerics.gd import mp_precision, run_gd, to_kind, vector_norm
-from numerics.network import Dataset, ReluNetwork, to_fraction
+from numerics.network import Dataset, ReluNetwork, number_kind
 from numerics.network import scalar as scalar_of_kind
 
 __all__ = [
@@ -227,10 +227,10 @@ def _direction(analysis: LinearAnalysis, which: str, seed: int, kind: str) -> np
     P = len(analysis.eigenvalues)
     if which == "top":
         q = analysis.top_vector
-        vec = np.array([scalar_of_kind(x, kind) for x in q], dtype=object if kind != "float" else float)
+        vec = np.array([scalar_of_kind(x, kind) for x in q], dtype=number_kind(kind).dtype)
     elif which == "random":
         g = np.random.default_rng(seed).standard_normal(P)
-        vec = np.array([scalar_of_kind(x, kind) for x in g], dtype=object if kind != "float" else float)
+        vec = np.array([scalar_of_kind(x, kind) for x in g], dtype=number_kind(kind).dtype)
     else:
         raise ValueError(f"direction must be 'top' or 'random', got {which!r}")
     return vec / vector_norm(vec)
