@@ -62,7 +62,7 @@ class KinkError(ValueError):
             "the loss is not twice differentiable here, so its Hessian does not exist")
 
 
-# ---------------------------------------------------------------------------- helpers
+# ---------------------------------------------------------------------------- input checks and kind arrays
 def _check(net: ReluNetwork, X: np.ndarray) -> None:
     if X.ndim != 2 or X.shape[1] != net.d:
         raise ValueError(f"inputs have shape {X.shape}, network expects (n, {net.d})")

@@ -1,4 +1,4 @@
-"""Shared test helpers: random small exact networks and data sets (hypothesis strategies)."""
+"""Shared test strategies: random small exact networks and data sets (hypothesis strategies)."""
 
 from __future__ import annotations
 
