@@ -608,6 +608,7 @@ def hvp_operator(net: ReluNetwork, data: Dataset):
     D, A, DV = _parts(net, data.X, smooth=True)
     X = data.X
     inv_n = number_kind(kind).inv(n)
+    dtype = number_kind(kind).dtype
     r = (A @ net.v + net.beta - data.y) * inv_n
     # a_k = sum_i r_i D_ik (x_i, -1): one product D^T [r x | r] (no n x K temporary)
     aWb = D.T @ np.concatenate([X * r[:, None], r[:, None]], axis=1)
@@ -618,10 +619,7 @@ def hvp_operator(net: ReluNetwork, data: Dataset):
         u = np.asarray(vec)
         if u.shape != (P,):
             raise ValueError(f"vector has shape {u.shape}, expected ({P},)")
-        if kind == "float":
-            u = u.astype(np.float64, copy=False)
-        elif u.dtype != object:
-            u = u.astype(object)
+        u = u.astype(dtype, copy=False)  # float64 for float, object (Fraction / mpf entries) otherwise
         out = _jt_times(A, DV, X, _j_times(A, DV, X, u, K, d) * inv_n)
         # residual part: blocks [[0, a_k^T], [a_k, 0]] on (v_k; w_k, b_k)
         uv, uW, ub = u[:K], u[K:K + K * d].reshape(K, d), u[K + K * d:K * (d + 2)]
