@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="run and summarise only the grid's configs with these n (a reduced grid)")
     p.add_argument("--only-d", default=None, metavar="D1,D2,..",
                    help="run and summarise only the grid's configs with these d")
+    p.add_argument("--seeds", default=None, metavar="S1,S2,..",
+                   help="run every config of the grid with each of these seeds instead of the grid's own "
+                        "(e.g. 0,1,2 for shattering, whose grid has seed 0 only); seed-0 runs keep their keys")
     p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -106,6 +109,32 @@ def _store_problem(path: Path, explicit: bool, must_exist: bool) -> str | None:
     if explicit and not path.parent.is_dir():
         return f"--store {path}: folder {path.parent} does not exist"
     return None
+
+
+def _with_seeds(configs: list, seeds: str) -> list:
+    """Return the grid with every config run under each seed of ``seeds`` ("0,1,2"), in grid order.
+
+    Configs differing only in their seed collapse to one per seed; a config whose seed is in the list is
+    returned unchanged (same run key).  Raises ValueError on a malformed or negative seed.
+
+    >>> [c["seed"] for c in _with_seeds([{"d": 1, "seed": 0}, {"d": 1, "seed": 1}], "0,2")]
+    [0, 2]
+    """
+    try:
+        wanted = [int(x) for x in seeds.split(",")]
+    except ValueError:
+        raise ValueError(f"--seeds must be comma-separated integers, got {seeds!r}") from None
+    if any(s < 0 for s in wanted):
+        raise ValueError("--seeds must be >= 0")
+    out, seen = [], set()
+    for c in configs:
+        for s in dict.fromkeys(wanted):
+            new = dict(c, seed=s)
+            key = json.dumps(new, sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                out.append(new)
+    return out
 
 
 @guarded("python -m numerics.reproduce")
@@ -178,6 +207,8 @@ def main(argv=None) -> int:
                 if only:
                     keep = {int(x) for x in only.split(",")}
                     configs = [c for c in configs if c[field] in keep]
+            if args.seeds:
+                configs = _with_seeds(configs, args.seeds)
             if not configs:
                 raise ValueError("--only-n / --only-d leave no run of the grid")
             if not args.no_run:

@@ -76,7 +76,24 @@ def test_store_faults_refused_with_the_right_message(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_seeds_replaces_the_grid_seeds_and_keeps_seed_zero_keys(tmp_path, capsys):
+    from numerics.experiments.sweep import config_key as run_key
+    from numerics.reproduce import _with_seeds
+
+    base = grid("shattering", loss="mse")
+    assert {c["seed"] for c in base} == {0}
+    three = _with_seeds(base, "0,1,2")
+    assert len(three) == 3 * len(base) and sorted({c["seed"] for c in three}) == [0, 1, 2]
+    assert {run_key(c) for c in base} <= {run_key(c) for c in three}  # seed 0 runs are the same runs
+    assert len(_with_seeds(grid("dimension"), "0,1")) == 2 * len(grid("dimension")) // 3
+    assert main(["shattering", "--quick", "--seeds", "0,1,2", "--out", str(tmp_path), "--no-run", "--quiet"]) == 0
+    md = (tmp_path / "shattering" / "summary.md").read_text()
+    assert "Finished runs: 0 of 6 (6 missing" in md and "seeds [0, 1, 2]" in md
+
+
 @pytest.mark.parametrize("argv", [
+    ["rates", "--seeds", "0,x"],
+    ["rates", "--seeds", "-1"],
     ["nosuch"],
     ["rates", "--workers", "0"],
     ["rates", "--workers", "two"],
