@@ -386,6 +386,8 @@ def _rates_summary(name, rows, out):
 def _shattering_summary(runs, rows, out):
     table = []
     plot_runs = []
+    loss = runs[0][1].get("loss", "half-mse") if runs else "half-mse"
+    thr = "2/(d+2)" if loss == "mse" else "1/(d+2)"  # collapse_threshold(d, loss), in the run's convention
     for (key, cfg, res), row in zip(runs, rows):
         nf = res.get("neurons_final") or {}
         frac = np.asarray(nf.get("active_fraction", []), dtype=float)
@@ -396,8 +398,8 @@ def _shattering_summary(runs, rows, out):
         lam_hist = [v for v in sh.get("lambda_max_estimate", []) if v is not None]
         core = res.get("core", {})
         entry = {
-            "group": cfg["group"], "eta": cfg["eta"], "weight_decay": cfg["weight_decay"], "epochs": cfg["epochs"],
-            "steps_done": res.get("steps_done"), "diverged": str(res.get("diverged")),
+            "group": cfg["group"], "seed": cfg["seed"], "eta": cfg["eta"], "weight_decay": cfg["weight_decay"],
+            "epochs": cfg["epochs"], "steps_done": res.get("steps_done"), "diverged": str(res.get("diverged")),
             "final_loss": res.get("final_loss"), "train_mse": res.get("train_mse"), "test_mse": res.get("test_mse"),
             "lambda_max_estimate": core.get("lambda_max_estimate"), "two_over_eta": 2 / cfg["eta"],
             "max_lambda_est_along": max(lam_hist) if lam_hist else None,
@@ -409,8 +411,8 @@ def _shattering_summary(runs, rows, out):
             "corr_log_frac_log_norm": float(np.corrcoef(np.log(frac[active]), np.log(norm[active]))[0, 1])
             if active.sum() > 2 else None,
             "core_error": core.get("error"),
-            "collapse_threshold": float(collapse_threshold(cfg["d"])),
-            "forces_constant_fit": str(forces_constant_fit(cfg["d"], cfg["weight_decay"])),
+            "collapse_threshold": float(collapse_threshold(cfg["d"], loss)),
+            "forces_constant_fit": str(forces_constant_fit(cfg["d"], cfg["weight_decay"], loss)),
             "lipschitz_bound": float(norm.sum()) if len(norm) else None,
             "cert_lambda_enclosure": (None if row.get("cert_verdict") is None else
                                       f"[{_fmt_outward(row.get('cert_lambda_lower'), False)}, "
@@ -424,32 +426,32 @@ def _shattering_summary(runs, rows, out):
             else:  # recomputed from the stored parameters (rows carry it; None without parameters)
                 entry.update({k: row.get(k) for k in ACTIVITY_DIST if k.startswith(f"act_{when}")})
         table.append(entry)
-        plot_runs.append((cfg["group"], cfg, res))
+        plot_runs.append((f"{cfg['group']}, seed {cfg['seed']}", cfg, res))
     _write_csv(table, out / "summary.csv")
     files = plots.plot_shattering(sorted(plot_runs, key=lambda t: t[0]), out, "shattering") if plot_runs else []
-    cols = ["group", "eta", "weight_decay", "epochs", "final_loss", "train_mse", "test_mse", "lambda_max_estimate",
+    cols = ["group", "seed", "eta", "weight_decay", "epochs", "final_loss", "train_mse", "test_mse", "lambda_max_estimate",
             "cert_lambda_enclosure", "cert_verdict", "two_over_eta", "max_lambda_est_along", "vg_norm", "thm32_margin", "neurons_active_on_data",
             "median_samples_per_active_neuron", "active_neurons_on_at_most_5_samples", "corr_log_frac_log_norm",
             "lipschitz_bound", "collapse_threshold", "forces_constant_fit"]
-    dist_cols = ["group"] + ACTIVITY_DIST
-    dist_hdr = ["config"] + [f"{when}: {stat} active frac." for when in ("init", "end")
+    dist_cols = ["group", "seed"] + ACTIVITY_DIST
+    dist_hdr = ["config", "seed"] + [f"{when}: {stat} active frac." for when in ("init", "end")
                              for stat in ("max", "90th pct", "median")]
-    hdr = ["config", "eta", "wd", "epochs", "loss", "train MSE", "test MSE", "final lambda_max est.",
+    hdr = ["config", "seed", "eta", "wd", "epochs", "loss", "train MSE", "test MSE", "final lambda_max est.",
            "final lambda_max certified enclosure", "in Theta_flat(eta) (certified)", "2/eta",
            "max lambda_max est. along training (incl. init)", "V_g norm", "Thm 3.2 margin (est.)", "frac. neurons active on data",
            "median #samples per active neuron", "frac. of active neurons on <= 5 samples", "corr(log active frac, log weight)",
-           "Lipschitz bound sum_k abs(v_k) norm(w_k)", "1/(d+2)", "wd >= 1/(d+2)"]
+           "Lipschitz bound sum_k abs(v_k) norm(w_k)", thr, f"wd >= {thr}"]
     body = ["## Final state per configuration", "", _md_table(table, cols, hdr), "",
             "Per-neuron definitions: active fraction = #{i : w_k.x_i - b_k > 0}/n on the training inputs; "
             "weight norm = |v_k| * ||w_k||_2.  Figure: shattering.png / .pdf.", "",
             "## Per-neuron active fractions over active neurons (max, 90th percentile, median), at init and at the end",
             "", _md_table(table, dist_cols, dist_hdr), "",
-            "When wd >= 1/(d+2) the zero network minimises the population objective L + (wd/2)||theta||^2 "
-            "(linear target, half-MSE, decay on all parameters; under torch's MSELoss the threshold on torch's "
-            "wd is 2/(d+2)) "
+            f"When wd >= {thr} ({loss} convention) the zero network minimises the population objective "
+            "L + (wd/2)||theta||^2 (linear target, decay on all parameters; the threshold is 1/(d+2) under the "
+            "half-MSE loss and 2/(d+2) on torch's wd under torch's MSELoss) "
             "(numerics.experiments.weight_decay; proofs_notes/experiments.md): a near-constant fit is then the "
             "expected outcome, not a training failure.", ""]
-    text = "\n".join(f"shattering config {e['group']}: train MSE {_fmt(e['train_mse'])}, test MSE {_fmt(e['test_mse'])}, "
+    text = "\n".join(f"shattering config {e['group']} seed {e['seed']}: train MSE {_fmt(e['train_mse'])}, test MSE {_fmt(e['test_mse'])}, "
                      f"lambda_max estimate {_fmt(e['lambda_max_estimate'])} vs 2/eta {_fmt(e['two_over_eta'])}, "
                      f"neurons active on data {_fmt(e['neurons_active_on_data'])}, median samples per active neuron "
                      f"{_fmt(e['median_samples_per_active_neuron'])}" for e in table)

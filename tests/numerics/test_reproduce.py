@@ -142,3 +142,19 @@ def test_recorded_command_hides_paths_outside_the_working_folder(tmp_path, monke
     root = Path(__file__).resolve().parents[2]
     for f in (root / "results").glob("*/summary.*"):
         assert "/tmp" not in f.read_text(), f
+
+
+@pytest.mark.slow  # ~5 s: trains and draws the quick shattering grid for a few steps
+def test_shattering_mse_summary_uses_the_mse_collapse_threshold_and_names_seeds(tmp_path, capsys):
+    # At d = 10 the weight-decay collapse threshold is 1/12 on the half-MSE wd and 2/12 on torch's wd:
+    # config b's wd = 0.1 crosses the first and not the second.
+    fast = ["--quick", "--epochs", "20", "--core", "none", "--quiet", "--out", str(tmp_path)]
+    assert main(["shattering", "--loss", "mse", "--seeds", "0,1", *fast]) == 0
+    assert main(["shattering", *fast]) == 0
+    capsys.readouterr()
+    mse = (tmp_path / "shattering-mse" / "summary.md").read_text()
+    half = (tmp_path / "shattering" / "summary.md").read_text()
+    assert "| 2/(d+2) | wd >= 2/(d+2) |" in mse and "| 1/(d+2) | wd >= 1/(d+2) |" in half
+    assert mse.count("| 0.1667 | False |") == 4 and half.count("| 0.08333 | True |") == 1
+    rows = [line for line in mse.splitlines() if line.startswith("| b | ")]
+    assert {line.split(" | ")[1] for line in rows} == {"0", "1"}
