@@ -1,6 +1,7 @@
 """CLI: ``python -m numerics.flat`` (parsing, printing and exit codes; the work is numerics.flat_points).
 
     python -m numerics.flat --network NET --data DATA --eta ETA [--loss half-mse|mse] [--json]
+                            [--certificate-out FILE]
     python -m numerics.flat --store runs.sqlite --run KEY [--eta ETA] [--loss ...] [--json]
 
 Polishes the network (GD with a decreasing step, numerics.flat_points.polish) and certifies the polished point a
@@ -44,6 +45,9 @@ def _parser():
     ap.add_argument("--n-test", type=int, default=2000, help="test inputs drawn uniformly in the unit ball (default: %(default)s)")
     ap.add_argument("--test-seed", type=int, default=0, help="seed of the test inputs (default: %(default)s)")
     ap.add_argument("--out", help="folder: network.json (exact strings), data.json, flat.json")
+    ap.add_argument("--certificate-out", metavar="FILE", default=None,
+                    help="also write the certified point's claim with a witness to FILE, re-checkable by "
+                         "python -m numerics.check_certificate FILE")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     finish_parser(ap, EXIT_CODES)
@@ -142,6 +146,17 @@ def _run(argv=None) -> int:
         print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
         return 2
     rep = flat_report(r)
+    if args.certificate_out:
+        from numerics.certificate_file import CertificateError, write_certificate
+        from numerics.flat_points import certificate_document
+
+        try:
+            doc = certificate_document(r, data, progress=progress)
+            rep["certificate_file"] = args.certificate_out
+            rep["certificate_file_bytes"] = write_certificate(doc, args.certificate_out)
+        except (CertificateError, OSError) as exc:
+            print(f"error: certificate file not written: {exc}", file=sys.stderr)
+            return 2
     if args.out:
         from numerics.io import save_data, save_network
 
@@ -151,6 +166,9 @@ def _run(argv=None) -> int:
         save_data(data.as_exact(), out / "data.json")
         (out / "flat.json").write_text(json.dumps(rep, indent=2))
     print(json.dumps(rep, indent=2) if args.json else _human(rep))
+    if args.certificate_out and not args.json:
+        print(f"  certificate file written: {args.certificate_out} ({rep['certificate_file_bytes']} bytes); "
+              f"re-check with: python -m numerics.check_certificate {args.certificate_out}")
     return {True: 0, False: 1, None: 3}[r.stable]
 
 

@@ -42,7 +42,7 @@ import numpy as np
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
 __all__ = ["PolishInfo", "FlatResult", "polish", "exact_loss_and_gradient", "lambda_max_enclosure",
-           "flat_point", "certify_flatness", "load_stored_run", "flat_report"]
+           "flat_point", "certify_flatness", "certificate_document", "load_stored_run", "flat_report"]
 
 
 # ---------------------------------------------------------------------------- polishing (estimates)
@@ -458,6 +458,38 @@ def flat_point(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", pol
         res.test_mse_estimate = float(np.mean((_forward(nf, np.asarray(X_test, dtype=np.float64))
                                                - np.asarray(f0_test, dtype=np.float64)) ** 2))
     return res
+
+
+def certificate_document(r: FlatResult, data: Dataset, progress=None) -> dict:
+    """Return the certificate file document (numerics.certificate_file) of the point reported in ``r``.
+
+    The claim is the verdict of ``r`` at its step (Prop. 2.1: lambda_max(grad^2 L) <= 2/eta, stable /
+    not stable / undecided), on ``r.network`` (the certified point, exactly) and ``data``, in the loss
+    convention ``r.loss``; the witnesses are built by numerics.certificate_file.stability_document
+    independently of the structured certificate, and ``python -m numerics.check_certificate`` re-checks
+    the file.  Raises numerics.certificate_file.CertificateError when no witness of the claim is found.
+
+    Args:
+        r: a :func:`flat_point` result.  data: the training data it was computed on.
+        progress: optional callable(str).
+
+    >>> net = ReluNetwork.from_float([[1.0]], [0.0], [0.5], 0.0)
+    >>> data = Dataset.from_float([[0.5], [-0.5], [1.0]], [0.2, 0.1, 0.6])
+    >>> doc = certificate_document(flat_point(net, data, eta="1/4", loss="mse", polish_steps=0), data)
+    >>> doc["problem"]["loss"], doc["claim"]["stable"], doc["claim"]["threshold"]   # threshold on H: 2/(2 eta)
+    ('mse', True, '0x1.0000000000000p+2')
+    """
+    from numerics.certificate_file import stability_document
+    from numerics.certificates import StabilityCertificate, _half_mse_view
+    from numerics.loss import convention
+
+    # r's lambda's are in units of the Hessian of r.loss's L; the document is written in units of H
+    # (the half-mse Hessian), as numerics.certify does for --certificate-out.
+    cert = StabilityCertificate(lambda_max_lower=r.lambda_lower, lambda_max_upper=r.lambda_upper,
+                                two_over_eta=r.two_over_eta, stable=r.stable, certified=r.certified,
+                                method="structured (numerics.flat)", detail=r.detail, num_params=r.network.num_params,
+                                estimate=r.lambda_estimate, loss=convention(r.loss).name)
+    return stability_document(r.network, data, r.eta, _half_mse_view(cert), loss=r.loss, progress=progress)
 
 
 def _forward(nf: ReluNetwork, X: np.ndarray) -> np.ndarray:

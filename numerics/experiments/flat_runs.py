@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["run_flat", "flat_grid", "flat_summary", "write_certified_points", "FLAT_POLISH_STEPS"]
+__all__ = ["run_flat", "flat_grid", "flat_summary", "write_certified_points", "certify_files", "FLAT_POLISH_STEPS"]
 
 FLAT_POLISH_STEPS = 5000
 
@@ -195,14 +195,49 @@ def flat_summary(name, runs, out: Path):
     return body, {"table": table, "slopes": slopes, "_text": text}, files
 
 
+def certify_files(folder: Path, eta: str, loss: str, prefix: str = "") -> int:
+    """Certify FOLDER/network.json on FOLDER/data.json at step ``eta`` with ``python -m numerics.certify``.
+
+    Writes FOLDER/certificate.json (the certificate file of ``--certificate-out``, re-checkable by
+    ``python -m numerics.check_certificate``) and FOLDER/certify.json (the ``--json`` output, with the
+    exit code and the command, its paths relative to the folder's parent when ``prefix`` is the folder's
+    name followed by a slash).  Returns the exit code of numerics.certify (0: certified stable,
+    Prop. 2.1: lambda_max(grad^2 L) <= 2/eta).
+
+    >>> import tempfile
+    >>> from numerics.io import save_data, save_network
+    >>> from numerics.network import Dataset, ReluNetwork
+    >>> f = Path(tempfile.mkdtemp())
+    >>> save_network(ReluNetwork.exact([[1]], [5], [1], 0), f / "network.json")
+    >>> save_data(Dataset.exact([[1]], [0]), f / "data.json")
+    >>> certify_files(f, "2", "half-mse"), sorted(p.name for p in f.iterdir())
+    (0, ['certificate.json', 'certify.json', 'data.json', 'network.json'])
+    """
+    from numerics.certify import main as certify_main
+
+    folder = Path(folder)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(io.StringIO()):
+        code = certify_main(["--network", str(folder / "network.json"), "--data", str(folder / "data.json"),
+                             "--eta", eta, "--loss", loss, "--json", "--quiet",
+                             "--certificate-out", str(folder / "certificate.json")])
+    cert = json.loads(buf.getvalue()) if buf.getvalue().strip() else {}
+    cert["exit_code"] = code
+    cert.pop("certificate_file", None)  # an absolute path; the command below names the file
+    cert["command"] = (f"python -m numerics.certify --network {prefix}network.json --data {prefix}data.json "
+                       f"--eta {eta} --loss {loss} --json --certificate-out {prefix}certificate.json")
+    (folder / "certify.json").write_text(json.dumps(cert, indent=2) + "\n")
+    return code
+
+
 def write_certified_points(runs, out: Path, per_d: int = 3) -> list:
     """Write up to ``per_d`` certified flat points per d under OUT/certified/<run key>/ and return the folders.
 
     Each folder: network.json (exact strings of the certified point), data.json (exact), certificate.json
-    (the ``python -m numerics.certify --json`` output on those two files at the exact step) and flat.json
-    (the numerics.flat report).  The smallest n are preferred (smaller files).
+    (the certificate file written by ``python -m numerics.certify --certificate-out`` on those two files at
+    the exact step, re-checkable by ``python -m numerics.check_certificate``), certify.json (that command's
+    ``--json`` output) and flat.json (the numerics.flat report).  The smallest n are preferred.
     """
-    from numerics.certify import main as certify_main
     from numerics.io import save_data, save_network
     from numerics.network import Dataset
 
@@ -224,15 +259,7 @@ def write_certified_points(runs, out: Path, per_d: int = 3) -> list:
             save_network(net, folder / "network.json")
             save_data(Dataset.from_float(task.X, task.y).as_exact(), folder / "data.json")
             eta = str(Fraction(float(cfg["eta"])))
-            buf = io.StringIO()
-            with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(io.StringIO()):
-                code = certify_main(["--network", str(folder / "network.json"), "--data", str(folder / "data.json"),
-                                     "--eta", eta, "--loss", cfg.get("loss", "half-mse"), "--json", "--quiet"])
-            cert = json.loads(buf.getvalue())
-            cert["exit_code"] = code
-            cert["command"] = (f"python -m numerics.certify --network {folder.name}/network.json --data "
-                               f"{folder.name}/data.json --eta {eta} --loss {cfg.get('loss', 'half-mse')} --json")
-            (folder / "certificate.json").write_text(json.dumps(cert, indent=2))
+            certify_files(folder, eta, cfg.get("loss", "half-mse"), prefix=f"{folder.name}/")
             (folder / "flat.json").write_text(json.dumps({"config": cfg, **res["flat"]}, indent=2))
             written.append(str(folder))
     return written

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from numerics.flat import main
 from numerics.flat_points import exact_loss_and_gradient, flat_point, flat_report, lambda_max_enclosure, polish
 from numerics.hessian import KinkError, gradient, hessian, loss
+from numerics.certificate_file import encode_number
 from numerics.io import save_data, save_network
 from numerics.network import Dataset, ReluNetwork
 
@@ -153,6 +154,51 @@ def test_cli_decides_a_network_exported_from_torch(tmp_path, capsys):
     capsys.readouterr()
     code = main(["--network", net, "--data", data, "--eta", "10", "--loss", "mse", "--quiet", "--steps", "0"])
     assert code == 1 and "CERTIFIED NOT FLAT" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("loss, eta", [("half-mse", "1/2"), ("mse", "1/4")])
+def test_cli_certificate_out_is_accepted_by_the_checker_and_a_mutation_is_not(loss, eta, tmp_path, capsys):
+    from numerics.check_certificate import main as check_main
+
+    net, data = _case(5, K=6, n=10, d=2)
+    save_network(net, tmp_path / "n.json")
+    save_data(data, tmp_path / "d.json")
+    cert = tmp_path / "cert.json"
+    code = main(["--network", str(tmp_path / "n.json"), "--data", str(tmp_path / "d.json"), "--eta", eta,
+                 "--loss", loss, "--steps", "200", "--quiet", "--json", "--certificate-out", str(cert),
+                 "--out", str(tmp_path / "out")])
+    rep = json.loads(capsys.readouterr().out)
+    assert code == 0 and rep["certified_flat_at_eta"] is True and rep["certificate_file"] == str(cert)
+    doc = json.loads(cert.read_text())
+    assert doc["problem"]["loss"] == loss and doc["claim"]["stable"] is True
+    # the certified point of the file is the reported one, written to --out
+    from numerics.io import load_network
+
+    point = load_network(str(tmp_path / "out" / "network.json")).as_exact()
+    assert doc["problem"]["network"]["b"] == [encode_number(x) for x in point.b]
+    # the claim is in units of H (half-mse): threshold 2/eta or 1/eta, upper = lambda_upper / scale
+    scale = 2 if loss == "mse" else 1
+    assert Fraction(float.fromhex(doc["claim"]["threshold"])) == 2 / (scale * Fraction(eta))
+    assert Fraction(float.fromhex(doc["claim"]["lambda_max_upper"])) >= Fraction(rep["lambda_max_lower"]) / scale
+    assert check_main([str(cert)]) == 0
+    capsys.readouterr()
+    # one field changed: a weight of the problem (the residuals of the witness no longer match), or the
+    # claimed upper bound pushed below the witness's threshold t (the digests do not cover the claim's numbers)
+    from numerics.check_certificate import check
+
+    def num(text):
+        return Fraction(float.fromhex(text)) if "x" in text else Fraction(text)
+
+    for where, failing in (("problem", "residuals"), ("claim", "upper_bound")):
+        bad = json.loads(cert.read_text())
+        if where == "problem":
+            bad["problem"]["network"]["beta"] = encode_number(num(bad["problem"]["network"]["beta"]) + 1)
+        else:
+            bad["claim"]["lambda_max_upper"] = encode_number(num(bad["claim"]["lambda_max_lower"]) / 2)
+        assert check(bad)[:2] == ("invalid", failing)
+        (tmp_path / "bad.json").write_text(json.dumps(bad))
+        assert check_main([str(tmp_path / "bad.json")]) == 1
+    capsys.readouterr()
 
 
 def test_cli_rejects_bad_input(tmp_path, capsys):
@@ -300,9 +346,13 @@ def test_flat_experiment_end_to_end_on_a_tiny_grid(tmp_path):
     n_cert = sum(res["flat"]["certified_flat_at_eta"] is True for _, _, res in runs)
     assert len(written) == n_cert >= 1
     for folder in written:
-        cert = json.loads((tmp_path / "flat" / "certified" / folder.split("/")[-1] / "certificate.json").read_text())
-        assert cert["stable"] is True and cert["exit_code"] == 0
         from pathlib import Path
+
+        from numerics.check_certificate import main as check_main
+
+        cert = json.loads((Path(folder) / "certify.json").read_text())
+        assert cert["stable"] is True and cert["exit_code"] == 0
+        assert check_main([str(Path(folder) / "certificate.json")]) == 0
 
         assert certify_main(["--network", str(Path(folder) / "network.json"), "--data",
                              str(Path(folder) / "data.json"), "--eta", str(Fraction(0.2)), "--quiet"]) == 0
