@@ -111,6 +111,18 @@ def _store_problem(path: Path, explicit: bool, must_exist: bool) -> str | None:
     return None
 
 
+def _configs(name: str, args) -> list:
+    """The run configs of experiment ``name`` selected by the command line (loss, --only-n/-d, --seeds)."""
+    from numerics.experiments.configs import grid
+
+    configs = grid(name, quick=args.quick, epochs=args.epochs, loss=args.loss)
+    for field, only in (("n", args.only_n), ("d", args.only_d)):
+        if only:
+            keep = {int(x) for x in only.split(",")}
+            configs = [c for c in configs if c[field] in keep]
+    return _with_seeds(configs, args.seeds) if args.seeds else configs
+
+
 def _with_seeds(configs: list, seeds: str) -> list:
     """Return the grid with every config run under each seed of ``seeds`` ("0,1,2"), in grid order.
 
@@ -163,7 +175,6 @@ def main(argv=None) -> int:
         print("error: --epochs does not apply to lr (each learning rate eta runs a fixed budget of "
               "eta x epochs)", file=sys.stderr)
         return 2
-    from numerics.experiments.configs import grid
     from numerics.experiments.flat_runs import run_flat, write_certified_points
     from numerics.experiments.run import run_one
     from numerics.experiments.summary import summarize
@@ -183,8 +194,12 @@ def main(argv=None) -> int:
         return 2
     if args.no_run:
         stored = store.keys()
-        empty = [nm for nm in names
-                 if not any(config_key(c) in stored for c in grid(nm, quick=args.quick, epochs=args.epochs))]
+        try:
+            empty = [nm for nm in names if not any(config_key(c) in stored for c in _configs(nm, args))]
+        except ValueError as exc:  # a malformed --seeds / --only-n / --only-d
+            store.close()
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         if empty:
             store.close()
             print(f"error: --no-run: {store_path} holds no finished run of {', '.join(empty)} "
@@ -201,14 +216,8 @@ def main(argv=None) -> int:
     summaries = {}
     try:
         for name in names:
-            configs = grid(name, quick=args.quick, epochs=args.epochs, loss=args.loss)
+            configs = _configs(name, args)
             folder = name if args.loss == "half-mse" else f"{name}-{args.loss}"
-            for field, only in (("n", args.only_n), ("d", args.only_d)):
-                if only:
-                    keep = {int(x) for x in only.split(",")}
-                    configs = [c for c in configs if c[field] in keep]
-            if args.seeds:
-                configs = _with_seeds(configs, args.seeds)
             if not configs:
                 raise ValueError("--only-n / --only-d leave no run of the grid")
             if not args.no_run:

@@ -86,9 +86,23 @@ def test_seeds_replaces_the_grid_seeds_and_keeps_seed_zero_keys(tmp_path, capsys
     assert len(three) == 3 * len(base) and sorted({c["seed"] for c in three}) == [0, 1, 2]
     assert {run_key(c) for c in base} <= {run_key(c) for c in three}  # seed 0 runs are the same runs
     assert len(_with_seeds(grid("dimension"), "0,1")) == 2 * len(grid("dimension")) // 3
-    assert main(["shattering", "--quick", "--seeds", "0,1,2", "--out", str(tmp_path), "--no-run", "--quiet"]) == 0
-    md = (tmp_path / "shattering" / "summary.md").read_text()
-    assert "Finished runs: 0 of 6 (6 missing" in md and "seeds [0, 1, 2]" in md
+    # a store holding one mse seed-1 run (3 epochs): --no-run --loss mse --seeds summarises it among the 6
+    from numerics.experiments.run import run_one
+    from numerics.experiments.sweep import RunStore, run_sweep
+
+    one = _with_seeds(grid("shattering", quick=True, epochs=3, loss="mse"), "1")[:1]
+    store = RunStore(tmp_path / "runs.sqlite")
+    run_sweep(one, run_one, store, experiment="shattering", workers=1, progress=False)
+    store.close()
+    argv = ["shattering", "--quick", "--epochs", "3", "--out", str(tmp_path), "--no-run", "--quiet", "--core", "none"]
+    assert main(argv + ["--loss", "mse", "--seeds", "0,1,2"]) == 0
+    md = (tmp_path / "shattering-mse" / "summary.md").read_text()
+    assert "Finished runs: 1 of 6 (5 missing" in md and "seeds [0, 1, 2]" in md
+    capsys.readouterr()
+    assert main(argv + ["--loss", "mse"]) == 2  # seed 0 only: no finished run of that grid in the store
+    assert main(argv + ["--loss", "mse", "--seeds", "1,x"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "holds no finished run" in err[0] and err[1] == "error: --seeds must be comma-separated integers, got '1,x'"
 
 
 @pytest.mark.parametrize("argv", [
