@@ -105,9 +105,11 @@ def _interrupt_after(code: str, wait: float):
     return time.monotonic() - t0, p.returncode, out, first + err
 
 
+@pytest.mark.slow  # wall-clock: on a quiet machine the case can end before the interrupt lands
 def test_ctrl_c_stops_the_exact_schur_certificate_promptly():
+    # Ctrl-C is honoured between python-flint calls; one call of this size lasts well under 2 s.
     code = _SCHUR.format(root=str(ROOT), examples=str(ROOT / "examples"), n=60, K=64, method="schur")
-    dt, rc, out, err = _interrupt_after(code, 1.0)
+    dt, rc, out, err = _interrupt_after(code, 0.3)
     assert dt < 2.0 and "finished" not in out
     assert "KeyboardInterrupt" in err and rc != 0
     assert "[t] schur:" in err          # progress lines were printed while it ran (plain: no \r)
