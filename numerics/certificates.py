@@ -108,18 +108,32 @@ def exact_eta(eta) -> Fraction:
     >>> exact_eta("9/5"), exact_eta(0.5), exact_eta("0.1")
     (Fraction(9, 5), Fraction(1, 2), Fraction(1, 10))
     """
-    if type(eta).__module__.startswith("torch") and hasattr(eta, "dim"):
-        if eta.dim() != 0:
-            raise ValueError(f"eta must be a number or a 0-dim tensor, got a tensor of shape {tuple(eta.shape)}")
-        eta = eta.detach().cpu().double().item()  # exact: every torch float widens exactly to float64
+    eta = _tensor_item(eta, "eta")
     if isinstance(eta, (tuple, list, dict, set)):
         raise ValueError(f"eta must be a positive number, got a {type(eta).__name__}")
+    return _positive_fraction(eta, "eta", " (decimal or fraction string)")
+
+
+def _tensor_item(x, what: str):
+    """Return a 0-dim torch tensor ``x`` as a python float (exact), anything else unchanged.
+
+    Raises ValueError naming ``what`` for a tensor of any other shape.
+    """
+    if type(x).__module__.startswith("torch") and hasattr(x, "dim"):
+        if x.dim() != 0:
+            raise ValueError(f"{what} must be a number or a 0-dim tensor, got a tensor of shape {tuple(x.shape)}")
+        x = x.detach().cpu().double().item()  # exact: every torch float widens exactly to float64
+    return x
+
+
+def _positive_fraction(x, what: str, hint: str = "") -> Fraction:
+    """Return ``x`` as an exact positive Fraction; ValueError naming ``what`` (``hint`` after "number") else."""
     try:
-        q = to_fraction(eta)
+        q = to_fraction(x)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"eta must be a positive number (decimal or fraction string), got {eta!r}") from exc
+        raise ValueError(f"{what} must be a positive number{hint}, got {x!r}") from exc
     if q <= 0:
-        raise ValueError(f"eta must be positive, got {eta!r}")
+        raise ValueError(f"{what} must be positive, got {x!r}")
     return q
 
 

@@ -160,22 +160,14 @@ def dataset_from_arrays(X, y, d: int | None = None) -> Dataset:
 
 
 def _exact_lr(lr, what: str = "lr") -> Fraction:
-    if _is_tensor(lr):
-        if lr.dim() != 0:
-            raise ValueError(f"{what} must be a number or a 0-dim tensor, got a tensor of shape "
-                             f"{tuple(lr.shape)}")
-        lr = lr.detach().cpu().double().item()
+    from numerics.certificates import _positive_fraction, _tensor_item
+
+    lr = _tensor_item(lr, what)
     if isinstance(lr, (tuple, list, np.ndarray)) and not np.ndim(lr) == 0:
         raise ValueError(f"{what} must be a number, got a {type(lr).__name__}")
     if isinstance(lr, np.ndarray):
         lr = lr.item()
-    try:
-        q = to_fraction(lr)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{what} must be a positive number, got {lr!r}") from exc
-    if q <= 0:
-        raise ValueError(f"{what} must be positive, got {lr!r}")
-    return q
+    return _positive_fraction(lr, what)
 
 
 # ------------------------------------------------------------------------------ rigorous rounding
