@@ -74,11 +74,12 @@ def convention(name: str) -> LossConvention:
         raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {name!r}") from None
 
 
-def _nonnegative(x, what: str) -> Fraction:
+def _nonnegative(x, what: str, kind: str = "a number") -> Fraction:
+    """Return ``x`` as an exact Fraction >= 0; ValueError "``what`` must be ``kind``" when not a number."""
     try:
         q = to_fraction(x)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{what} must be a number, got {x!r}") from exc
+        raise ValueError(f"{what} must be {kind}, got {x!r}") from exc
     if q < 0:
         raise ValueError(f"{what} must be >= 0, got {x!r}")
     return q

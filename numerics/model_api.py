@@ -39,7 +39,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from numerics.loss import convention, half_mse_threshold
+from numerics.loss import _nonnegative, convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
 __all__ = ["ModelCertificate", "ModelEstimate", "certify_model", "estimate_model",
@@ -358,17 +358,9 @@ class ModelEstimate:
 # ------------------------------------------------------------------------------ entry points
 def _inputs(model, X, y, loss, weight_decay):
     conv = convention(loss)
-    if _is_tensor(weight_decay):
-        if weight_decay.dim() != 0:
-            raise ValueError("weight_decay must be a number or a 0-dim tensor, got a tensor of shape "
-                             f"{tuple(weight_decay.shape)}")
-        weight_decay = weight_decay.detach().cpu().double().item()
-    try:
-        wd = to_fraction(weight_decay)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"weight_decay must be a number >= 0, got {weight_decay!r}") from exc
-    if wd < 0:
-        raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+    from numerics.certificates import _tensor_item
+
+    wd = _nonnegative(_tensor_item(weight_decay, "weight_decay"), "weight_decay", "a number >= 0")
     net = network_from_model(model)
     data = dataset_from_arrays(X, y, net.d)
     return conv, wd, net, data
