@@ -11,7 +11,7 @@ import sys
 
 from bounds._cli import add_common
 
-__all__ = ["finish_parser", "apply_threads_option", "parse_and_apply_threads"]
+__all__ = ["finish_parser", "apply_threads_option", "parse_and_apply_threads", "report_error"]
 
 
 def finish_parser(ap, codes: dict, reading: bool = True) -> None:
@@ -60,3 +60,17 @@ def parse_and_apply_threads(ap, argv):
     """
     args = ap.parse_args(argv)
     return args, apply_threads_option(args.threads)
+
+
+def report_error(exc: BaseException) -> int:
+    """Print ``exc`` as one line ``error: <first line>`` on stderr (its type name when empty) and return 2.
+
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     rc = report_error(ValueError("bad input"))
+    >>> rc, err.getvalue().strip()
+    (2, 'error: bad input')
+    """
+    print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+    return 2

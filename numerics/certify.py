@@ -27,7 +27,7 @@ import numpy as np
 
 from bounds._cli import guarded
 from numerics.hessian import KinkError
-from numerics._cli import finish_parser, parse_and_apply_threads
+from numerics._cli import finish_parser, parse_and_apply_threads, report_error
 from numerics.certificates import (METHODS, StabilityCertificate,
                                   exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
 
@@ -142,8 +142,7 @@ def main(argv=None) -> int:
         print(f"error: not twice differentiable: {exc}", file=sys.stderr)
         return 2
     except (InputError, ValueError, OSError) as exc:
-        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
-        return 2
+        return report_error(exc)
     rep = _report(cert, net, data)
     # Prop. 2.1 speaks about critical points: say how far from one the given point is (certified bound)
     from numerics.model_api import gradient_norm_upper

@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from bounds._cli import guarded
-from numerics._cli import apply_threads_option, finish_parser
+from numerics._cli import apply_threads_option, finish_parser, report_error
 
 __all__ = ["main"]
 
@@ -143,8 +143,7 @@ def _run(argv=None) -> int:
         print(f"error: not twice differentiable (a data point on a kink): {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except (InputError, ValueError, OSError) as exc:
-        print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
-        return 2
+        return report_error(exc)
     rep = flat_report(r)
     if args.certificate_out:
         from numerics.certificate_file import CertificateError, write_certificate
