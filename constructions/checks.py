@@ -321,6 +321,22 @@ def check_costs(ctx: Context) -> list[dict]:
     return out
 
 
+def _code_result(ctx, length: str, found: str) -> dict:
+    """Record the code of ``ctx.code_report`` in ctx.values and return its "varshamov_gilbert" result.
+
+    ``length`` names the word length in the detail ("N" or "T"); ``found`` is the detail's opening words
+    (the size found), followed by the minimum Hamming distance and how the size was obtained.
+    """
+    rep = ctx.code_report
+    ctx.values["packing_size"] = rep.size
+    ctx.values["min_hamming"] = rep.min_hamming
+    how = ("full set built" if rep.full_size_built else
+           f"subset of {rep.size} built; size >= 2^({length}/8) by the exact GV counting bound: {rep.counting_bound}")
+    return _res("varshamov_gilbert", rep.passed, True,
+                f"{found}, min Hamming {rep.min_hamming} >= ceil({length}/8) = {rep.required_distance} (all pairs, "
+                f"exact); {how}" if rep.passed else "; ".join(rep.problems))
+
+
 def check_code(ctx: Context) -> list[dict]:
     """Varshamov-Gilbert set and the pairwise L2 separation of the packing family (App. H)."""
     if not _packing_ok(ctx):
@@ -329,14 +345,7 @@ def check_code(ctx: Context) -> list[dict]:
     if N < 8:
         return [_res("varshamov_gilbert", False, True, f"N = {N} < 8: the Varshamov-Gilbert bound needs N >= 8")]
     rep = ctx.code_report
-    ctx.values["packing_size"] = rep.size
-    ctx.values["min_hamming"] = rep.min_hamming
-    how = ("full set built" if rep.full_size_built else
-           f"subset of {rep.size} built; size >= 2^(N/8) by the exact GV counting bound: {rep.counting_bound}")
-    out = [_res("varshamov_gilbert", rep.passed, True,
-                f"{rep.size} sign vectors (need >= 2^(N/8) -> {_big(rep.guaranteed_size)}), min Hamming "
-                f"{rep.min_hamming} >= ceil(N/8) = {rep.required_distance} (all pairs, exact); {how}"
-                if rep.passed else "; ".join(rep.problems))]
+    out = [_code_result(ctx, "N", f"{rep.size} sign vectors (need >= 2^(N/8) -> {_big(rep.guaranteed_size)})")]
     sep = 4 * (rep.min_hamming or 0) * ctx.phi_sq_uniform
     ctx.values["min_l2_sq_separation"] = fmt(sep)
     out.append(_res("l2_separation", rep.passed, True,

@@ -29,6 +29,7 @@ from . import ridge_fano as _rf
 from . import varshamov_gilbert as _vg
 from ._integrals import arb_eval
 from ._rational import fmt
+from .checks import _code_result
 
 __all__ = ["RidgeContext", "RIDGE_CHECKS", "default_context", "run_family"]
 
@@ -267,13 +268,7 @@ def check_code(ctx: RidgeContext) -> list[dict]:
     if T < 8:
         return [_res("varshamov_gilbert", False, True, f"T = {T} < 8 tents: the Varshamov-Gilbert bound needs T >= 8")]
     rep = ctx.code_report
-    ctx.values["packing_size"] = rep.size
-    ctx.values["min_hamming"] = rep.min_hamming
-    how = ("full set built" if rep.full_size_built else
-           f"subset of {rep.size} built; size >= 2^(T/8) by the exact GV counting bound: {rep.counting_bound}")
-    out = [_res("varshamov_gilbert", rep.passed, True,
-                f"{rep.size} sign vectors over T = {T} tents, min Hamming {rep.min_hamming} >= ceil(T/8) = "
-                f"{rep.required_distance} (all pairs, exact); {how}" if rep.passed else "; ".join(rep.problems))]
+    out = [_code_result(ctx, "T", f"{rep.size} sign vectors over T = {T} tents")]
     if rep.passed:
         S, L, D = ctx.sep_and_sum
         ctx.values["min_l2_sq_separation"] = _num(4 * S)
