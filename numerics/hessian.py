@@ -149,9 +149,10 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
     has error <= gamma_{d+1} (|X||W|^T + |b|), gamma_m = m u / (1 - m u) (Higham, Thm 3.5 / 3.4);
     a factor 2 on top covers fused multiply-adds and any slack.
     """
-    if net.kind == "exact":
+    nk = number_kind(net.kind)
+    if nk.is_exact:
         return np.zeros((0,), dtype=int), np.zeros((0,), dtype=int)
-    u = number_kind(net.kind).unit_roundoff()
+    u = nk.unit_roundoff()
     m = net.d + 1
     gamma = 2.0 * m * u / (1.0 - m * u)
     # sum_j |x_ij||w_kj| <= ||x_i|| ||w_k|| (Cauchy-Schwarz): an outer product instead of a matmul;
@@ -159,7 +160,7 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
     # An overflow makes a bound inf: every entry it touches is then "uncertain" and re-decided exactly,
     # which is the safe side, so numpy's overflow warning is silenced rather than printed.
     with np.errstate(over="ignore"):
-        if net.kind == "float":
+        if nk.is_float:
             xn, wn, bb, absz = (np.linalg.norm(X, axis=1), np.linalg.norm(net.W, axis=1), np.abs(net.b),
                                 np.abs(Z))
         else:
@@ -168,7 +169,7 @@ def _uncertain_entries(net: ReluNetwork, X: np.ndarray, Z: np.ndarray):
             bb, absz = np.abs(f(net.b)), np.abs(f(Z))
         # bound = gamma (xn wn^T + bb) (1 + 1e-12) + 1e-300, built in place (one n x K temporary)
         g = gamma * (1 + 1e-12)
-        bound = np.multiply.outer(g * xn, wn) if net.kind == "float" else g * (xn[:, None] * wn[None, :])
+        bound = np.multiply.outer(g * xn, wn) if nk.is_float else g * (xn[:, None] * wn[None, :])
         bound += g * bb[None, :]
         bound += 1e-300
     return np.nonzero(absz <= bound)
@@ -182,7 +183,7 @@ _FAST_EXACT = 20000
 
 
 def _use_fast_exact(net: ReluNetwork, X: np.ndarray) -> bool:
-    return net.kind == "exact" and X.shape[0] * net.K * max(net.d, 1) >= _FAST_EXACT
+    return number_kind(net.kind).is_exact and X.shape[0] * net.K * max(net.d, 1) >= _FAST_EXACT
 
 
 def _exact_pattern_fast(net: ReluNetwork, X: np.ndarray):
@@ -250,7 +251,7 @@ def _fast_residual_sums(net: ReluNetwork, data: Dataset, mask: np.ndarray):
 def _pattern(net: ReluNetwork, X: np.ndarray):
     """(Z, exact boolean pattern 1[z>0], sorted exact kinks) in one pass."""
     Z = preactivations(net, X)
-    if net.kind == "exact":
+    if number_kind(net.kind).is_exact:
         mask = np.asarray(Z > 0, dtype=bool)
         ii, kk = np.nonzero(Z == 0)
         return Z, mask, [(int(i), int(k)) for i, k in zip(ii, kk)]
@@ -387,12 +388,13 @@ def jacobian_gram(net: ReluNetwork, X: np.ndarray) -> np.ndarray:
            [ 1.,  1.]])
     """
     _, A, DV = _parts(net, X)
-    if net.kind == "exact" and A.size:
+    nk = number_kind(net.kind)
+    if nk.is_exact and A.size:
         AA, DD, XX = exact_gram(A.T), exact_gram(DV.T), exact_gram(X.T)
     else:
         AA, DD, XX = A @ A.T, DV @ DV.T, X @ X.T
-    G = AA + DD * (XX + number_kind(net.kind).one()) + number_kind(net.kind).one()
-    if net.kind == "float":
+    G = AA + DD * (XX + nk.one()) + nk.one()
+    if nk.is_float:
         G = 0.5 * (G + G.T)
     return G
 
@@ -447,11 +449,12 @@ def gauss_newton(net: ReluNetwork, data: Dataset) -> np.ndarray:
     """
     _check_pair(net, data)
     J = jacobian(net, data.X)
-    if net.kind == "exact" and J.size:
-        G = exact_gram(J, scale=Fraction(1, data.n))
+    nk = number_kind(net.kind)
+    if nk.is_exact and J.size:
+        G = exact_gram(J, scale=nk.inv(data.n))
     else:
-        G = (J.T @ J) * number_kind(net.kind).inv(data.n)
-    if net.kind == "float":
+        G = (J.T @ J) * nk.inv(data.n)
+    if nk.is_float:
         G = 0.5 * (G + G.T)
     return G
 

@@ -113,10 +113,16 @@ class NumberKind:
     (Fraction(1, 1), Fraction(1, 3), Fraction(1, 10), array([Fraction(0, 1), Fraction(0, 1)], dtype=object))
     >>> number_kind("float").unit_roundoff() == 2.0 ** -53
     True
+    >>> [(k.name, k.is_exact, k.is_float) for k in map(number_kind, ("float", "exact", "mpmath"))]
+    [('float', False, True), ('exact', True, False), ('mpmath', False, False)]
     """
 
     name = ""
     dtype: Any = object
+    #: True when every operation is exact (no rounding): Fraction arithmetic.
+    is_exact = False
+    #: True when values are IEEE float64 held in numpy float64 arrays (not object arrays).
+    is_float = False
 
     def convert(self, value: Any):
         """Return ``value`` as a scalar of this kind."""
@@ -153,6 +159,7 @@ class NumberKind:
 
 class _Float(NumberKind):
     name, dtype = "float", np.float64
+    is_float = True
 
     def convert(self, value: Any) -> float:
         if isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool):
@@ -174,6 +181,7 @@ class _Float(NumberKind):
 
 class _Exact(NumberKind):
     name = "exact"
+    is_exact = True
 
     def convert(self, value: Any) -> Fraction:
         return to_fraction(value)
