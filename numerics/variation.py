@@ -36,7 +36,7 @@ import numpy as np
 
 import numerics.hessian as _hessian
 from numerics.exact_sqrt import SqrtSum, _cmp_csqrt, sqrt_bounds
-from numerics.network import Dataset, ReluNetwork, to_fraction
+from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
 
 __all__ = [
     "Atom",
@@ -262,7 +262,7 @@ def vg_norm(net: ReluNetwork, X, R=1, weight: str | Callable = "empirical",
     name = weight if isinstance(weight, str) else getattr(weight, "__name__", "custom")
     if weight == "empirical":
         if exact is None:
-            exact = net.kind == "exact"
+            exact = number_kind(net.kind).is_exact
         if exact:
             Xq = _exact_X(X)
             _check_radius(Xq, Rq)
@@ -281,7 +281,7 @@ def vg_norm(net: ReluNetwork, X, R=1, weight: str | Callable = "empirical",
             return VgNorm(float(s), lo, hi, s, True, name, len(atoms), dropped)
         value = _vg_empirical_float(atoms, np.asarray(X, dtype=np.float64), float(Rq))
         return VgNorm(value, None, None, None, False, name, len(atoms), dropped)
-    if weight == "path" and (exact or (exact is None and net.kind == "exact")):
+    if weight == "path" and (exact or (exact is None and number_kind(net.kind).is_exact)):
         # g = 1: |f| = sum_j |coef_j| ||w_j||, exactly a SqrtSum
         s = SqrtSum(tuple((abs(a.coef), sum((c * c for c in a.w), Fraction(0))) for a in atoms if a.coef))
         lo, hi = s.bounds(bits)
@@ -554,7 +554,7 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     from numerics.hessian import jacobian_gram
 
     if rigorous is None:
-        rigorous = net.kind == "exact"
+        rigorous = number_kind(net.kind).is_exact
     _hessian._require_smooth(net, data.X)
     n = data.n
     # float64 estimate on the rounded point; the rigorous bounds below use the exact point
@@ -633,7 +633,7 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
         lambda_max = (tuple(None if x is None else to_fraction(x) / scale for x in lambda_max)
                       if isinstance(lambda_max, tuple) else float(lambda_max) / scale)
     if rigorous is None:
-        rigorous = net.kind == "exact"
+        rigorous = number_kind(net.kind).is_exact
     Rq = to_fraction(R)
     vg = vg_norm(net, data.X, R=Rq, exact=rigorous, weight=weight)
     with np.errstate(all="ignore"):
