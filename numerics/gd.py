@@ -162,9 +162,10 @@ def run_gd(
     kind = kind or net.kind
     if kind not in KINDS:
         raise ValueError(f"unknown number kind {kind!r}; expected one of {KINDS}")
-    with mp_precision(dps if kind == "mpmath" else None):
+    precise = number_kind(kind).variable_precision
+    with mp_precision(dps if precise else None):
         cur, dat = to_kind(net, data, kind)
-        traj = GDTrajectory(kind=kind, dps=int(dps) if kind == "mpmath" else None)
+        traj = GDTrajectory(kind=kind, dps=int(dps) if precise else None)
         traj.thetas.append(cur.to_vector())
         traj.recorded.append(0)
         with np.errstate(over="ignore", invalid="ignore"):

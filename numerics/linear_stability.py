@@ -162,7 +162,7 @@ def linear_analysis(
     margin, radius = _kink_margin(net, data)
     g_exact = _gradient(net.as_exact(), data.as_exact())
     exactly_zero = all(g == 0 for g in g_exact)
-    use_dps = int(dps) if kind == "mpmath" else None
+    use_dps = int(dps) if number_kind(kind).variable_precision else None
     with mp_precision(use_dps):
         kn, kd = to_kind(net, data, kind)
         H = _hessian(kn, kd)

@@ -113,8 +113,8 @@ class NumberKind:
     (Fraction(1, 1), Fraction(1, 3), Fraction(1, 10), array([Fraction(0, 1), Fraction(0, 1)], dtype=object))
     >>> number_kind("float").unit_roundoff() == 2.0 ** -53
     True
-    >>> [(k.name, k.is_exact, k.is_float) for k in map(number_kind, ("float", "exact", "mpmath"))]
-    [('float', False, True), ('exact', True, False), ('mpmath', False, False)]
+    >>> [(k.name, k.is_exact, k.is_float, k.variable_precision) for k in map(number_kind, ("float", "exact", "mpmath"))]
+    [('float', False, True, False), ('exact', True, False, False), ('mpmath', False, False, True)]
     """
 
     name = ""
@@ -123,6 +123,8 @@ class NumberKind:
     is_exact = False
     #: True when values are IEEE float64 held in numpy float64 arrays (not object arrays).
     is_float = False
+    #: True when the working precision is a setting (mpmath's mp.dps), so a dps argument applies.
+    variable_precision = False
 
     def convert(self, value: Any):
         """Return ``value`` as a scalar of this kind."""
@@ -192,6 +194,7 @@ class _Exact(NumberKind):
 
 class _Mpmath(NumberKind):
     name = "mpmath"
+    variable_precision = True
 
     def convert(self, value: Any):
         return to_mpf(value)
