@@ -409,7 +409,7 @@ def stability_experiment(
         if eta is None:
             lam = analysis.lambda_max
             f = scalar_of_kind(eta_factor, analysis.kind if analysis.kind == "mpmath" else "float")
-            eta = f * 2 / (mpmath.mpf(lam) if analysis.kind == "mpmath" else float(lam))
+            eta = f * 2 / number_kind(analysis.kind).convert(lam)
         eta_k = scalar_of_kind(eta, analysis.kind)
         if float(eta_k) <= 0:
             raise ValueError(f"eta must be positive, got {float(eta_k)}")
