@@ -27,7 +27,7 @@ import mpmath
 import numpy as np
 
 from numerics.hessian import KinkError
-from numerics.network import Dataset, ReluNetwork, to_fraction
+from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
 
 __all__ = ["StabilityCertificate", "certify_stability", "exact_eta"]
 
@@ -313,7 +313,7 @@ def _input_bits(net: ReluNetwork, data: Dataset) -> int:
     denominator bit length (the scaled exact Hessian's entries have about this many bits; float inputs
     give ~350).  float64 arrays are measured without conversion (_dyadic_bits: same value)."""
     lcm, top = 1, 1
-    beta = np.array([net.beta], dtype=np.float64 if net.kind == "float" else object)
+    beta = np.array([net.beta], dtype=number_kind(net.kind).dtype)
     for arr in (net.W, net.b, net.v, beta, data.X, data.y):
         if isinstance(arr, np.ndarray) and arr.dtype == np.float64:
             den, t = _dyadic_bits(arr)
