@@ -22,6 +22,7 @@ from fractions import Fraction
 import numpy as np
 
 from numerics._rigorous import TINY, U, Ball, _up, gamma, psd_by_shifted_cholesky, sqrt_up
+from numerics.network import number_kind
 
 
 def _ball(a) -> Ball:
@@ -33,7 +34,7 @@ def _ball(a) -> Ball:
 def _balls(net, data):
     """Balls of X, W, b, v, beta, y for a network and data of float or exact kind (exact values)."""
     return (_ball(data.X), _ball(net.W), _ball(net.b), _ball(net.v),
-            _ball(np.array([net.beta], dtype=np.float64 if net.kind == "float" else object)), _ball(data.y))
+            _ball(np.array([net.beta], dtype=number_kind(net.kind).dtype)), _ball(data.y))
 
 
 def _ones_col(n):
