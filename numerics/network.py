@@ -399,9 +399,10 @@ class ReluNetwork:
         >>> ReluNetwork.from_float([[0.1]], [0], [1], 0).as_kind("exact").W[0, 0] == Fraction(0.1)
         True
         """
-        if kind == self.kind and kind != "mpmath":
+        precise = number_kind(kind).variable_precision  # ValueError for an unknown kind
+        if kind == self.kind and not precise:
             return self
-        if kind == "mpmath" and dps is not None:
+        if precise and dps is not None:
             with mpmath.workdps(dps):
                 return ReluNetwork.of_kind(self.W, self.b, self.v, self.beta, kind)
         return ReluNetwork.of_kind(self.W, self.b, self.v, self.beta, kind)
@@ -510,9 +511,10 @@ class Dataset:
 
     def as_kind(self, kind: str, dps: int | None = None) -> "Dataset":
         """Return a copy in number kind ``kind``."""
-        if kind == self.kind and kind != "mpmath":
+        precise = number_kind(kind).variable_precision  # ValueError for an unknown kind
+        if kind == self.kind and not precise:
             return self
-        if kind == "mpmath" and dps is not None:
+        if precise and dps is not None:
             with mpmath.workdps(dps):
                 return Dataset.of_kind(self.X, self.y, kind)
         return Dataset.of_kind(self.X, self.y, kind)
