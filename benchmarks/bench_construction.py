@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     print(f"{'configuration':26s} {'wall s':>7s} {'x default':>9s} {'exit':>4s} {'checks':>7s} {'N':>5s} {'n':>6s}")
     for label, wall, rc, out, _ in rows:
         checks = out.get("checks", [])
-        npass = sum(c["passed"] for c in checks)
+        npass = sum(c.holds is True for c in checks)
         print(f"{label:26s} {wall:7.1f} {wall / base:9.2f} {rc:4d} {npass:3d}/{len(checks):<3d} "
               f"{out.get('num_caps')!s:>5s} {out.get('n')!s:>6s}")
     for label, wall, rc, out, stages in rows[:2]:

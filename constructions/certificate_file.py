@@ -29,7 +29,7 @@ __all__ = ["construction_document"]
 
 
 def _passed(results, name) -> bool:
-    return any(r["name"] == name and r["passed"] and r["certified"] for r in results)
+    return any(r.name == name and r.holds is True and r.certified for r in results)
 
 
 def construction_document(ctx, results, k_max: int, loss: str = DEFAULT_LOSS) -> dict:

@@ -5,8 +5,9 @@ atoms, a Varshamov-Gilbert family, the Fano bound and the App. I pair of stable 
 line per check saying PASS/FAIL and whether the check is [certified] (exact or rigorous arithmetic) or an
 [estimate] (floating point, quadrature, Monte Carlo or a statistical comparison).
 
-Checks are plain functions ``check(ctx) -> dict | list[dict]`` returning ``{name, passed, certified,
-detail}``, collected in :data:`CHECKS`; to add one, append a function to CHECKS (or pass ``checks=`` to
+Checks are plain functions ``check(ctx) -> Outcome | list[Outcome]`` returning
+:class:`numerics.outcome.Outcome` results (name, holds, certified, detail; ``Outcome.as_check()`` is the
+JSON record ``{name, passed, certified, detail}``), collected in :data:`CHECKS`; to add one, append a function to CHECKS (or pass ``checks=`` to
 :func:`run`). Exit status: 0 iff every check passed, 1 if any failed, 2 for bad input.
 
 Coupling of eps and n (App. I, eps = kappa n^{-1/(d+1)}): if only eps is given (default 1/8), n is the
@@ -22,7 +23,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from math import floor, log, sqrt
@@ -35,9 +36,11 @@ from . import fano as _fano
 from . import univariate as _uni
 from . import varshamov_gilbert as _vg
 
+from numerics.outcome import Outcome
+
 from ._rational import fmt, to_fraction
 
-__all__ = ["Context", "CHECKS", "run", "load_direction_file", "coupled_n", "coupled_eps", "InputError",
+__all__ = ["Context", "CHECKS", "run", "run_checks", "load_direction_file", "coupled_n", "coupled_eps", "InputError",
            "N_MAX_DEFAULT", "K_MAX_CERTIFY"]
 
 
@@ -185,11 +188,13 @@ def _caps_packing(d, eps, seed):
     return cap_packing(d, eps, seed, progress=Reporter("[constructions.verify]"))
 
 
-def _res(name, passed, certified, detail) -> dict:
-    return {"name": name, "passed": bool(passed), "certified": bool(certified), "detail": detail}
+def _res(name, passed, certified, detail) -> Outcome:
+    """One check's result: PASS/FAIL, [certified] (exact or rigorous) or [estimate], and the reasons."""
+    return Outcome(name, bool(passed), bool(certified), detail=detail)
 
 
-def _skip(name, why) -> dict:
+def _skip(name, why) -> Outcome:
+    """A check that could not run: reported as a failure (never a pass), not certified."""
     return _res(name, False, False, f"not run: {why}")
 
 
@@ -199,12 +204,12 @@ def _num(x) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- checks
-def check_eps(ctx: Context) -> dict:
+def check_eps(ctx: Context) -> Outcome:
     """0 < eps <= 1/2 (the range of App. H)."""
     return _res("eps_range", ctx.eps_ok, True, f"eps = {ctx.eps} {'in' if ctx.eps_ok else 'NOT in'} (0, 1/2]")
 
 
-def check_packing(ctx: Context) -> list[dict]:
+def check_packing(ctx: Context) -> list[Outcome]:
     """Exact disjointness of the caps and N against the area bounds (the number of caps: Lemma H.3 of the paper)."""
     if ctx.d == 1:
         u = ctx.univariate
@@ -248,7 +253,7 @@ def _packing_ok(ctx) -> bool:
     return ctx.eps_ok and (ctx.d == 1 or ctx.packing_report.passed)
 
 
-def check_atoms(ctx: Context) -> list[dict]:
+def check_atoms(ctx: Context) -> list[Outcome]:
     """The atom (App. H; unnumbered here): sup norm 1, exact L2 norm and cap mass (vs quadrature and Monte Carlo), costs."""
     if not _packing_ok(ctx):
         return [_skip("atom_sup_norm", "invalid eps or packing")]
@@ -284,7 +289,7 @@ def check_atoms(ctx: Context) -> list[dict]:
     return out
 
 
-def check_costs(ctx: Context) -> list[dict]:
+def check_costs(ctx: Context) -> list[Outcome]:
     """Canonical and population weighted costs; family sup norm and cost (atom cost: Lemma H.2 of the paper)."""
     if not _packing_ok(ctx):
         return [_skip("family_cost", "invalid eps or packing")]
@@ -321,7 +326,7 @@ def check_costs(ctx: Context) -> list[dict]:
     return out
 
 
-def _code_result(ctx, length: str, found: str) -> dict:
+def _code_result(ctx, length: str, found: str) -> Outcome:
     """Record the code of ``ctx.code_report`` in ctx.values and return its "varshamov_gilbert" result.
 
     ``length`` names the word length in the detail ("N" or "T"); ``found`` is the detail's opening words
@@ -337,7 +342,7 @@ def _code_result(ctx, length: str, found: str) -> dict:
                 f"exact); {how}" if rep.passed else "; ".join(rep.problems))
 
 
-def check_code(ctx: Context) -> list[dict]:
+def check_code(ctx: Context) -> list[Outcome]:
     """Varshamov-Gilbert set and the pairwise L2 separation of the packing family (App. H)."""
     if not _packing_ok(ctx):
         return [_skip("varshamov_gilbert", "invalid eps or packing")]
@@ -353,7 +358,7 @@ def check_code(ctx: Context) -> list[dict]:
     return out
 
 
-def check_fano(ctx: Context) -> list[dict]:
+def check_fano(ctx: Context) -> list[Outcome]:
     """Fano's bound for the built family (certified) and its exponent vs bounds' 2/(d+1) (App. H, Thm 3.7)."""
     out = []
     if _packing_ok(ctx) and ctx.N >= 1:
@@ -390,7 +395,7 @@ def check_fano(ctx: Context) -> list[dict]:
     return out
 
 
-def check_app_i(ctx: Context) -> list[dict]:
+def check_app_i(ctx: Context) -> list[Outcome]:
     """App. I: empty caps vs Poissonization, certified stable minima, their L2 gap (Props. I.1-I.2, Cor. I.3)."""
     if not ctx.eps_ok or (ctx.d >= 2 and not ctx.packing_report.passed):
         return [_skip("empty_caps", "invalid eps or packing")]
@@ -438,7 +443,7 @@ def check_app_i(ctx: Context) -> list[dict]:
 GD_CHECK_ATOMS, GD_CHECK_SAMPLES = 3, 12
 
 
-def check_gd_dynamics(ctx: Context) -> dict:
+def check_gd_dynamics(ctx: Context) -> Outcome:
     """GD at 30 digits from the App. I minimum behaves as linear stability predicts (Prop. 2.1).
 
     A small sub-instance (the first GD_CHECK_ATOMS empty-cap atoms, the first GD_CHECK_SAMPLES samples:
@@ -458,32 +463,41 @@ def check_gd_dynamics(ctx: Context) -> dict:
     data = Dataset.exact(ctx.data.X[:m].tolist(), ctx.data.y[:m].tolist())
     _progress(f"GD at 30 digits around a {len(dirs)}-atom, {m}-sample App. I minimum")
     r = stability_check(atom_network(dirs, ctx.eps), data, dps=30, steps=80)
-    return _res("gd_dynamics", r["passed"], False,
-                f"{len(dirs)} atoms, {m} samples: {r['detail']}")
+    return _res("gd_dynamics", r.holds, False, f"{len(dirs)} atoms, {m} samples: {r.detail}")
 
 
-CHECKS: list[Callable[[Context], dict | list[dict]]] = [
+CHECKS: list[Callable[[Context], Outcome | list[Outcome]]] = [
     check_eps, check_packing, check_atoms, check_costs, check_code, check_fano, check_app_i,
     check_gd_dynamics,
 ]
 
 
-def run(ctx: Context, checks=None) -> list[dict]:
+def run(ctx: Context, checks=None) -> list[Outcome]:
     """Run ``checks`` (default :data:`CHECKS`) on ``ctx`` and return the flat list of results.
 
     >>> res = run(Context(d=2, eps=Fraction(1, 2), n=20), [check_eps])
-    >>> res[0]["name"], res[0]["passed"]
-    ('eps_range', True)
+    >>> res[0].name, res[0].holds, res[0].status
+    ('eps_range', True, 'certified')
     """
-    out: list[dict] = []
-    for chk in CHECKS if checks is None else checks:
+    return run_checks(ctx, CHECKS if checks is None else checks)
+
+
+def run_checks(ctx, checks) -> list[Outcome]:
+    """Run each check of ``checks`` on ``ctx``; return the flat list of their :class:`Outcome` results.
+
+    A check returns one Outcome or a list of them.  A check that raises (other than InputError, which
+    propagates: it is the user's input, exit code 2) is reported as a failed, uncertified check: a
+    crash is never a pass.  ``method`` of each result names the check function that decided it.
+    """
+    out: list[Outcome] = []
+    for chk in checks:
         try:
             r = chk(ctx)
         except InputError:
             raise
         except Exception as exc:  # a crashing check is a failed check, reported, never a pass
             r = _res(chk.__name__.removeprefix("check_"), False, False, f"error: {type(exc).__name__}: {exc}")
-        out.extend(r if isinstance(r, list) else [r])
+        out.extend(o if o.method else replace(o, method=chk.__name__) for o in (r if isinstance(r, list) else [r]))
     return out
 
 

@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from bounds._cli import guarded
 from numerics._cli import apply_threads_option, finish_parser
+from numerics.outcome import Outcome
 
 from ._rational import fmt, to_fraction
 from .checks import K_MAX_CERTIFY, Context, InputError, _progress, coupled_eps, coupled_n, load_direction_file, run
@@ -111,14 +112,30 @@ def _context(p, a) -> Context:
     return ctx
 
 
-def _print_human(ctx: Context, results: list[dict], secs: float) -> None:
-    print(f"constructions.verify: d={ctx.d} eps={ctx.eps} n={ctx.n} eta={ctx.eta} sigma={ctx.sigma} seed={ctx.seed}")
-    for r in results:
-        status = "PASS" if r["passed"] else "FAIL"
-        tag = "[certified]" if r["certified"] else "[estimate] "
-        print(f"{status} {tag} {r['name']}: {r['detail']}")
-    npass = sum(r["passed"] for r in results)
-    print(f"{npass}/{len(results)} checks passed in {secs:.1f} s")
+_SUMMARY_KEYS = ("num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
+                 "fano_lower_bound", "empty_caps", "lambda_max")
+
+
+def _report(ctx, results: list[Outcome], secs: float, as_json: bool, header: dict, title: str,
+            extra: dict | None = None) -> str:
+    """Return the human or JSON report of a run: ``header`` fields, the summary values, every check."""
+    ok = all(r.holds for r in results)
+    if not as_json:
+        lines = [title] + [f"{r.verdict()} {'[certified]' if r.certified else '[estimate] '} {r.name}: {r.detail}"
+                           for r in results]
+        lines.append(f"{sum(r.holds is True for r in results)}/{len(results)} checks passed in {secs:.1f} s")
+        return "\n".join(lines)
+    out = dict(header)
+    for key in _SUMMARY_KEYS:
+        out[key] = ctx.values.get(key)
+    if ctx.d == 1 and "family" not in header:
+        out["num_caps"] = ctx.N if ctx.eps_ok else None
+    out["extra"] = {k: v for k, v in ctx.values.items() if k not in out}
+    out["extra"].update(extra or {})
+    out["checks"] = [r.as_check() for r in results]
+    out["passed"] = ok
+    out["seconds"] = round(secs, 2)
+    return json.dumps(out, indent=2, default=str)
 
 
 @guarded("python -m constructions.verify")
@@ -149,7 +166,7 @@ def main(argv=None) -> int:
         print(f"constructions.verify: error: {exc}", file=sys.stderr)
         return 2
     secs = time.time() - t0
-    ok = all(r["passed"] for r in results)
+    ok = all(r.holds for r in results)
     if a.certificate_out:
         from .certificate_file import construction_document
         from numerics.certificate_file import CertificateError, write_certificate
@@ -162,48 +179,21 @@ def main(argv=None) -> int:
         ctx.values["certificate_file"] = a.certificate_out
         _progress(f"certificate file written: {a.certificate_out} ({size} bytes); re-check with: "
                   f"python -m numerics.check_certificate {a.certificate_out}")
-    if a.json:
-        out = {"d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta), "sigma": fmt(ctx.sigma),
-               "seed": ctx.seed}
-        for key in ("num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
-                    "fano_lower_bound", "empty_caps", "lambda_max"):
-            out[key] = ctx.values.get(key)
-        if ctx.d == 1:
-            out["num_caps"] = ctx.N if ctx.eps_ok else None
-        out["extra"] = {k: v for k, v in ctx.values.items() if k not in out}
-        out["checks"] = results
-        out["passed"] = ok
-        out["seconds"] = round(secs, 2)
-        print(json.dumps(out, indent=2, default=str))
-    else:
-        _print_human(ctx, results, secs)
+    header = {"d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta), "sigma": fmt(ctx.sigma),
+              "seed": ctx.seed}
+    print(_report(ctx, results, secs, a.json, header,
+                  f"constructions.verify: d={ctx.d} eps={ctx.eps} n={ctx.n} eta={ctx.eta} sigma={ctx.sigma} seed={ctx.seed}"))
     return 0 if ok else 1
 
 
-def ridge_report(ctx, results: list[dict], secs: float, as_json: bool) -> str:
+def ridge_report(ctx, results: list[Outcome], secs: float, as_json: bool) -> str:
     """Return the human or JSON report of a ridge family run (same keys as the caps family, plus ``family``)."""
-    ok = all(r["passed"] for r in results)
-    if as_json:
-        out = {"family": ctx.family, "d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta),
-               "sigma": fmt(ctx.sigma), "seed": ctx.seed}
-        for key in ("num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
-                    "fano_lower_bound", "empty_caps", "lambda_max"):
-            out[key] = ctx.values.get(key)
-        extra = {k: v for k, v in ctx.values.items() if k not in out}
-        extra.update(bumps_per_direction=ctx.K, height=fmt(ctx.fam.height), width=fmt(ctx.fam.width),
-                     num_bumps=ctx.T)
-        out["extra"] = extra
-        out["checks"] = results
-        out["passed"] = ok
-        out["seconds"] = round(secs, 2)
-        return json.dumps(out, indent=2, default=str)
-    lines = [f"constructions.verify: family={ctx.family} d={ctx.d} eps={ctx.eps} K={ctx.K} h={ctx.fam.height} "
-             f"n={ctx.n} sigma={ctx.sigma} seed={ctx.seed} (ridge families: derived here, not from the paper)"]
-    for r in results:
-        lines.append(f"{'PASS' if r['passed'] else 'FAIL'} {'[certified]' if r['certified'] else '[estimate] '} "
-                     f"{r['name']}: {r['detail']}")
-    lines.append(f"{sum(r['passed'] for r in results)}/{len(results)} checks passed in {secs:.1f} s")
-    return "\n".join(lines)
+    header = {"family": ctx.family, "d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta),
+              "sigma": fmt(ctx.sigma), "seed": ctx.seed}
+    title = (f"constructions.verify: family={ctx.family} d={ctx.d} eps={ctx.eps} K={ctx.K} h={ctx.fam.height} "
+             f"n={ctx.n} sigma={ctx.sigma} seed={ctx.seed} (ridge families: derived here, not from the paper)")
+    extra = dict(bumps_per_direction=ctx.K, height=fmt(ctx.fam.height), width=fmt(ctx.fam.width), num_bumps=ctx.T)
+    return _report(ctx, results, secs, as_json, header, title, extra)
 
 
 def _main_family(a) -> int:
@@ -214,7 +204,7 @@ def _main_family(a) -> int:
     ctx = default_context(a.family, 3 if a.d is None else a.d, a.eps, a.bumps, a.height, a.n, a.sigma, a.seed, a.eta)
     results = run_family(ctx)
     print(ridge_report(ctx, results, time.time() - t0, a.json))
-    return 0 if all(r["passed"] for r in results) else 1
+    return 0 if all(r.holds for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ from . import ridge_fano as _rf
 from . import varshamov_gilbert as _vg
 from ._integrals import arb_eval
 from ._rational import fmt
-from .checks import _code_result
+from numerics.outcome import Outcome
+
+from .checks import _code_result, _res, _skip, run_checks
 
 __all__ = ["RidgeContext", "RIDGE_CHECKS", "default_context", "run_family"]
 
@@ -146,12 +148,6 @@ class RidgeContext:
         return self.code_pair[0]
 
 
-def _res(name, passed, certified, detail) -> dict:
-    return {"name": name, "passed": bool(passed), "certified": bool(certified), "detail": detail}
-
-
-def _skip(name, why) -> dict:
-    return _res(name, False, False, f"not run: {why}")
 
 
 def _big(m: int) -> str:
@@ -163,13 +159,13 @@ def _num(x) -> str:
     return f"{_atoms.certified_value(x)[0]:.6g}"
 
 
-def check_eps(ctx: RidgeContext) -> dict:
+def check_eps(ctx: RidgeContext) -> Outcome:
     """0 < eps <= 1/2: slab depth delta = eps^2 <= 1/4."""
     return _res("eps_range", ctx.eps_ok, True, f"eps = {ctx.eps} {'in' if ctx.eps_ok else 'NOT in'} (0, 1/2]; "
                                               f"slab depth delta = eps^2 = {ctx.eps ** 2}")
 
 
-def check_placement(ctx: RidgeContext) -> list[dict]:
+def check_placement(ctx: RidgeContext) -> list[Outcome]:
     """Tents inside the slab with disjoint supports; directions exact unit vectors with disjoint caps."""
     fam, v = ctx.fam, ctx.vals
     ctx.values["num_caps"] = len(fam.directions)
@@ -189,7 +185,7 @@ def check_placement(ctx: RidgeContext) -> list[dict]:
     return out
 
 
-def check_membership(ctx: RidgeContext) -> list[dict]:
+def check_membership(ctx: RidgeContext) -> list[Outcome]:
     """Exact membership in F: sup norm h <= 1 and |f_xi|_Vg <= N sum_j |phi_j|_Vg < 1 (population weight)."""
     if not ctx.vals["disjoint"]:
         return [_skip("family_sup_norm", "supports not disjoint")]
@@ -206,7 +202,7 @@ def check_membership(ctx: RidgeContext) -> list[dict]:
     return out
 
 
-def check_cost_formula(ctx: RidgeContext) -> dict:
+def check_cost_formula(ctx: RidgeContext) -> Outcome:
     """The ridge cost sum_i |c_i| G(t_i) (merged kinks) against numerics.variation on networks f_xi."""
     import mpmath
 
@@ -238,7 +234,7 @@ def check_cost_formula(ctx: RidgeContext) -> dict:
                 f"checked) rel. err {worst_mc:.2g}")
 
 
-def check_l2(ctx: RidgeContext) -> dict:
+def check_l2(ctx: RidgeContext) -> Outcome:
     """Closed-form tent norms ||phi_j||^2_L2(P_X) against mpmath quadrature of the marginal density."""
     import mpmath
 
@@ -262,7 +258,7 @@ def check_l2(ctx: RidgeContext) -> dict:
                 f"agrees to {worst:.1e} rel (<= 1e-12)")
 
 
-def check_code(ctx: RidgeContext) -> list[dict]:
+def check_code(ctx: RidgeContext) -> list[Outcome]:
     """Varshamov-Gilbert set over all T = N K tents and the pairwise L2 separation."""
     T = ctx.T
     if T < 8:
@@ -278,7 +274,7 @@ def check_code(ctx: RidgeContext) -> list[dict]:
     return out
 
 
-def check_fano(ctx: RidgeContext) -> dict:
+def check_fano(ctx: RidgeContext) -> Outcome:
     """The certified Fano bound of the constructed family at n."""
     if ctx.T >= 8 and ctx.code_report.passed:
         S, L, D = ctx.sep_and_sum
@@ -290,7 +286,7 @@ def check_fano(ctx: RidgeContext) -> dict:
     return _skip("fano_bound", "no valid Varshamov-Gilbert set")
 
 
-def check_fano_exponent(ctx: RidgeContext) -> dict:
+def check_fano_exponent(ctx: RidgeContext) -> Outcome:
     """The fitted exponent of the optimised bound over n in [1e6, 1e12] vs the exponent derived here.
 
     The derived exponent is asymptotic: when the slope over [1e6, 1e12] is off by more than 10 % (for
@@ -346,18 +342,11 @@ def default_context(family: str, d: int, eps=None, K=None, height=None, n=None, 
     return ctx
 
 
-def run_family(ctx: RidgeContext, checks=None) -> list[dict]:
+def run_family(ctx: RidgeContext, checks=None) -> list[Outcome]:
     """Run the ridge checks (default RIDGE_CHECKS) and return the flat list of results; a crashing check is a
-    failed check, never a pass.
+    failed check, never a pass (:func:`constructions.checks.run_checks`).
 
-    >>> r = run_family(default_context("ridge", 2), [check_eps]); r[0]["passed"]
+    >>> r = run_family(default_context("ridge", 2), [check_eps]); r[0].holds
     True
     """
-    out = []
-    for chk in RIDGE_CHECKS if checks is None else checks:
-        try:
-            r = chk(ctx)
-        except Exception as exc:  # reported as a failure
-            r = _res(chk.__name__.removeprefix("check_"), False, False, f"error: {type(exc).__name__}: {exc}")
-        out.extend(r if isinstance(r, list) else [r])
-    return out
+    return run_checks(ctx, RIDGE_CHECKS if checks is None else checks)

@@ -28,6 +28,7 @@ import numpy as np
 
 from numerics.hessian import KinkError
 from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
+from numerics.outcome import Outcome, Quantity
 
 __all__ = ["StabilityCertificate", "certify_stability", "exact_eta"]
 
@@ -60,6 +61,29 @@ class StabilityCertificate:
     loss: str = "half-mse"  # convention of eta and of every lambda_max field (numerics.loss)
     # intermediate results a caller may reuse (the CLI's extras); not part of the claim, never serialised
     work: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict on lambda_max <= 2/eta in the shared vocabulary (numerics.outcome).
+
+        Its quantities: "lambda_max" (the certified enclosure, with the float estimate as display value,
+        or the estimate alone) and "2/eta" (exact); both in convention ``loss``.
+
+        >>> from numerics.network import Dataset
+        >>> o = certify_stability(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [2]), "1/8").outcome
+        >>> o.holds, o.status, str(o.quantity("2/eta"))
+        (True, 'certified', '2/eta in [16, 16] (certified; exact)')
+        """
+        where = f"loss convention {self.loss}"
+        qs = [Quantity("2/eta", lower=self.two_over_eta, upper=self.two_over_eta, certified=True, method="exact",
+                       detail=where)]
+        enclosed = self.lambda_max_lower is not None or self.lambda_max_upper is not None
+        shown = self.estimate if self.estimate is not None and math.isfinite(self.estimate) else None
+        if enclosed or shown is not None:
+            qs.insert(0, Quantity("lambda_max", value=shown, lower=self.lambda_max_lower,
+                                  upper=self.lambda_max_upper, certified=enclosed, method=self.method, detail=where))
+        return Outcome("lambda_max <= 2/eta", self.stable, self.certified and self.stable is not None,
+                       self.method, self.detail, tuple(qs))
 
 
 def _float_or_none(q) -> float | None:

@@ -21,6 +21,7 @@ from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from numerics.hessian import hvp_operator
 from numerics.network import Dataset, ReluNetwork
+from numerics.outcome import Quantity
 
 __all__ = ["LambdaEstimate", "lambda_max_estimate", "lambda_max_estimate_detail", "hessian_operator",
            "power_lambda_max"]
@@ -50,6 +51,17 @@ class LambdaEstimate:
     matvecs: int
     converged: bool
     certified: bool = False
+
+    @property
+    def quantity(self) -> Quantity:
+        """This estimate in the shared vocabulary (numerics.outcome): an uncertified Quantity.
+
+        >>> net = ReluNetwork.from_float([[1.0]], [0.0], [1.0], 0.0)
+        >>> lambda_max_estimate_detail(net, Dataset.from_float([[2.0]], [1.0])).quantity.status
+        'estimate'
+        """
+        return Quantity("lambda_max", value=float(self.value), method=f"{self.method}, {self.matvecs} HVPs",
+                        detail="a lower bound up to rounding" + ("" if self.converged else "; NOT converged"))
 
     def __str__(self) -> str:
         return (f"lambda_max ~ {self.value:.10g} (estimate, lower bound; {self.method}, "

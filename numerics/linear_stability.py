@@ -33,6 +33,7 @@ from numerics.hessian import preactivations as _preactivations
 from numerics.gd import mp_precision, run_gd, to_kind, vector_norm
 from numerics.network import Dataset, ReluNetwork, number_kind
 from numerics.network import scalar as scalar_of_kind
+from numerics.outcome import Outcome, Quantity
 
 __all__ = [
     "LinearAnalysis",
@@ -75,6 +76,12 @@ class LinearAnalysis:
     gradient_exactly_zero: bool | None
     kink_margin: float
     linear_region_radius: float
+
+    @property
+    def quantity(self) -> Quantity:
+        """lambda_max in the shared vocabulary (numerics.outcome): an estimate, never certified."""
+        return Quantity("lambda_max", value=float(self.lambda_max), method=self.eig_method,
+                        detail="iterative eigen-solver; half-mse convention (the theory's L)")
 
     @property
     def lambda_max(self):
@@ -489,8 +496,8 @@ def stability_check(
     rate_tol: float = 1e-6,
     grad_tol: float = 1e-20,
     certify: bool = True,
-) -> dict:
-    """Return {name, passed, certified, detail}: GD at ``dps`` digits agrees with linear stability.
+) -> Outcome:
+    """Return an :class:`~numerics.outcome.Outcome`: GD at ``dps`` digits agrees with linear stability.
 
     Passes iff theta* is a critical point (||grad L|| <= grad_tol, exactly zero for exact input),
     the Hessian has no negative eigenvalue beyond rounding, and for each factor c the runs from a
@@ -499,25 +506,26 @@ def stability_check(
     (when numerics.certify is available and ``certify``) its certified verdict for each step agrees
     with what GD did.  Meant
     for constructions.verify's list of checks at small size.  ``certified`` is always False: this
-    is a numerical cross-check of the certificate, not a certificate.
+    is a numerical cross-check of the certificate, not a certificate; its quantity "lambda_max" is the
+    eigen-solver's estimate.
 
     >>> from numerics.stability_cases import construction_case
     >>> net, data = construction_case(n=6, seed=0)
-    >>> stability_check(net, data, steps=80)["passed"]
-    True
+    >>> r = stability_check(net, data, steps=80); r.holds, r.status
+    (True, 'estimate')
     """
     name = "GD dynamics vs linear stability (Prop. 2.1)"
     try:
         analysis = linear_analysis(net, data, dps=dps)
     except KinkError as exc:
-        return {"name": name, "passed": False, "certified": False, "detail": f"no Hessian: {exc}"}
+        return Outcome(name, False, False, "linear_analysis", f"no Hessian: {exc}")
     if float(analysis.gradient_norm) > grad_tol:
-        return {"name": name, "passed": False, "certified": False,
-                "detail": f"not a critical point: ||grad L|| = {float(analysis.gradient_norm):.3g}"}
+        return Outcome(name, False, False, "linear_analysis",
+                       f"not a critical point: ||grad L|| = {float(analysis.gradient_norm):.3g}")
     tol = analysis.null_tolerance()
     if float(analysis.lambda_min) < -tol:
-        return {"name": name, "passed": False, "certified": False,
-                "detail": f"not a minimum: lambda_min = {float(analysis.lambda_min):.3g} < 0"}
+        return Outcome(name, False, False, "linear_analysis",
+                       f"not a minimum: lambda_min = {float(analysis.lambda_min):.3g} < 0", (analysis.quantity,))
     problems, parts = [], []
     for c in factors:
         r = stability_experiment(net, data, eta_factor=c, dps=dps, steps=steps, sizes=("1e-12",),
@@ -538,4 +546,5 @@ def stability_check(
                      f"(pred {pred:.12g}), {'stayed' if r['stable_observed'] else 'escaped'}{cert}")
     detail = (f"lambda_max~{float(analysis.lambda_max):.12g} (estimate, {analysis.eig_method}); "
               + "; ".join(parts) + ("" if not problems else " | FAIL: " + "; ".join(problems)))
-    return {"name": name, "passed": not problems, "certified": False, "detail": detail}
+    return Outcome(name, not problems, False, f"GD at {dps} digits vs {analysis.eig_method}", detail,
+                   (analysis.quantity,))

@@ -37,6 +37,7 @@ import numpy as np
 import numerics.hessian as _hessian
 from numerics.exact_sqrt import SqrtSum, _cmp_csqrt, sqrt_bounds
 from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
+from numerics.outcome import Outcome, Quantity
 
 __all__ = [
     "Atom",
@@ -229,6 +230,21 @@ class VgNorm:
     weight: str
     num_atoms: int
     num_dropped: int
+
+    @property
+    def quantity(self) -> Quantity:
+        """|f|_{V_g} in the shared vocabulary (numerics.outcome): certified enclosure or estimate.
+
+        >>> net = ReluNetwork.exact([[1]], [0], [2], 0)
+        >>> q = vg_norm(net, np.array([[Fraction(1)], [Fraction(-1)]], dtype=object), bits=8).quantity
+        >>> q.status, q.lower ** 2 <= Fraction(1, 2) <= q.upper ** 2   # the exact value is sqrt(2)/2
+        ('certified', True)
+        """
+        how = "exact SqrtSum" if self.certified else "float64"
+        return Quantity("|f|_Vg", value=self.value, lower=self.lower if self.certified else None,
+                        upper=self.upper if self.certified else None, certified=self.certified,
+                        method=f"{how}, weight {self.weight}",
+                        detail=f"{self.num_atoms} atoms, {self.num_dropped} affine neurons dropped")
 
 
 def _check_radius(X: np.ndarray, R: Fraction) -> None:
@@ -470,6 +486,22 @@ class InequalityCheck:
     certified: bool
     method: str
     details: dict = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict on lhs <= rhs in the shared vocabulary (numerics.outcome).
+
+        Certified iff ``holds`` was decided by the rigorous margin bounds; the quantity "<name> margin"
+        (rhs - lhs) carries those bounds when they exist (they may exist and still leave the verdict
+        undecided), else the float64 margin as an estimate.
+        """
+        enclosed = self.margin_lower is not None or self.margin_upper is not None
+        shown = None if math.isnan(self.margin) else float(self.margin)
+        margins = () if not enclosed and shown is None else (
+            Quantity(f"{self.name} margin", value=shown, lower=self.margin_lower, upper=self.margin_upper,
+                     certified=enclosed, method=self.method, detail=f"rhs - lhs, lhs ~ {self.lhs:.6g}, rhs ~ {self.rhs:.6g}"),)
+        return Outcome(f"{self.name}: lhs <= rhs", self.holds, self.certified and self.holds is not None,
+                       self.method, f"margin {self.margin:.6g}", margins)
 
 
 def _verdict(lo, hi):

@@ -17,7 +17,7 @@ from numerics.certificate_file import content_digest
 def doc():
     ctx = Context(d=2, eps=Fraction(1, 4), n=60, seed=1)
     results = run(ctx, [check_eps, check_packing, check_code, check_app_i])
-    assert all(r["passed"] for r in results if r["certified"])
+    assert all(r.holds for r in results if r.certified)
     return construction_document(ctx, results, K_MAX_CERTIFY)
 
 

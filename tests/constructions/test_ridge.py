@@ -168,8 +168,8 @@ def test_ridge_checks_pass_on_the_default_families():
     for family in ("ridge", "ridge-multi"):
         ctx = default_context(family, 2)
         res = run_family(ctx, [c for c in RIDGE_CHECKS if c is not check_fano_exponent])
-        assert all(r["passed"] for r in res), [r for r in res if not r["passed"]]
-        names = {r["name"] for r in res}
+        assert all(r.holds for r in res), [r for r in res if not r.holds]
+        names = {r.name for r in res}
         assert {"family_cost", "family_sup_norm", "varshamov_gilbert", "fano_bound", "cost_formula"} <= names
         out = json.loads(report(ctx, res, 0.0, True))
         assert out["family"] == family and out["fano_lower_bound"] > 0
@@ -181,8 +181,8 @@ def test_ridge_checks_refuse_a_family_outside_F():
     # height 1 on this family costs more than 1: the membership check must fail (and the run exit 1)
     ctx = default_context("ridge", 2, eps=Fraction(1, 2), K=16, height=1)
     res = run_family(ctx, [c for c in RIDGE_CHECKS if c is not check_fano_exponent])
-    (cost,) = [r for r in res if r["name"] == "family_cost"]
-    assert not cost["passed"] and cost["certified"]
+    (cost,) = [r for r in res if r.name == "family_cost"]
+    assert cost.holds is False and cost.certified
 
 
 @pytest.mark.parametrize("argv", [["--family", "ridge", "--height", "2"], ["--family", "ridge", "--height", "0"],
@@ -227,6 +227,6 @@ def test_tightness_cli(capsys):
 @pytest.mark.slow
 def test_fano_exponent_check_refuses_a_wrong_derived_exponent(monkeypatch):
     ctx = default_context("ridge", 2)
-    assert check_fano_exponent(ctx)["passed"]
+    assert check_fano_exponent(ctx).holds
     monkeypatch.setattr(rf, "derived_exponent", lambda d, multi: Fraction(1, 4))
-    assert not check_fano_exponent(default_context("ridge", 2))["passed"]
+    assert check_fano_exponent(default_context("ridge", 2)).holds is False

@@ -273,7 +273,7 @@ def test_verify_pairs_the_hypothesis_count_with_its_own_distance():
              _fano(sum(norms[:ceil(ctx.T / 8)]), L, ctx.n, 1, ctx.T / 8 * log(2))]
     reported = check_fano(ctx)
     lo = ctx.values["fano_lower_bound"]
-    assert reported["passed"] and lo <= max(valid) * (1 + 1e-9) and lo >= max(valid) * (1 - 1e-6)
+    assert reported.holds and lo <= max(valid) * (1 + 1e-9) and lo >= max(valid) * (1 - 1e-6)
 
 
 def test_caps_verify_pairs_the_hypothesis_count_with_its_own_distance():

@@ -9,6 +9,7 @@ import pytest
 
 from constructions.checks import CHECKS, Context, check_eps, run
 from constructions.verify import main
+from numerics.outcome import Outcome
 
 KEYS = {"d", "eps", "num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
         "fano_lower_bound", "empty_caps", "lambda_max", "checks"}
@@ -102,13 +103,14 @@ def test_subprocess_bad_input_no_traceback():
 
 def test_checks_list_is_extensible_and_crashes_are_failures():
     def check_extra(ctx):
-        return {"name": "extra", "passed": ctx.d == 2, "certified": True, "detail": "d == 2"}
+        return Outcome("extra", ctx.d == 2, True, detail="d == 2")
 
     def check_boom(ctx):
         raise RuntimeError("boom")
 
     res = run(Context(d=2, eps=Fraction(1, 4), n=10), [check_eps, check_extra, check_boom])
-    assert [r["passed"] for r in res] == [True, True, False] and "boom" in res[2]["detail"]
+    assert [r.holds for r in res] == [True, True, False] and "boom" in res[2].detail
+    assert res[2].certified is False and res[1].method == "check_extra"  # a crash is an uncertified failure
     assert check_eps in CHECKS
 
 
@@ -126,8 +128,8 @@ def test_gd_dynamics_check_passes_on_the_app_i_minimum():
 
     ctx = Context(d=2, eps=Fraction(1, 4), n=20)
     r = check_gd_dynamics(ctx)
-    assert r["name"] == "gd_dynamics" and r["passed"], r["detail"]
-    assert r["certified"] is False  # GD dynamics are evidence, never a certificate
+    assert r.name == "gd_dynamics" and r.holds, r.detail
+    assert r.certified is False and r.status == "estimate"  # GD dynamics are evidence, never a certificate
     assert check_gd_dynamics in CHECKS
 
 
@@ -143,4 +145,4 @@ def test_gd_dynamics_check_rejects_a_sample_inside_an_atom_cap():
     X[0] = [Fraction(99, 100) * c for c in u]
     ctx.data = Dataset.exact(X, [0] * len(X))
     r = check_gd_dynamics(ctx)
-    assert not r["passed"] and "critical point" in r["detail"]
+    assert r.holds is False and "critical point" in r.detail

@@ -151,22 +151,24 @@ def test_float64_path_runs_and_reports_no_dps(interp):
 def test_check_passes_on_minima(case, request):
     net, data, _ = request.getfixturevalue(case)
     res = stability_check(net, data, steps=60)
-    assert res["passed"], res["detail"]
-    assert res["certified"] is False and set(res) == {"name", "passed", "certified", "detail"}
+    assert res.holds, res.detail
+    assert res.certified is False and res.status == "estimate"
+    assert set(res.as_check()) == {"name", "passed", "certified", "detail"}
+    assert not res.quantity("lambda_max").certified  # the eigen-solver's value is an estimate
 
 
 def test_check_rejects_non_critical_point():
     net, data = interpolating_case()
     bad = Dataset.exact(data.X, [y + Fraction(1, 10) for y in data.y])
     res = stability_check(net, bad, steps=20)
-    assert not res["passed"] and "critical" in res["detail"]
+    assert res.holds is False and "critical" in res.detail
 
 
 def test_check_rejects_kink():
     net = ReluNetwork.exact([[1, 0]], [Fraction(1, 2)], [1], 0)
     data = Dataset.exact([[Fraction(1, 2), 0]], [0])  # z = 1/2 - 1/2 = 0: on the kink
     res = stability_check(net, data, steps=20)
-    assert not res["passed"] and "Hessian" in res["detail"]
+    assert res.holds is False and "Hessian" in res.detail
 
 
 def test_check_rejects_saddle():
@@ -179,7 +181,7 @@ def test_check_rejects_saddle():
     a = linear_analysis(net, data, dps=30)
     assert a.gradient_exactly_zero and a.lambda_min < 0  # residual curvature: a saddle
     res = stability_check(net, data, steps=20)
-    assert not res["passed"] and "not a minimum" in res["detail"]
+    assert res.holds is False and "not a minimum" in res.detail
 
 
 def test_check_detects_gradient_hessian_mismatch(monkeypatch):
@@ -188,7 +190,7 @@ def test_check_detects_gradient_hessian_mismatch(monkeypatch):
     real = stab._hessian
     monkeypatch.setattr(stab, "_hessian", lambda n, d: 2 * real(n, d))
     res = stability_check(net, data, steps=60)
-    assert not res["passed"] and "FAIL" in res["detail"]
+    assert res.holds is False and "FAIL" in res.detail
 
 
 # --- CLI -----------------------------------------------------------------------------------------
@@ -258,7 +260,7 @@ def test_gd_endpoint_polished_minimum_rates():
                                  analysis=a)
         assert abs(r["observed_rate"] - rate) <= 1e-6 * rate
         assert r["stable_observed"] is stays
-    assert stability_check(net, data, steps=80)["passed"]
+    assert stability_check(net, data, steps=80).holds
 
 
 def test_cli_network_and_data_files(tmp_path, capsys):
@@ -311,4 +313,4 @@ def test_check_fails_when_certificate_and_dynamics_disagree(monkeypatch):
     net, data = construction_case(n=6)
     monkeypatch.setattr(stab, "_certificate", lambda n, d, e: {"certified": True, "stable": True, "detail": "fake"})
     res = stability_check(net, data, steps=60)
-    assert not res["passed"] and "certificate says stable=True but GD escaped" in res["detail"]
+    assert res.holds is False and "certificate says stable=True but GD escaped" in res.detail
