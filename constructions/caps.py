@@ -16,6 +16,8 @@ import flint
 import numpy as np
 import sympy as sp
 
+from numerics.outcome import Outcome, Quantity
+
 from ._integrals import arb_eval, integral_expr
 from ._rational import to_fraction
 from .sphere import integer_form
@@ -77,6 +79,21 @@ class PackingReport:
     max_inner: Fraction | None  # largest pairwise u.u' (exact), None if fewer than 2 directions
     threshold: Fraction
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict "caps pairwise disjoint" in the shared vocabulary (numerics.outcome); exact.
+
+        >>> o = verify_packing([[1, 0], [0, 1], [-1, 0], [0, -1]], "1/2").outcome
+        >>> o.holds, o.status, str(o.quantity("max u.u'"))
+        (True, 'certified', "max u.u' in [0, 0] (certified; exact)")
+        """
+        qs = [Quantity("u.u' threshold", lower=self.threshold, upper=self.threshold, certified=True, method="exact")]
+        if self.max_inner is not None:
+            qs.insert(0, Quantity("max u.u'", lower=self.max_inner, upper=self.max_inner, certified=True,
+                                  method="exact"))
+        detail = "; ".join(self.problems) or f"{self.num_caps} caps in d = {self.d} at eps = {self.eps}"
+        return Outcome("caps pairwise disjoint", self.passed, True, "exact integer arithmetic", detail, tuple(qs))
 
 
 def verify_packing(directions, eps, d: int | None = None, progress=None) -> PackingReport:

@@ -24,6 +24,8 @@ import flint
 import numpy as np
 import sympy as sp
 
+from numerics.outcome import Outcome, Quantity
+
 from ._integrals import arb_eval
 from .caps import check_eps
 from .sphere import integer_form
@@ -114,6 +116,25 @@ class MinimumCertificate:
     method: str
     detail: str
     extra: dict = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict "stable minimum" (Prop. I.2) in the shared vocabulary (numerics.outcome).
+
+        Its quantity "lambda_max" is exact (1) when the exact argument applied, else certify_stability's
+        enclosure (half-mse convention).
+        """
+        qs = ()
+        if self.lambda_max == "1":
+            qs = (Quantity("lambda_max", lower=Fraction(1), upper=Fraction(1), certified=True,
+                           method="exact: Hessian = e_beta e_beta^T"),)
+        else:
+            lo, hi = (self.extra.get(k, "None") for k in ("lambda_max_lower", "lambda_max_upper"))
+            if lo != "None" or hi != "None":
+                qs = (Quantity("lambda_max", lower=None if lo == "None" else Fraction(lo),
+                               upper=None if hi == "None" else Fraction(hi), certified=True,
+                               method="certify_stability"),)
+        return Outcome("stable minimum (Prop. I.2)", self.passed, self.certified, self.method, self.detail, qs)
 
 
 def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> MinimumCertificate:

@@ -17,6 +17,8 @@ from math import comb, isqrt
 
 import numpy as np
 
+from numerics.outcome import Outcome, Quantity
+
 __all__ = ["required_distance", "guaranteed_size", "gv_counting_bound_holds", "vg_code", "CodeReport",
            "verify_code"]
 
@@ -121,6 +123,22 @@ class CodeReport:
     full_size_built: bool
     counting_bound: bool
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The Varshamov-Gilbert requirements as a verdict in the shared vocabulary (numerics.outcome); exact.
+
+        >>> verify_code([[0, 0], [1, 1]]).outcome.status
+        'certified'
+        """
+        qs = [Quantity("required distance", lower=self.required_distance, upper=self.required_distance,
+                       certified=True, method="ceil(N/8)")]
+        if self.min_hamming is not None:
+            qs.insert(0, Quantity("min Hamming distance", lower=self.min_hamming, upper=self.min_hamming,
+                                  certified=True, method="exhaustive over all pairs"))
+        how = "built" if self.full_size_built else "counting bound" if self.counting_bound else "neither"
+        detail = "; ".join(self.problems) or f"{self.size} codewords of length {self.N}; size 2^(N/8): {how}"
+        return Outcome("Varshamov-Gilbert code", self.passed, True, "exact integer arithmetic", detail, tuple(qs))
 
 
 def verify_code(code, N: int | None = None, block: int = 512, min_subset: int = 1024) -> CodeReport:

@@ -11,6 +11,8 @@ submodule and never torch, and ``python -m numerics.<module>`` runs without a do
 * :mod:`numerics.variation` -- empirical / population / canonical weights, |f|_{V_g}, Term-A, Thm 3.2;
 * :mod:`numerics.exact_sqrt` -- rigorous square-root arithmetic (sqrt_bounds, SqrtSum);
 * :mod:`numerics.gd`, :mod:`numerics.linear_stability` -- GD at chosen precision vs linear stability;
+* :mod:`numerics.outcome`  -- the result vocabulary every check reports in: Quantity (a certified
+  enclosure or an estimate), Outcome (a verdict, certified or not); ``.outcome`` / ``.quantity`` on results;
 * :mod:`numerics.model_api` -- certify_model / estimate_model / weighted_variation_model for a torch
   nn.Sequential(Linear, ReLU, Linear), in torch's conventions (nn.MSELoss, SGD weight_decay).
 
@@ -69,6 +71,8 @@ _EXPORTS = {
     "exact_loss_and_gradient": "numerics.flat_points", "lambda_max_enclosure": "numerics.flat_points",
     # numerics.gd
     "gd_step": "numerics.gd", "run_gd": "numerics.gd", "mp_precision": "numerics.gd",
+    # numerics.outcome: the shared result vocabulary (certified enclosure or estimate; verdicts)
+    "Quantity": "numerics.outcome", "Outcome": "numerics.outcome",
     # numerics.certificates
     "StabilityCertificate": "numerics.certificates", "certify_stability": "numerics.certificates",
     # numerics.linear_stability

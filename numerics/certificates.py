@@ -82,7 +82,7 @@ class StabilityCertificate:
         if enclosed or shown is not None:
             qs.insert(0, Quantity("lambda_max", value=shown, lower=self.lambda_max_lower,
                                   upper=self.lambda_max_upper, certified=enclosed, method=self.method, detail=where))
-        return Outcome("lambda_max <= 2/eta", self.stable, self.certified and self.stable is not None,
+        return Outcome("lambda_max <= 2/eta", self.stable, self.certified,
                        self.method, self.detail, tuple(qs))
 
 

@@ -163,8 +163,9 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(rep, indent=2))
     else:
-        status = {True: "STABLE", False: "NOT STABLE", None: "UNDECIDED"}[cert.stable]
-        tag = "certified" if cert.certified else "not certified"
+        verdict = cert.outcome
+        status = verdict.verdict("STABLE", "NOT STABLE")
+        tag = "certified" if verdict.certified else "not certified"
         print(f"{status} ({tag}, method {cert.method}, P = {cert.num_params}, {cert.seconds:.2f} s, "
               f"loss convention {cert.loss})")
         exact_c = rep["two_over_eta"] if len(rep["two_over_eta"]) <= 60 else "(exact value in --json)"

@@ -40,6 +40,7 @@ from math import lcm
 import numpy as np
 
 from numerics.network import Dataset, ReluNetwork, to_fraction
+from numerics.outcome import Outcome, Quantity
 
 __all__ = ["PolishInfo", "FlatResult", "polish", "exact_loss_and_gradient", "lambda_max_enclosure",
            "flat_point", "certify_flatness", "certificate_document", "load_stored_run", "flat_report"]
@@ -292,6 +293,33 @@ class FlatResult:
     seconds: dict = field(default_factory=dict)
     polish_step: int = 0  # polishing steps taken to reach the reported point
     candidates: list = field(default_factory=list)  # the checkpoints certified, most polished first
+
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict "flat at eta" (lambda_max <= 2/eta) in the shared vocabulary (numerics.outcome).
+
+        Quantities (convention ``loss``): "lambda_max" (certified enclosure with the Lanczos value as
+        display, or the estimate alone), "loss" (exact), "||grad||" (certified upper bound), "|f|_Vg"
+        (certified enclosure or estimate).
+        """
+        where = f"loss convention {self.loss}"
+        enclosed = self.lambda_lower is not None or self.lambda_upper is not None
+        shown = None if math.isnan(self.lambda_estimate) else float(self.lambda_estimate)
+        qs = [Quantity("loss", lower=self.loss_exact, upper=self.loss_exact, certified=True, method="exact",
+                       detail=where),
+              Quantity("||grad||", upper=self.grad_norm_upper, certified=True, method="exact gradient, rounded up",
+                       detail=where)]
+        if enclosed or shown is not None:
+            qs.insert(0, Quantity("lambda_max", value=shown, lower=self.lambda_lower, upper=self.lambda_upper,
+                                  certified=enclosed, method="Rayleigh quotient / structured Schur", detail=where))
+        vg_enclosed = self.vg_certified and (self.vg_lower is not None or self.vg_upper is not None)
+        if vg_enclosed or not math.isnan(self.vg_norm):
+            qs.append(Quantity("|f|_Vg", value=None if math.isnan(self.vg_norm) else float(self.vg_norm),
+                               lower=self.vg_lower if vg_enclosed else None,
+                               upper=self.vg_upper if vg_enclosed else None, certified=vg_enclosed,
+                               method="empirical weight"))
+        return Outcome("lambda_max <= 2/eta (flat at eta)", self.stable, self.certified,
+                       "flat_point", self.detail, tuple(qs))
 
 
 def _round_up(q: Fraction) -> Fraction:

@@ -41,6 +41,7 @@ import numpy as np
 
 from numerics.loss import _nonnegative, convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, to_fraction
+from numerics.outcome import Outcome, Quantity
 
 __all__ = ["ModelCertificate", "ModelEstimate", "certify_model", "estimate_model",
            "weighted_variation_model", "network_from_model", "dataset_from_arrays",
@@ -245,6 +246,11 @@ def _fmt(x) -> str:
     return "n/a" if x is None else f"{x:.10g}"
 
 
+def _end(x: float | None) -> Fraction | None:
+    """The exact value of a finite float bound; None (an open end) for None or +-inf."""
+    return None if x is None or not math.isfinite(x) else Fraction(x)
+
+
 @dataclass
 class ModelCertificate:
     """Result of :func:`certify_model`; every bound is certified when ``certified`` is True.
@@ -279,6 +285,26 @@ class ModelCertificate:
         """True iff the gradient is exactly zero (the point is an exact critical point)."""
         return self.grad_norm_upper == 0.0
 
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict lambda_max <= 2/lr in the shared vocabulary (numerics.outcome).
+
+        The float bounds are rounded outward, so their exact values enclose lambda_max (convention
+        ``loss``, with weight decay); "||grad||" is a certified upper bound.
+        """
+        where = f"loss convention {self.loss}" + (f", weight_decay {self.weight_decay:g}" if self.weight_decay else "")
+        enclosed = _end(self.lambda_max_lower) is not None or _end(self.lambda_max_upper) is not None
+        qs = []
+        if enclosed or self.lambda_max_estimate is not None:
+            qs.append(Quantity("lambda_max", value=self.lambda_max_estimate,
+                               lower=_end(self.lambda_max_lower), upper=_end(self.lambda_max_upper),
+                               certified=enclosed, method=self.method, detail=where))
+        if math.isfinite(self.grad_norm_upper):
+            qs.append(Quantity("||grad||", upper=Fraction(self.grad_norm_upper), certified=True,
+                               method="exact gradient, rounded up", detail=where))
+        return Outcome("lambda_max <= 2/lr", self.stable, self.certified,
+                       self.method, self.detail, tuple(qs))
+
     def to_dict(self) -> dict:
         """Return the result as a JSON-able dict."""
         out = {k: getattr(self, k) for k in (
@@ -296,8 +322,9 @@ class ModelCertificate:
         return json.dumps(self.to_dict(), **kwargs)
 
     def __repr__(self) -> str:
-        verdict = {True: "STABLE", False: "NOT STABLE", None: "UNDECIDED"}[self.stable]
-        tag = "certified" if self.certified else "not certified"
+        o = self.outcome
+        verdict = o.verdict("STABLE", "NOT STABLE")
+        tag = "certified" if o.certified else "not certified"
         wd = f", weight_decay={self.weight_decay:g}" if self.weight_decay else ""
         lines = [f"ModelCertificate: {verdict} ({tag}) at lr={self.lr:.10g}, loss={self.loss!r}{wd}",
                  f"  objective  {convention(self.loss).formula}"
@@ -331,6 +358,16 @@ class ModelEstimate:
     def exceeds_threshold(self) -> bool | None:
         """True if the estimate exceeds 2/lr (suggests NOT stable; confirm with certify_model)."""
         return None if self.threshold is None else self.lambda_max_estimate > self.threshold
+
+    @property
+    def outcome(self) -> Outcome:
+        """lambda_max <= 2/lr judged from the estimate (numerics.outcome): never certified; undecided
+        without a learning rate."""
+        q = Quantity("lambda_max", value=float(self.lambda_max_estimate), method=f"{self.method}, {self.hvps} HVPs",
+                     detail=f"loss convention {self.loss}; a lower bound up to rounding"
+                     + ("" if self.converged else "; NOT converged"))
+        holds = None if self.exceeds_threshold is None else not self.exceeds_threshold
+        return Outcome("lambda_max <= 2/lr", holds, False, self.method, "estimate: confirm with certify_model", (q,))
 
     def to_dict(self) -> dict:
         """Return the result as a JSON-able dict."""

@@ -119,8 +119,9 @@ def main(argv=None) -> int:
         for c, what in ((ta, "Term-A  lambda_max(J^T J/n) >= 1 + 2|f|_Vg"),
                         (t32, "Thm 3.2 |f|_Vg <= lambda_max/2 - 1/2 + (R+1) sqrt(2L)" if args.loss == "half-mse"
                          else "Thm 3.2 |f|_Vg <= lambda_max(grad^2 L_mse)/4 - 1/2 + (R+1) sqrt(L_mse)")):
-            verdict = {True: "HOLDS (certified)", False: "VIOLATED (certified)",
-                       None: "undecided" if c.certified else "estimate only"}[c.holds]
+            o = c.outcome
+            verdict = o.verdict("HOLDS (certified)", "VIOLATED (certified)",
+                                "undecided" if o.quantities and o.quantities[0].certified else "estimate only")
             print(f"{what}: margin {c.margin:.6g} (estimate), certified range [{_fmt(c.margin_lower)}, "
                   f"{_fmt(c.margin_upper)}]: {verdict}")
     return 1 if False in (ta.holds, t32.holds) else 0

@@ -10,7 +10,7 @@ import pytest
 MODULES = ["numerics", "numerics._charpoly_cert", "numerics._cli", "numerics._exact_schur", "numerics._progress", "numerics._rigorous",
            "numerics._structured_cert", "numerics._weights_fast",
            "numerics.certificate_file", "numerics.certificates", "numerics.certify", "numerics.exact_sqrt", "numerics.gd", "numerics.hessian", "numerics.io", "numerics.lambda_estimate",
-           "numerics.loss", "numerics.reproduce", "numerics.sampling", "numerics.linear_stability", "numerics.polish", "numerics.stability", "numerics.stability_cases", "numerics.threads",
+           "numerics.loss", "numerics.outcome", "numerics.reproduce", "numerics.sampling", "numerics.linear_stability", "numerics.polish", "numerics.stability", "numerics.stability_cases", "numerics.threads",
            "numerics.variation",
            "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
            "numerics.experiments.summary", "numerics.experiments.sweep", "numerics.experiments.weight_decay"]

@@ -99,6 +99,10 @@ def test_flat_point_report_is_consistent_and_certified():
     json.dumps(rep)
     assert rep["loss"] == "half-mse" and rep["lambda_max_status"].startswith("certified")
     assert rep["mse_status"].startswith("estimate")
+    o = r.outcome  # the shared vocabulary: the same verdict, the enclosure holds the dense top eigenvalue
+    assert o.status == "certified" and o.holds is True
+    assert float(o.quantity("lambda_max").lower) <= top + 1e-12 <= float(o.quantity("lambda_max").upper) + 2e-12
+    assert o.quantity("loss").lower == loss(ne, de) and o.quantity("|f|_Vg").certified
 
 
 def test_flat_point_mse_at_eta_equals_half_mse_at_two_eta():
@@ -115,6 +119,7 @@ def test_flat_point_certifies_not_flat_when_eta_is_too_large():
     net, data = _case(6, K=6, n=10, d=2)
     r = flat_point(net, data, 100, polish_steps=0)
     assert r.stable is False and r.certified and r.lambda_lower > r.two_over_eta
+    assert r.outcome.holds is False and r.outcome.quantity("lambda_max").decide_at_most(r.two_over_eta) is False
 
 
 # ---------------------------------------------------------------------------- CLI

@@ -95,6 +95,12 @@ def test_trained_model_certified_at_its_own_lr_matches_torch_hessian(wd):
     g = _torch_grad_norm(model, X, y, wd)
     assert g <= res.grad_norm_upper * (1 + 1e-9) and res.grad_norm_upper <= g * (1 + 1e-9) + 1e-300
     assert not res.critical_point and "NOT a critical point" in repr(res)
+    # the same result in the shared vocabulary: certified verdict, an enclosure holding torch's lambda_max
+    o = res.outcome
+    assert o.status == "certified" and o.holds is True and o.quantity("lambda_max").decide_at_most(res.threshold)
+    q = o.quantity("lambda_max")
+    assert float(q.lower) <= lam * (1 + 1e-9) and lam <= float(q.upper) * (1 + 1e-9)
+    assert o.quantity("||grad||").decide_at_least(g * (1 - 1e-9)) is not False
 
 
 def test_unstable_at_large_lr_and_conventions_agree():
@@ -207,6 +213,9 @@ def test_estimate_model_against_torch_hessian():
     assert e.certified is False and e.lambda_max_estimate == pytest.approx(lam, rel=1e-8)
     assert e.exceeds_threshold is True and "ESTIMATE" in repr(e)
     assert json.loads(e.to_json())["kind"].startswith("estimate")
+    o = e.outcome  # an estimate's verdict: never certified, lambda_max carries no enclosure
+    assert o.status == "estimate" and o.holds is False and o.quantity("lambda_max").lower is None
+    assert numerics.estimate_model(m, X, y, weight_decay=0.01).outcome.status == "undecided"  # no lr
 
 
 def test_weighted_variation_model_matches_vg_norm():
