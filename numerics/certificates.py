@@ -458,7 +458,7 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
         raise ValueError(f"network expects inputs of dimension {net.d}, data have {data.d}")
     # float64 entries are exact dyadic rationals already: the structured method's balls read them directly,
     # and auto measures and screens them without conversion (converted only for an exact method)
-    floats = net.kind == "float" and data.kind == "float"
+    floats = number_kind(net.kind).is_float and number_kind(data.kind).is_float
     direct = method in ("structured", "auto") and floats
     ne, nd = (net, data) if direct else (net.as_exact(), data.as_exact())
     extra = {}

@@ -111,7 +111,7 @@ class LinearAnalysis:
         over eigenvalues with |lam| > null_tolerance; eta_threshold = 2 / lambda_max.
         """
         with mp_precision(self.dps):
-            e = scalar_of_kind(eta, "mpmath" if self.kind == "mpmath" else "float")
+            e = scalar_of_kind(eta, self.kind)
             lam = self.lambda_max
             tol = self.null_tolerance()
             facs = [abs(1 - e * x) for x in self.eigenvalues]
@@ -175,7 +175,7 @@ def linear_analysis(
         H = _hessian(kn, kd)
         P = H.shape[0]
         gnorm = vector_norm(np.array([scalar_of_kind(g, kind) for g in g_exact], dtype=object))
-        if kind == "mpmath" and P <= mp_eig_limit:
+        if number_kind(kind).variable_precision and P <= mp_eig_limit:
             E, Q = mpmath.eigsy(mpmath.matrix([[H[i, j] for j in range(P)] for i in range(P)]))
             order = sorted(range(P), key=lambda i: E[i])
             evals = [E[i] for i in order]
@@ -291,8 +291,8 @@ def perturbation_run(
         n = min(len(traj.thetas), len(base_th))
         deltas = [traj.thetas[t] - base_th[t] for t in range(n)]
         q = analysis.top_vector
-        if q.dtype != object and kind == "mpmath":
-            q = np.array([mpmath.mpf(x) for x in q], dtype=object)
+        if q.dtype != number_kind(kind).dtype:  # a float64 eigenvector used in mpf arithmetic
+            q = np.array([number_kind(kind).convert(x) for x in q], dtype=object)
         cs = [q.dot(dl) for dl in deltas]
         norms = [vector_norm(dl) for dl in deltas]
         noise = 1e3 * (10.0 ** (-dps) if dps else 2.2e-16) * max(1.0, float(vector_norm(theta_star)))
@@ -415,7 +415,7 @@ def stability_experiment(
     with mp_precision(analysis.dps):
         if eta is None:
             lam = analysis.lambda_max
-            f = scalar_of_kind(eta_factor, analysis.kind if analysis.kind == "mpmath" else "float")
+            f = scalar_of_kind(eta_factor, analysis.kind)
             eta = f * 2 / number_kind(analysis.kind).convert(lam)
         eta_k = scalar_of_kind(eta, analysis.kind)
         if float(eta_k) <= 0:
@@ -436,8 +436,8 @@ def stability_experiment(
         top = [r for r in runs if r["direction"] == "top" and r["observed_rate"] is not None]
         observed = min(top, key=lambda r: r["size"])["observed_rate"] if top else None
         gnorm = float(analysis.gradient_norm)
-        eta_str = mpmath.nstr(eta_k, 20) if analysis.kind == "mpmath" else repr(float(eta_k))
-        lam_str = mpmath.nstr(analysis.lambda_max, 30) if analysis.kind == "mpmath" else repr(float(analysis.lambda_max))
+        eta_str = number_kind(analysis.kind).text(eta_k, 20)
+        lam_str = number_kind(analysis.kind).text(analysis.lambda_max, 30)
     out = {
         "lambda_max": rates["lambda_max"],
         "eta": rates["eta"],

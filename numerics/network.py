@@ -113,6 +113,8 @@ class NumberKind:
     (Fraction(1, 1), Fraction(1, 3), Fraction(1, 10), array([Fraction(0, 1), Fraction(0, 1)], dtype=object))
     >>> number_kind("float").unit_roundoff() == 2.0 ** -53
     True
+    >>> number_kind("mpmath").text(mpmath.mpf(1) / 3, 5), number_kind("float").text(0.1, 5)
+    ('0.33333', '0.1')
     >>> [(k.name, k.is_exact, k.is_float, k.variable_precision) for k in map(number_kind, ("float", "exact", "mpmath"))]
     [('float', False, True, False), ('exact', True, False, False), ('mpmath', False, False, True)]
     """
@@ -155,6 +157,10 @@ class NumberKind:
         """
         return float(mpmath.mpf(2) ** (-mpmath.mp.prec))
 
+    def text(self, value: Any, digits: int) -> str:
+        """Return ``value`` (of this kind) as text with ``digits`` significant digits (exact: all of them)."""
+        return str(value)
+
     def __repr__(self) -> str:
         return f"number_kind({self.name!r})"
 
@@ -180,6 +186,9 @@ class _Float(NumberKind):
     def unit_roundoff(self) -> float:
         return 2.0 ** -53
 
+    def text(self, value: Any, digits: int) -> str:
+        return repr(float(value))  # float64 carries its own 17 digits
+
 
 class _Exact(NumberKind):
     name = "exact"
@@ -201,6 +210,9 @@ class _Mpmath(NumberKind):
 
     def inv(self, n: int):
         return mpmath.mpf(1) / n
+
+    def text(self, value: Any, digits: int) -> str:
+        return mpmath.nstr(value, digits)
 
 
 _NUMBER_KINDS = {k.name: k for k in (_Float(), _Exact(), _Mpmath())}
@@ -229,7 +241,7 @@ def scalar(value: Any, kind: str):
 
 def _array(values: Any, kind: str, ndim: int, name: str) -> np.ndarray:
     """Convert nested sequences / arrays to a numpy array of the given kind and dimension."""
-    if kind == "float":
+    if number_kind(kind).is_float:
         if isinstance(values, np.ndarray) and values.dtype == object:
             arr = np.vectorize(lambda z: scalar(z, "float"), otypes=[np.float64])(values)
         else:
