@@ -61,7 +61,8 @@ class LambdaEstimate:
         'estimate'
         """
         return Quantity("lambda_max", value=float(self.value), method=f"{self.method}, {self.matvecs} HVPs",
-                        detail="a lower bound up to rounding" + ("" if self.converged else "; NOT converged"))
+                        detail="loss convention half-mse; a lower bound up to rounding"
+                        + ("" if self.converged else "; NOT converged"))
 
     def __str__(self) -> str:
         return (f"lambda_max ~ {self.value:.10g} (estimate, lower bound; {self.method}, "

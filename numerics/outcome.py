@@ -154,7 +154,7 @@ class Quantity:
         return None
 
     def __str__(self) -> str:
-        how = f"{self.status}; {self.method}" if self.method else self.status
+        how = "; ".join(part for part in (self.status, self.method, self.detail) if part)
         if not self.certified:
             return f"{self.name} ~ {self.value:.10g} ({how})"
         if self.lower is not None and self.upper is not None:
