@@ -72,7 +72,7 @@ class StabilityCertificate:
         >>> from numerics.network import Dataset
         >>> o = certify_stability(ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [2]), "1/8").outcome
         >>> o.holds, o.status, str(o.quantity("2/eta"))
-        (True, 'certified', '2/eta in [16, 16] (certified; exact)')
+        (True, 'certified', '2/eta in [16, 16] (certified; exact; loss convention half-mse)')
         """
         where = f"loss convention {self.loss}"
         qs = [Quantity("2/eta", lower=self.two_over_eta, upper=self.two_over_eta, certified=True, method="exact",

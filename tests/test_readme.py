@@ -162,12 +162,19 @@ def test_slow_readme_command_runs_verbatim(cmd, code, fresh):
 @pytest.mark.torch
 def test_readme_python_example_runs(fresh):
     pytest.importorskip("torch")
-    for i, block in enumerate(_python_blocks(README.read_text())):
+    text = README.read_text()
+    outputs = re.findall(r"^```python\n.*?^```\n\n```\n(.*?)^```", text, flags=re.S | re.M)
+    blocks = _python_blocks(text)
+    assert len(outputs) == len(blocks)  # every Python example shows what it prints
+    for i, (block, shown) in enumerate(zip(blocks, outputs)):
         script = fresh / f"readme_block_{i}.py"
         script.write_text(block)
         r = _run(f"{shlex.quote(sys.executable)} {script.name}", fresh, timeout=300)
         assert r.returncode == 0, r.stderr[-2000:]
-        assert "STABLE (certified)" in r.stdout and "ESTIMATE" in r.stdout
+        # the verdict lines printed match the README (timings and iteration counts may differ)
+        first = shown.splitlines()[0]
+        assert first in r.stdout.splitlines(), (first, r.stdout[:500])
+        assert ("certified" in r.stdout) and ("ESTIMATE" in r.stdout or "estimate" in r.stdout)
 
 
 @pytest.mark.slow   # ~5 s; the README's Python example above runs the same path by default
