@@ -7,6 +7,7 @@ submodule and never torch, and ``python -m numerics.<module>`` runs without a do
 * :mod:`numerics.hessian`   -- loss, gradient, Jacobian, Gauss-Newton, residual part, Hessian, HVP, kinks;
 * :mod:`numerics.io`        -- JSON (exact "3/7" strings) / .npz / torch state_dict files, InputError;
 * :mod:`numerics.sampling`  -- seeded uniform-ball samplers (float64 and exact rational);
+* :mod:`numerics.curvature` -- HessianOperator, GaussNewtonOperator, ResidualOperator (product, dense, scipy);
 * :mod:`numerics.lambda_estimate` -- ESTIMATES (lower bounds) of lambda_max: Lanczos (eigsh, "LA") and power;
 * :mod:`numerics.variation` -- empirical / population / canonical weights, |f|_{V_g}, Term-A, Thm 3.2;
 * :mod:`numerics.exact_sqrt` -- rigorous square-root arithmetic (sqrt_bounds, SqrtSum);
@@ -43,9 +44,12 @@ _EXPORTS = {
     "jacobian": "numerics.hessian", "jacobian_gram": "numerics.hessian",
     "exact_gram": "numerics.hessian", "gauss_newton": "numerics.hessian",
     "residual_vectors": "numerics.hessian", "residual_hessian": "numerics.hessian",
-    "hvp": "numerics.hessian", "hvp_operator": "numerics.hessian",
+    "hvp": "numerics.hessian", "hvp_operator": "numerics.hessian", "hvp_parts": "numerics.hessian",
     "quadratic_form": "numerics.hessian", "gram_quadratic_form": "numerics.hessian",
     "find_kinks": "numerics.hessian",
+    # numerics.curvature: one operator class per curvature matrix
+    "CurvatureOperator": "numerics.curvature", "HessianOperator": "numerics.curvature",
+    "GaussNewtonOperator": "numerics.curvature", "ResidualOperator": "numerics.curvature",
     # numerics.lambda_estimate
     "LambdaEstimate": "numerics.lambda_estimate", "lambda_max_estimate": "numerics.lambda_estimate",
     "lambda_max_estimate_detail": "numerics.lambda_estimate", "hessian_operator": "numerics.lambda_estimate",

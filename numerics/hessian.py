@@ -43,6 +43,7 @@ __all__ = [
     "hessian",
     "hvp",
     "hvp_operator",
+    "hvp_parts",
     "quadratic_form",
     "gram_quadratic_form",
     "find_kinks",
@@ -600,11 +601,35 @@ def hvp_operator(net: ReluNetwork, data: Dataset):
     """Return a function u -> grad^2 L @ u with the per-point factors (pattern, a_k) computed once.
 
     Each call costs a few (n x K)-by-(K x d) matrix products; no Python loop over neurons.
-    Raises KinkError at a kink (when built).
+    Raises KinkError at a kink (when built).  The operator objects of :mod:`numerics.curvature`
+    (Hessian, Gauss-Newton, residual part) are built on the same factors.
 
     >>> net, data = ReluNetwork.from_float([[1.0]], [0.0], [1.0], 0.0), Dataset.from_float([[2.0]], [1.0])
     >>> hvp_operator(net, data)(np.array([1.0, 0, 0, 0]))
     array([ 4.,  6., -3.,  2.])
+    """
+    gn, res = hvp_parts(net, data)
+
+    def apply(vec) -> np.ndarray:
+        out = gn(vec)
+        out += res(vec)
+        return out
+
+    return apply
+
+
+def hvp_parts(net: ReluNetwork, data: Dataset):
+    """Return (u -> (1/n) J^T J u, u -> B u): the Gauss-Newton and residual parts of grad^2 L as functions.
+
+    The factors (pattern D, activations A, D v, residual vectors a_k) are computed once, in the number
+    kind of ``net``; each call checks the vector's length and works in that kind (float64 arrays for
+    float, object arrays of Fraction / mpf otherwise).  Raises KinkError at a kink.
+
+    >>> net, data = ReluNetwork.exact([[1]], [0], [1], 0), Dataset.exact([[2]], [1])
+    >>> gn, res = hvp_parts(net, data)
+    >>> e = np.array([Fraction(1), 0, 0, 0], dtype=object)
+    >>> bool((gn(e) + res(e) == hessian(net, data) @ e).all())
+    True
     """
     _check_pair(net, data)
     K, d, n, kind = net.K, net.d, data.n, net.kind
@@ -618,17 +643,24 @@ def hvp_operator(net: ReluNetwork, data: Dataset):
     aW, ab = aWb[:, :-1], -aWb[:, -1]
     P = net.num_params
 
-    def apply(vec) -> np.ndarray:
+    def vector(vec) -> np.ndarray:
         u = np.asarray(vec)
         if u.shape != (P,):
             raise ValueError(f"vector has shape {u.shape}, expected ({P},)")
-        u = u.astype(dtype, copy=False)  # float64 for float, object (Fraction / mpf entries) otherwise
-        out = _jt_times(A, DV, X, _j_times(A, DV, X, u, K, d) * inv_n)
-        # residual part: blocks [[0, a_k^T], [a_k, 0]] on (v_k; w_k, b_k)
+        return u.astype(dtype, copy=False)  # float64 for float, object (Fraction / mpf entries) otherwise
+
+    def gauss_newton_part(vec) -> np.ndarray:
+        u = vector(vec)
+        return _jt_times(A, DV, X, _j_times(A, DV, X, u, K, d) * inv_n)
+
+    def residual_part(vec) -> np.ndarray:
+        # blocks [[0, a_k^T], [a_k, 0]] on (v_k; w_k, b_k)
+        u = vector(vec)
         uv, uW, ub = u[:K], u[K:K + K * d].reshape(K, d), u[K + K * d:K * (d + 2)]
-        out[:K] += (aW * uW).sum(axis=1) + ab * ub
-        out[K:K + K * d] += (aW * uv[:, None]).reshape(-1)
-        out[K + K * d:K * (d + 2)] += ab * uv
+        out = number_kind(kind).zeros(P)
+        out[:K] = (aW * uW).sum(axis=1) + ab * ub
+        out[K:K + K * d] = (aW * uv[:, None]).reshape(-1)
+        out[K + K * d:K * (d + 2)] = ab * uv
         return out
 
-    return apply
+    return gauss_newton_part, residual_part

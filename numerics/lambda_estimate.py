@@ -5,7 +5,7 @@ product) it is a LOWER bound on lambda_max: it can show instability (lambda_max 
 confirmed in exact arithmetic (numerics.certify), and it can never show stability (proofs_notes/theory.md §4).
 
 * ``method="lanczos"``: scipy ``eigsh(which="LA")`` (implicitly restarted Lanczos, ARPACK) on a
-  float64 :class:`scipy.sparse.linalg.LinearOperator` built from :func:`numerics.hessian.hvp_operator`.
+  float64 :class:`scipy.sparse.linalg.LinearOperator` of :class:`numerics.curvature.HessianOperator`.
 * ``method="power"``: power iteration baseline; when the dominant eigenvalue is negative it restarts on
   H + |mu| I so that it converges to lambda_max rather than to lambda_min.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
-from numerics.hessian import hvp_operator
+from numerics.curvature import HessianOperator
 from numerics.network import Dataset, ReluNetwork
 from numerics.outcome import Quantity
 
@@ -36,9 +36,7 @@ def hessian_operator(net: ReluNetwork, data: Dataset) -> LinearOperator:
     >>> hessian_operator(net, Dataset.from_float([[2.0]], [1.0])).shape
     (4, 4)
     """
-    op = hvp_operator(net.as_float(), data.as_float())
-    P = net.num_params
-    return LinearOperator((P, P), matvec=op, rmatvec=op, dtype=np.float64)
+    return HessianOperator(net, data).to_scipy()
 
 
 @dataclass(frozen=True)

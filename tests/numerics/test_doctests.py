@@ -9,7 +9,7 @@ import pytest
 # Modules whose examples (or whose import) need torch are marked `torch`.
 MODULES = ["numerics", "numerics._charpoly_cert", "numerics._cli", "numerics._exact_schur", "numerics._progress", "numerics._rigorous",
            "numerics._structured_cert", "numerics._weights_fast",
-           "numerics.certificate_file", "numerics.certificates", "numerics.certify", "numerics.exact_sqrt", "numerics.gd", "numerics.hessian", "numerics.io", "numerics.lambda_estimate",
+           "numerics.certificate_file", "numerics.certificates", "numerics.certify", "numerics.curvature", "numerics.exact_sqrt", "numerics.gd", "numerics.hessian", "numerics.io", "numerics.lambda_estimate",
            "numerics.loss", "numerics.outcome", "numerics.reproduce", "numerics.sampling", "numerics.linear_stability", "numerics.polish", "numerics.stability", "numerics.stability_cases", "numerics.threads",
            "numerics.variation",
            "numerics.experiments.configs", "numerics.experiments.data", "numerics.experiments.rates",
