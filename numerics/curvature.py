@@ -88,14 +88,21 @@ class CurvatureOperator:
         """Return the P x P matrix (numerics.hessian's dense formula, in the operator's kind)."""
         raise NotImplementedError
 
-    def to_scipy(self) -> LinearOperator:
+    def _device_product(self, device: str):
+        raise ValueError(f"{type(self).__name__} has no torch device implementation; use device=None")
+
+    def to_scipy(self, device: str | None = None) -> LinearOperator:
         """Return a float64 scipy LinearOperator of the same matrix at the float64 copy of the point.
 
         For a float network this is the operator itself; otherwise its inputs are rounded to float64 once
-        (an ESTIMATE of the exact matrix, as every float computation is).
+        (an ESTIMATE of the exact matrix, as every float computation is).  ``device`` (a torch device name,
+        Hessian only) computes the products with torch on that device (numerics.device).
         """
-        op = self if number_kind(self.kind).is_float else type(self)(self.net.as_float(), self.data.as_float())
-        mv = op._product()  # built now: a kink raises KinkError here, not inside the eigen-solver
+        if device is not None:
+            mv = self._device_product(device)
+        else:
+            op = self if number_kind(self.kind).is_float else type(self)(self.net.as_float(), self.data.as_float())
+            mv = op._product()  # built now: a kink raises KinkError here, not inside the eigen-solver
         return LinearOperator(self.shape, matvec=mv, rmatvec=mv, dtype=np.float64)
 
     def __repr__(self) -> str:
@@ -112,6 +119,11 @@ class HessianOperator(CurvatureOperator):
     """
 
     name = "hessian"
+
+    def _device_product(self, device: str):
+        from numerics.device import torch_hvp_operator
+
+        return torch_hvp_operator(self.net, self.data, device)
 
     def _select(self, gauss_newton, residual):
         def apply(u):

@@ -91,13 +91,7 @@ def lambda_max_estimate_detail(net: ReluNetwork, data: Dataset, method: str = "l
     >>> e.certified, round(e.value, 6)
     (False, 12.041646)
     """
-    if device is None:
-        A = hessian_operator(net, data)
-    else:
-        from numerics.device import torch_hvp_operator
-
-        op = torch_hvp_operator(net, data, device)
-        A = LinearOperator((net.num_params,) * 2, matvec=op, rmatvec=op, dtype=np.float64)
+    A = HessianOperator(net, data).to_scipy(device)
     P = A.shape[0]
     count = [0]
 

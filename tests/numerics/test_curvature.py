@@ -77,3 +77,16 @@ def test_operators_refuse_bad_inputs():
     with pytest.raises(KinkError):
         HessianOperator(net, on_kink).to_scipy()  # raised when built, not inside the eigen-solver
     assert repr(HessianOperator(net, ds)) == "HessianOperator(P=4, kind='exact')"
+
+
+@pytest.mark.torch
+def test_torch_device_products_equal_the_numpy_operator():
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    net = ReluNetwork.from_float(rng.standard_normal((5, 2)), rng.standard_normal(5), rng.standard_normal(5), 0.2)
+    ds = Dataset.from_float(rng.uniform(-0.5, 0.5, (9, 2)), rng.standard_normal(9))
+    H = HessianOperator(net, ds)
+    u = rng.standard_normal(net.num_params)
+    assert np.allclose(H.to_scipy("cpu").matvec(u), H @ u, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="no torch device"):
+        GaussNewtonOperator(net, ds).to_scipy("cpu")
