@@ -36,6 +36,14 @@ _MEANING = {
 }
 
 
+class InputError(ValueError):
+    """Bad user input: a malformed file, option or value (message is one line; CLIs exit with code 2).
+
+    The one input-error type of the toolkit: ``numerics.InputError`` (file reading) and
+    ``constructions.checks.InputError`` (the verify CLI's inputs) are this class.
+    """
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with a single-line error message (usage suppressed) and exit code 2."""
 

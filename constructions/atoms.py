@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ._integrals import arb_eval, integral_expr
-from .caps import check_eps
+from .caps import validate_eps
 from .sphere import is_unit
 
 __all__ = [
@@ -57,7 +57,7 @@ def atom_neuron(u, eps) -> tuple[tuple[Fraction, ...], Fraction, Fraction]:
     >>> atom_neuron(["3/5", "4/5"], "1/2")
     ((Fraction(3, 5), Fraction(4, 5)), Fraction(3, 4), Fraction(4, 1))
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     return tuple(Fraction(c) for c in u), 1 - e * e, 1 / (e * e)
 
 
@@ -85,7 +85,7 @@ def cap_mass(d: int, eps) -> sp.Expr:
     >>> cap_mass(1, "1/2"), cap_mass(3, "1/2")
     (1/8, 11/256)
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     return sp.nsimplify(sp.expand(_c1(d) * integral_expr([1], d - 1, 1 - e * e)), rational=False) \
         if d % 2 else sp.expand(_c1(d) * integral_expr([1], d - 1, 1 - e * e))
 
@@ -99,7 +99,7 @@ def relu_l2_sq(d: int, eps) -> sp.Expr:
     >>> relu_l2_sq(1, "1/2")
     1/192
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     a = 1 - e * e
     vol = _ball_volume(d - 1)
     return sp.expand(vol * integral_expr([a * a, -2 * a, 1], d - 1, a))
@@ -114,7 +114,7 @@ def atom_l2_sq(d: int, eps, measure: str = "lebesgue") -> sp.Expr:
     >>> atom_l2_sq(1, "1/2"), atom_l2_sq(1, "1/2", "uniform")
     (1/12, 1/24)
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     val = relu_l2_sq(d, e) / _q(e) ** 4
     if measure == "uniform":
         val = val / _ball_volume(d)
@@ -131,7 +131,7 @@ def canonical_cost(d: int, eps) -> Fraction:
     >>> canonical_cost(3, "1/2")
     Fraction(1, 256)
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     a, t = 1 / (e * e), 1 - e * e
     return a * (1 - abs(t)) ** (d + 2)
 
@@ -161,7 +161,7 @@ def population_cost(d: int, eps) -> sp.Expr:
     >>> population_cost(1, "1/2")
     sqrt(113)/1024
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     return population_weight_exact(d, 1 - e * e) / _q(e) ** 2
 
 
@@ -188,7 +188,7 @@ def cap_mass_quad(d: int, eps, dps: int = 30):
     >>> abs(cap_mass_quad(3, "1/2") - mpmath.mpf(11) / 256) < 1e-14
     True
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     with mpmath.workdps(dps):
         a = mpmath.mpf(e.numerator) / e.denominator
         a = 1 - a * a
@@ -202,7 +202,7 @@ def atom_l2_sq_quad(d: int, eps, dps: int = 30):
     >>> abs(atom_l2_sq_quad(1, "1/2") - mpmath.mpf(1) / 12) < 1e-14
     True
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     with mpmath.workdps(dps):
         e2 = (mpmath.mpf(e.numerator) / e.denominator) ** 2
         vol = mpmath.pi ** (mpmath.mpf(d - 1) / 2) / mpmath.gamma(mpmath.mpf(d + 1) / 2)
@@ -220,7 +220,7 @@ def atom_monte_carlo(d: int, eps, samples: int = 200_000, seed: int = 0) -> dict
     >>> sorted(mc)
     ['cap_volume', 'cap_volume_se', 'l2_sq', 'l2_sq_se']
     """
-    e = float(check_eps(eps))
+    e = float(validate_eps(eps))
     a = 1 - e * e
     r = np.sqrt(1 - a * a)
     rng = np.random.default_rng(seed)

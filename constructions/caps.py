@@ -23,7 +23,7 @@ from ._rational import to_fraction
 from .sphere import integer_form
 
 __all__ = [
-    "check_eps",
+    "validate_eps",
     "cap_threshold",
     "caps_disjoint",
     "PackingReport",
@@ -34,10 +34,10 @@ __all__ = [
 ]
 
 
-def check_eps(eps) -> Fraction:
+def validate_eps(eps) -> Fraction:
     """Return eps as a Fraction after checking 0 < eps <= 1/2 (the range of App. H); else ValueError.
 
-    >>> check_eps("1/8")
+    >>> validate_eps("1/8")
     Fraction(1, 8)
     """
     e = to_fraction(eps)

@@ -36,6 +36,7 @@ from . import fano as _fano
 from . import univariate as _uni
 from . import varshamov_gilbert as _vg
 
+from bounds._cli import InputError
 from numerics.outcome import Outcome
 
 from ._rational import fmt, to_fraction
@@ -46,10 +47,6 @@ __all__ = ["Context", "CHECKS", "run", "run_checks", "load_direction_file", "cou
 
 N_MAX_DEFAULT = 2000  # cap on the coupled default n (App. I certifies a network on n exact samples)
 K_MAX_CERTIFY = 200  # at most this many empty-cap atoms go into the certified App. I network
-
-
-class InputError(ValueError):
-    """Bad user input (exit code 2)."""
 
 
 _T0 = time.time()

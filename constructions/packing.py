@@ -19,7 +19,7 @@ from math import pi
 
 import numpy as np
 
-from .caps import area_upper_bound, cap_threshold, check_eps, verify_packing
+from .caps import area_upper_bound, cap_threshold, validate_eps, verify_packing
 from .sphere import sphere_point_near
 
 __all__ = ["cap_packing", "polygon_packing", "greedy_packing"]
@@ -37,7 +37,7 @@ def polygon_packing(eps) -> list[tuple[Fraction, Fraction]]:
     >>> len(polygon_packing("1/2")), len(polygon_packing("1/8"))
     (4, 17)
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     n = area_upper_bound(2, e)
     while n >= 1:
         for max_den in (10**4, 10**7, 10**10, 10**13):
@@ -140,7 +140,7 @@ def greedy_packing(d: int, eps, seed: int = 0, optimise: bool = True, max_riesz:
     >>> verify_packing(pts, "1/2").passed, len(pts) >= 3
     (True, True)
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     if d < 3:
         raise ValueError("greedy_packing needs d >= 3 (use polygon_packing for d = 2)")
     thr = float(cap_threshold(e)) - _MARGIN
@@ -175,7 +175,7 @@ def cap_packing(d: int, eps, seed: int = 0, progress=None) -> tuple[list[tuple],
     >>> pts, how = cap_packing(2, "1/4"); len(pts), how.split(":")[0]
     (8, 'polygon')
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     if d == 1:
         return [(Fraction(1),), (Fraction(-1),)], "d=1: the two end caps"
     if d == 2:

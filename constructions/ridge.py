@@ -30,7 +30,7 @@ import sympy as sp
 
 from . import atoms as _atoms
 from ._integrals import arb_eval, integral_expr
-from .caps import check_eps, verify_packing
+from .caps import validate_eps, verify_packing
 
 __all__ = ["bump_kinks", "ridge_kinks", "slab_l2_sq", "bump_l2_sq", "bump_cost", "ridge_cost", "RidgeFamily",
            "ridge_family", "family_network", "family_values", "upper_bound"]
@@ -177,7 +177,7 @@ def ridge_family(d: int, eps, K: int, height, multi: bool = False, seed: int = 0
     >>> f = ridge_family(2, "1/2", 4, "1/2"); f.positions[:2], f.width, f.num_bumps
     ([Fraction(3, 4), Fraction(13, 16)], Fraction(1, 16), 4)
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     if K < 1:
         raise ValueError(f"need at least one bump per direction, got K = {K}")
     h = Fraction(height)

@@ -27,7 +27,7 @@ import sympy as sp
 from numerics.outcome import Outcome, Quantity
 
 from ._integrals import arb_eval
-from .caps import check_eps
+from .caps import validate_eps
 from .sphere import integer_form
 
 __all__ = ["empty_caps", "empty_fraction_prediction", "atom_network", "parked_network", "certify_minimum",
@@ -42,7 +42,7 @@ def empty_caps(directions, X, eps) -> list[int]:
     >>> empty_caps([[1, 0], [-1, 0]], np.array([[Fraction(9, 10), Fraction(0)]], dtype=object), "1/2")
     [1]
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     a = 1 - e * e
     if len(directions) == 0:
         return []
@@ -81,7 +81,7 @@ def atom_network(directions, eps):
     """
     from numerics.network import ReluNetwork
 
-    e = check_eps(eps)
+    e = validate_eps(eps)
     K = len(directions)
     d = len(directions[0]) if K else 1
     W = [[Fraction(c) for c in u] for u in directions] if K else np.zeros((0, d), dtype=object)
@@ -96,7 +96,7 @@ def parked_network(directions, eps):
     """
     from numerics.network import ReluNetwork
 
-    e = check_eps(eps)
+    e = validate_eps(eps)
     K = len(directions)
     d = len(directions[0]) if K else 1
     W = [[Fraction(c) for c in u] for u in directions] if K else np.zeros((0, d), dtype=object)

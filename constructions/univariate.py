@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from .caps import check_eps
+from .caps import validate_eps
 
 __all__ = ["BUMP_HEIGHT", "bump_positions", "bump_vg_cost", "bump_l2_sq", "bump_sup_norm", "UnivariateFamily",
            "univariate_family"]
@@ -44,7 +44,7 @@ def bump_positions(eps) -> list[Fraction]:
     >>> bump_positions("1/4")
     [Fraction(3, 4), Fraction(13, 16), Fraction(7, 8), Fraction(15, 16)]
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     K = int(1 / e)
     return [1 - e + j * e * e for j in range(K)]
 
@@ -76,7 +76,7 @@ def bump_vg_cost(x0, eps, height=BUMP_HEIGHT) -> sp.Rational:
     >>> bump_vg_cost(Fraction(3, 4), "1/4") <= Fraction(1, 4)
     True
     """
-    e, x0, h = check_eps(eps), Fraction(x0), Fraction(height)
+    e, x0, h = validate_eps(eps), Fraction(x0), Fraction(height)
     if x0 < 0:
         raise ValueError("x0 must be >= 0")
     s = 4 / (e * e)
@@ -98,7 +98,7 @@ def bump_l2_sq(eps, height=BUMP_HEIGHT, measure: str = "lebesgue") -> sp.Rationa
     >>> bump_l2_sq("1/2", height=1)
     151/2240
     """
-    e, h = _q(check_eps(eps)), _q(height)
+    e, h = _q(validate_eps(eps)), _q(height)
     m2 = sum(sp.integrate(sp.expand(p ** 2), (_t, k, k + 1)) for k, p in enumerate(_M4))
     val = h ** 2 * sp.Rational(9, 4) * e ** 2 / 4 * m2
     return val / 2 if measure == "uniform" else val
@@ -134,7 +134,7 @@ def univariate_family(eps, height=BUMP_HEIGHT) -> UnivariateFamily:
     >>> fam = univariate_family("1/8"); fam.K, fam.inside, fam.disjoint, fam.total_cost < 1
     (8, True, True, True)
     """
-    e = check_eps(eps)
+    e = validate_eps(eps)
     xs = bump_positions(e)
     w = e * e
     inside = all(1 - e <= x and x + w <= 1 for x in xs)

@@ -49,14 +49,11 @@ from typing import Any
 
 import numpy as np
 
+from bounds._cli import InputError  # a file that does not hold a valid network or data set
 from numerics.network import MAX_EXPONENT, Dataset, ReluNetwork, _exact_decimal
 
 __all__ = ["InputError", "load_network", "save_network", "load_data", "save_data", "add_reading_options",
            "reading_options"]
-
-
-class InputError(ValueError):
-    """A file that does not hold a valid network or data set (message is one line)."""
 
 
 def _suffix(path: Path) -> str:

@@ -216,3 +216,11 @@ def test_guarded_passes_the_verdict_and_system_exit_through():
     with pytest.raises(SystemExit):
         main(["exit"])
     assert exit_code_epilog({0: "ok"}).splitlines()[1] == "  0    ok"
+
+
+def test_one_input_error_type_across_the_packages():
+    from bounds._cli import InputError
+    import numerics
+    from constructions.checks import InputError as constructions_input_error
+
+    assert numerics.InputError is InputError is constructions_input_error and issubclass(InputError, ValueError)
