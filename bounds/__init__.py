@@ -11,36 +11,25 @@ about them for all real d >= 1 with printed witnesses.
 
 CLIs: ``python -m bounds.table``, ``python -m bounds.check``, ``python -m bounds.plot``.
 Importing this package is cheap: sympy is loaded on first use of a public name (PEP 562; the table
-``_EXPORTS`` maps each public name to its module, see :mod:`bounds._exports`).
+``_EXPORTS`` maps each public name to its module, written module by module, see :mod:`bounds._exports`).
 """
 
-from ._exports import lazy_exports
+from ._exports import lazy_exports, names_by_module
 from ._version import __version__  # the toolkit's single version number
 
-_EXPORTS = {
-    # the Rate object and the registry
-    "Rate": "bounds.rate", "REGISTRY": "bounds.registry", "get_rate": "bounds.registry",
-    "rate_ids": "bounds.registry", "build_registry": "bounds.registry",
-    # the balance core
-    "PowerLaw": "bounds.power_law", "balance": "bounds.power_law", "minimize_sum": "bounds.power_law",
-    "rate_exponent": "bounds.power_law",
-    # exact sign proofs
-    "Verdict": "bounds.prover", "prove_positive": "bounds.prover", "prove_decreasing": "bounds.prover",
-    "prove_limit_zero": "bounds.prover", "prove_equal": "bounds.prover", "pieces": "bounds.prover",
-    # derivations from proof ingredients
-    "Derivation": "bounds.derivations", "entropy_exponent": "bounds.derivations",
-    "derive_uniform_deviation": "bounds.derivations", "derive_localized_mse": "bounds.derivations",
-    "derive_lownorm_gap": "bounds.derivations", "derive_lownorm_mse": "bounds.derivations",
-    "derive_gap_upper": "bounds.derivations", "derive_mse_upper": "bounds.derivations",
-    "derive_minimax_lower": "bounds.derivations", "derive_gap_lower": "bounds.derivations",
-    "derive_univariate_interior": "bounds.derivations", "derive_ridge_lower": "bounds.derivations",
-    "derive_all": "bounds.derivations",
-    # claims
-    "ClaimResult": "bounds.claims", "check_derivations": "bounds.claims", "check_claims": "bounds.claims",
-    "prove_all": "bounds.claims",
-    # symbols
-    "d": "bounds._symbols", "n": "bounds._symbols",
-}
+# the Rate object and its registry; the balance core; exact sign proofs; derivations from proof
+# ingredients; the claims; the symbols
+_EXPORTS = names_by_module(__name__, """
+    rate: Rate
+    registry: REGISTRY get_rate rate_ids build_registry
+    power_law: PowerLaw balance minimize_sum rate_exponent
+    prover: Verdict prove_positive prove_decreasing prove_limit_zero prove_equal pieces
+    derivations: Derivation entropy_exponent derive_uniform_deviation derive_localized_mse derive_lownorm_gap
+        derive_lownorm_mse derive_gap_upper derive_mse_upper derive_minimax_lower derive_gap_lower
+        derive_univariate_interior derive_ridge_lower derive_all
+    claims: ClaimResult check_derivations check_claims prove_all
+    _symbols: d n
+""")
 
 __all__ = list(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

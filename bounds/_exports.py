@@ -1,7 +1,8 @@
 """Lazy package exports (PEP 562), the one export style of bounds, constructions and numerics.
 
-Each package lists its public names in a table ``{name: "package.module"}`` and sets
-``__all__ = list(table)`` and ``__getattr__, __dir__ = lazy_exports(__name__, table)``.  A name is
+Each package writes its public names module by module (``module: name1 name2 ...``), turns them into
+the table ``{name: "package.module"}`` with :func:`names_by_module`, and sets ``__all__ = list(table)`` and
+``__getattr__, __dir__ = lazy_exports(__name__, table)``.  A name is
 imported from its module on first attribute access and cached in the package, so ``import numerics``
 imports no submodule (and never torch) and ``import bounds`` never sympy; a submodule that is not in
 the table is still reachable as an attribute (``numerics.hessian``).
@@ -16,7 +17,35 @@ from __future__ import annotations
 import importlib
 import sys
 
-__all__ = ["lazy_exports"]
+__all__ = ["lazy_exports", "names_by_module"]
+
+
+def names_by_module(package: str, text: str) -> dict:
+    """Return the export table {public name: full module name} written as ``module: name name ...``.
+
+    ``text`` lists each module of ``package`` once, as its name relative to the package followed by a
+    colon, then the public names it defines, separated by white space (line breaks included), up to
+    the next ``module:``.  Names keep their written order.  A name written twice, or a name before the
+    first module, is a ValueError.
+
+    Args:
+        package: the package's ``__name__``.
+        text: the table, e.g. ``"registry: get_rate rate_ids  rate: Rate"``.
+
+    >>> names_by_module("bounds", "registry: get_rate rate_ids  rate: Rate")
+    {'get_rate': 'bounds.registry', 'rate_ids': 'bounds.registry', 'Rate': 'bounds.rate'}
+    """
+    table, module = {}, None
+    for word in text.split():
+        if word.endswith(":"):
+            module = f"{package}.{word[:-1]}"
+        elif module is None:
+            raise ValueError(f"{word!r} is written before any module")
+        elif word in table:
+            raise ValueError(f"{word!r} is exported from both {table[word]} and {module}")
+        else:
+            table[word] = module
+    return table
 
 
 def lazy_exports(package: str, table: dict):

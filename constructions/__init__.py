@@ -20,36 +20,22 @@
 True
 """
 
-from bounds._exports import lazy_exports
+from bounds._exports import lazy_exports, names_by_module
 from bounds._version import __version__  # the toolkit's single version number
 
 # Public names, loaded on first attribute access (PEP 562, see bounds._exports): `import constructions`
-# imports no submodule (and not python-flint).  To export a new name, add it here.
-_EXPORTS = {
-    # constructions.sphere
-    "sphere_point": "constructions.sphere", "sphere_point_near": "constructions.sphere",
-    "is_unit": "constructions.sphere",
-    # constructions.caps
-    "cap_threshold": "constructions.caps", "caps_disjoint": "constructions.caps",
-    "verify_packing": "constructions.caps", "area_upper_bound": "constructions.caps",
-    "maximal_packing_lower_bound": "constructions.caps",
-    # constructions.packing
-    "cap_packing": "constructions.packing",
-    # constructions.atoms
-    "atom_neuron": "constructions.atoms", "atom_sup_norm": "constructions.atoms", "cap_mass": "constructions.atoms",
-    "atom_l2_sq": "constructions.atoms", "canonical_cost": "constructions.atoms",
-    "population_cost": "constructions.atoms",
-    # constructions.varshamov_gilbert
-    "vg_code": "constructions.varshamov_gilbert", "verify_code": "constructions.varshamov_gilbert",
-    # constructions.fano
-    "fano_bound": "constructions.fano", "minimax_lower_bound": "constructions.fano",
-    "fitted_exponent": "constructions.fano",
-    # constructions.univariate
-    "univariate_family": "constructions.univariate",
-    # constructions.ridge, constructions.ridge_fano
-    "ridge_family": "constructions.ridge", "family_values": "constructions.ridge",
-    "certified_bound": "constructions.ridge_fano", "certified_comparison": "constructions.ridge_fano",
-}
+# imports no submodule (and not python-flint).  To export a new name, add it to its module's entry here.
+_EXPORTS = names_by_module(__name__, """
+    sphere: sphere_point sphere_point_near is_unit
+    caps: cap_threshold caps_disjoint verify_packing area_upper_bound maximal_packing_lower_bound
+    packing: cap_packing
+    atoms: atom_neuron atom_sup_norm cap_mass atom_l2_sq canonical_cost population_cost
+    varshamov_gilbert: vg_code verify_code
+    fano: fano_bound minimax_lower_bound fitted_exponent
+    univariate: univariate_family
+    ridge: ridge_family family_values
+    ridge_fano: certified_bound certified_comparison
+""")
 
 __all__ = list(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -51,3 +51,13 @@ def test_import_loads_no_submodule_and_not_its_heavy_dependency(pkg):
             f"and m not in ('bounds._exports', 'bounds._version')), '{heavy}' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["[]", "False"]
+
+
+def test_a_name_written_under_two_modules_is_refused():
+    from bounds._exports import names_by_module
+
+    assert names_by_module("a", "x: f\n  g  y: h") == {"f": "a.x", "g": "a.x", "h": "a.y"}
+    with pytest.raises(ValueError, match="'g' is exported from both a.x and a.y"):
+        names_by_module("a", "x: f g y: g")
+    with pytest.raises(ValueError, match="'f' is written before any module"):
+        names_by_module("a", "f x: g")
