@@ -2,23 +2,17 @@
 
 import sympy as sp
 
-#: input dimension; every exponent is a rational function of it (real d >= 1 unless stated)
-d = sp.Symbol("d", positive=True)
-#: sample size
-n = sp.Symbol("n", positive=True)
+#: input dimension d (every exponent is a rational function of it; real d >= 1 unless stated) and
+#: sample size n
+d, n = sp.symbols("d n", positive=True)
 #: log n, kept as its own symbol so that log factors are tracked as powers (n >= 3 makes it >= 1)
 log_n = sp.Symbol("L_n", positive=True)
 #: the free scale of a construction / proof (annulus width, cap radius, covering radius ...)
 eps = sp.Symbol("epsilon", positive=True)
 #: covering radius of the entropy argument and the critical radius of the localized argument
-t = sp.Symbol("t", positive=True)
-delta = sp.Symbol("delta", positive=True)
+t, delta = sp.symbols("t delta", positive=True)
 #: constants of the statements: sup norm, variation budget, noise level, step size, sup bound
-M = sp.Symbol("M", positive=True)
-C = sp.Symbol("C", positive=True)
-sigma = sp.Symbol("sigma", positive=True)
-eta = sp.Symbol("eta", positive=True)
-B = sp.Symbol("B", positive=True)
+M, C, sigma, eta, B = sp.symbols("M C sigma eta B", positive=True)
 #: A = 1/eta - 1/2 + 4M, the unweighted-norm budget inside the annulus (proof of Thm 3.5)
 A = sp.Symbol("A", positive=True)
 #: entropy exponent alpha (Prop. F.4 gives alpha = 2d/(d+3))
