@@ -42,21 +42,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from numerics.network import Dataset, ReluNetwork  # noqa: E402
-from numerics.sampling import sample_ball  # noqa: E402
+from numerics.sampling import random_case  # noqa: E402  (also imported from here by the other benchmarks)
 from numerics.threads import describe, limit_threads, load_average  # noqa: E402
-
-
-def random_case(n, d, K, seed):
-    rng = np.random.default_rng(seed)
-    X = sample_ball(n, d, seed)
-    w = rng.standard_normal(d)
-    w /= np.linalg.norm(w)
-    y = X @ w + rng.standard_normal(n)
-    W = rng.standard_normal((K, d)) * np.sqrt(2.0 / d)
-    b = rng.standard_normal(K) * 0.1
-    v = rng.standard_normal(K) * np.sqrt(2.0 / K)
-    return ReluNetwork.from_float(W, b, v, 0.0), Dataset.from_float(X, y)
 
 
 def _best(fn, reps):

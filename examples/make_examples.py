@@ -5,7 +5,7 @@ Run from the repository root:  python examples/make_examples.py
 * small_net.json / small_data.json: d = 3, K = 8 (P = 41), n = 20 points uniform in the unit ball,
   labels y = w.x + N(0, 1); a Kaiming-initialised network (not trained, so not a critical point).
 * paper_net.npz / paper_data.npz: the paper's shattering size d = 10, n = 512, K = 2048 (P = 24,577),
-  built the same way (``random_case(512, 10, 2048, 0)`` of benchmarks/bench_certify.py).
+  built the same way (``numerics.sampling.random_case(512, 10, 2048, 0)``, as benchmarks/bench_certify.py).
 
 Networks use the theory's convention f(x) = sum_k v_k relu(w_k.x - b_k) + beta; floats are stored
 losslessly (JSON numbers round-trip to the same float64; .npz is binary float64).
@@ -22,21 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from numerics.io import save_data, save_network  # noqa: E402
-from numerics.network import Dataset, ReluNetwork  # noqa: E402
-from numerics.sampling import sample_ball  # noqa: E402
-
-
-def random_case(n: int, d: int, K: int, seed: int):
-    """Kaiming-initialised two-layer ReLU network and labels y = w.x + N(0, 1) on n ball points."""
-    rng = np.random.default_rng(seed)
-    X = sample_ball(n, d, seed)
-    w = rng.standard_normal(d)
-    w /= np.linalg.norm(w)
-    y = X @ w + rng.standard_normal(n)
-    W = rng.standard_normal((K, d)) * np.sqrt(2.0 / d)
-    b = rng.standard_normal(K) * 0.1
-    v = rng.standard_normal(K) * np.sqrt(2.0 / K)
-    return ReluNetwork.from_float(W, b, v, 0.0), Dataset.from_float(X, y)
+from numerics.sampling import random_case  # noqa: E402
 
 
 CASES = {  # file stem -> (n, d, K, seed, suffix)

@@ -5,6 +5,8 @@
 * :func:`sample_ball_exact` -- exact rational points STRICTLY inside the ball: the float sample with
   every coordinate rounded toward zero onto the grid (1/q) Z (so ||x|| can only shrink), then checked
   in exact arithmetic (sum x_j^2 < R^2); the law differs from uniform only by the O(sqrt(d)/q) rounding.
+* :func:`random_case` -- a Kaiming-initialised float64 network with labels y = w.x + N(0, 1) on ball
+  points (the test case of the examples and the benchmarks).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from numerics.network import to_fraction
+from numerics.network import Dataset, ReluNetwork, to_fraction
 
-__all__ = ["sample_ball", "sample_ball_exact", "linear_labels"]
+__all__ = ["sample_ball", "sample_ball_exact", "linear_labels", "random_case"]
 
 
 def sample_ball(n: int, d: int, seed: int, radius: float = 1.0) -> np.ndarray:
@@ -75,3 +77,30 @@ def linear_labels(X: np.ndarray, seed: int, sigma: float = 1.0) -> tuple[np.ndar
     w = rng.standard_normal(X.shape[1])
     w /= np.linalg.norm(w)
     return X @ w + sigma * rng.standard_normal(X.shape[0]), w
+
+
+def random_case(n: int, d: int, K: int, seed: int) -> tuple[ReluNetwork, Dataset]:
+    """Return a Kaiming-initialised float64 network and data with labels y = w.x + N(0, 1) on n ball points.
+
+    The data model of proofs_notes/theory.md §9: x_i uniform in the unit ball (:func:`sample_ball`), w a
+    seeded unit vector, unit Gaussian noise.  The network has K neurons with W_kj ~ N(0, 2/d),
+    b_k ~ N(0, 0.01), v_k ~ N(0, 2/K), beta = 0 (an initialisation, not a trained point).  The examples
+    (examples/make_examples.py) and the benchmarks are built with it.
+
+    Args:
+        n, d, K: sample size, input dimension, hidden neurons.
+        seed: seed of both the points and the rest (same seed, same case).
+
+    >>> net, data = random_case(20, 3, 8, 0)
+    >>> (net.K, net.d, data.n, net.kind), bool((np.linalg.norm(data.X, axis=1) <= 1).all())
+    ((8, 3, 20, 'float'), True)
+    """
+    rng = np.random.default_rng(seed)
+    X = sample_ball(n, d, seed)
+    w = rng.standard_normal(d)
+    w /= np.linalg.norm(w)
+    y = X @ w + rng.standard_normal(n)
+    W = rng.standard_normal((K, d)) * np.sqrt(2.0 / d)
+    b = rng.standard_normal(K) * 0.1
+    v = rng.standard_normal(K) * np.sqrt(2.0 / K)
+    return ReluNetwork.from_float(W, b, v, 0.0), Dataset.from_float(X, y)
