@@ -75,6 +75,36 @@ def d_range(text: str) -> list:
     return list(range(lo, hi + 1))
 
 
+def int_at_least(lo: int, not_integer: str = "not an integer: {text!r}",
+                 too_small: str = "must be >= {lo}, got {value}"):
+    """Return an argparse ``type`` reading an integer >= ``lo``, refusing anything else in one line.
+
+    The messages are templates filled with ``text`` (the option's text), ``value`` (its integer, for
+    ``too_small``) and ``lo``, so each CLI keeps its own wording.
+
+    Args:
+        lo: the least accepted value.
+        not_integer, too_small: the ArgumentTypeError messages for a non-integer and for a value < lo.
+
+    >>> int_at_least(1)("3")
+    3
+    >>> int_at_least(0)("-1")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be >= 0, got -1
+    """
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(not_integer.format(text=text, lo=lo)) from None
+        if value < lo:
+            raise argparse.ArgumentTypeError(too_small.format(text=text, value=value, lo=lo))
+        return value
+
+    return parse
+
+
 def fail(prog: str, message: str) -> int:
     """Print a one-line error on stderr and return exit code 2."""
     print(f"{prog}: error: {message}".replace("\n", " "), file=sys.stderr)

@@ -14,7 +14,7 @@ import sys
 import time
 from fractions import Fraction
 
-from bounds._cli import guarded
+from bounds._cli import guarded, int_at_least
 from numerics._cli import apply_threads_option, finish_parser
 from numerics.outcome import Outcome
 
@@ -37,27 +37,14 @@ def _frac_arg(s: str) -> Fraction:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _int_arg(lo):
-    def f(s):
-        try:
-            v = int(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not an integer: {s!r}") from None
-        if v < lo:
-            raise argparse.ArgumentTypeError(f"must be >= {lo}, got {v}")
-        return v
-    return f
-
-
-
 def _parse(argv):
     p = _Parser(prog="python -m constructions.verify", description=__doc__.splitlines()[0])
-    p.add_argument("--d", type=_int_arg(1), default=None, help="dimension (default 3)")
+    p.add_argument("--d", type=int_at_least(1), default=None, help="dimension (default 3)")
     p.add_argument("--eps", type=_frac_arg, default=None, help="cap parameter, rational, e.g. 1/8 (default)")
-    p.add_argument("--n", type=_int_arg(1), default=None, help="sample size for App. I and Fano (default: coupled to eps)")
+    p.add_argument("--n", type=int_at_least(1), default=None, help="sample size for App. I and Fano (default: coupled to eps)")
     p.add_argument("--eta", type=_frac_arg, default=Fraction(1), help="GD step size (default 1)")
     p.add_argument("--sigma", type=_frac_arg, default=Fraction(1), help="noise level (default 1)")
-    p.add_argument("--seed", type=_int_arg(0), default=0,
+    p.add_argument("--seed", type=int_at_least(0), default=0,
                    help="seed of the packing candidates and of the App. I sample (default: 0)")
     p.add_argument("--directions", metavar="FILE", default=None,
                    help='JSON {"d": .., "eps": "1/8", "directions": [[..], ..]} to verify instead of the built packing')
@@ -67,7 +54,7 @@ def _parse(argv):
                         "python -m numerics.check_certificate FILE")
     p.add_argument("--family", choices=("caps", "ridge", "ridge-multi"), default="caps",
                    help="packing family: the paper's caps (default) or the ridge-bump families derived here")
-    p.add_argument("--bumps", type=_int_arg(1), default=None, help="ridge families: tents per direction")
+    p.add_argument("--bumps", type=int_at_least(1), default=None, help="ridge families: tents per direction")
     p.add_argument("--height", type=_frac_arg, default=None, help="ridge families: tent height (default: largest in F)")
     finish_parser(p, {0: "every check passed", 1: "some check failed"}, reading=False)
     a = p.parse_args(argv)

@@ -16,7 +16,7 @@ import json
 import sys
 from fractions import Fraction
 
-from bounds._cli import guarded
+from bounds._cli import guarded, int_at_least
 from numerics.hessian import KinkError
 from numerics.linear_stability import DEFAULT_SIZES, stability_experiment
 from numerics.polish import polish_minimum
@@ -35,14 +35,7 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: error: {message}")
 
 
-def _positive_int(s):
-    try:
-        v = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {s!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
-    return v
+_positive_int = int_at_least(1)
 
 
 def _positive_fraction(s):

@@ -167,16 +167,8 @@ def describe() -> str:
 def add_threads_argument(parser) -> None:
     """Add the common ``--threads N`` option to an argparse parser (validated by :func:`resolve_threads`)."""
 
-    def positive(text):
-        import argparse
+    from bounds._cli import int_at_least
 
-        try:
-            n = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-        if n < 1:
-            raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-        return n
-
-    parser.add_argument("--threads", type=positive, default=None, metavar="N",
+    message = "expected a positive integer, got {text!r}"
+    parser.add_argument("--threads", type=int_at_least(1, message, message), default=None, metavar="N",
                         help=f"BLAS/torch threads (default: ${ENV_VAR}, else the idle cores, at least 1)")
