@@ -15,7 +15,7 @@ import time
 from fractions import Fraction
 
 from bounds._cli import guarded, int_at_least
-from numerics._cli import apply_threads_option, finish_parser
+from numerics._cli import apply_threads_option, certificate_written, finish_parser, write_certificate_file
 from numerics.outcome import Outcome
 
 from ._rational import fmt, to_fraction
@@ -41,7 +41,8 @@ def _parse(argv):
     p = _Parser(prog="python -m constructions.verify", description=__doc__.splitlines()[0])
     p.add_argument("--d", type=int_at_least(1), default=None, help="dimension (default 3)")
     p.add_argument("--eps", type=_frac_arg, default=None, help="cap parameter, rational, e.g. 1/8 (default)")
-    p.add_argument("--n", type=int_at_least(1), default=None, help="sample size for App. I and Fano (default: coupled to eps)")
+    p.add_argument("--n", type=int_at_least(1), default=None,
+                   help="sample size for App. I and Fano (default: coupled to eps)")
     p.add_argument("--eta", type=_frac_arg, default=Fraction(1), help="GD step size (default 1)")
     p.add_argument("--sigma", type=_frac_arg, default=Fraction(1), help="noise level (default 1)")
     p.add_argument("--seed", type=int_at_least(0), default=0,
@@ -156,16 +157,13 @@ def main(argv=None) -> int:
     ok = all(r.holds for r in results)
     if a.certificate_out:
         from .certificate_file import construction_document
-        from numerics.certificate_file import CertificateError, write_certificate
 
-        try:
-            size = write_certificate(construction_document(ctx, results, K_MAX_CERTIFY), a.certificate_out)
-        except (CertificateError, OSError) as exc:
-            print(f"constructions.verify: error: certificate file not written: {exc}", file=sys.stderr)
+        size = write_certificate_file(lambda: construction_document(ctx, results, K_MAX_CERTIFY), a.certificate_out,
+                                      prefix="constructions.verify: error")
+        if size is None:
             return 2
         ctx.values["certificate_file"] = a.certificate_out
-        _progress(f"certificate file written: {a.certificate_out} ({size} bytes); re-check with: "
-                  f"python -m numerics.check_certificate {a.certificate_out}")
+        _progress(certificate_written(a.certificate_out, size))
     header = {"d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta), "sigma": fmt(ctx.sigma),
               "seed": ctx.seed}
     print(_report(ctx, results, secs, a.json, header,

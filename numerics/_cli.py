@@ -2,7 +2,9 @@
 
 Every numerics CLI that reads a network and data files ends its parser with :func:`finish_parser`
 (reading options of numerics.io, --threads of numerics.threads, then --version/--debug and the exit-code
-epilog of bounds._cli) and applies --threads with :func:`apply_threads_option`.
+epilog of bounds._cli) and applies --threads with :func:`apply_threads_option`.  A CLI with
+--certificate-out writes the file with :func:`write_certificate_file` and says so with
+:func:`certificate_written`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import sys
 
 from bounds._cli import add_common
 
-__all__ = ["finish_parser", "apply_threads_option", "parse_and_apply_threads", "report_error"]
+__all__ = ["finish_parser", "apply_threads_option", "parse_and_apply_threads", "report_error",
+           "write_certificate_file", "certificate_written"]
 
 
 def finish_parser(ap, codes: dict, reading: bool = True) -> None:
@@ -74,3 +77,43 @@ def report_error(exc: BaseException) -> int:
     """
     print(f"error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
     return 2
+
+
+def write_certificate_file(build, path, prefix: str = "error") -> int | None:
+    """Write the certificate document ``build()`` returns to ``path``; return the bytes written.
+
+    A document that cannot be made (numerics.certificate_file.CertificateError) or written (OSError) is
+    reported as one line ``prefix: certificate file not written: <reason>`` on stderr, and None is
+    returned (the caller exits with 2).
+
+    Args:
+        build: a function of no arguments returning the document (called here, so its errors are caught).
+        path: the file to write.
+        prefix: the start of the error line (the CLI's name, or ``error``).
+
+    >>> import contextlib, io, os, tempfile
+    >>> write_certificate_file(lambda: {"format": "x"}, os.path.join(tempfile.mkdtemp(), "c.json"))  # {"format":"x"}
+    15
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     size = write_certificate_file(lambda: {}, os.path.join(tempfile.mkdtemp(), "no", "c.json"))
+    >>> size is None, err.getvalue().startswith("error: certificate file not written: ")
+    (True, True)
+    """
+    from numerics.certificate_file import CertificateError, write_certificate
+
+    try:
+        return write_certificate(build(), path)
+    except (CertificateError, OSError) as exc:
+        print(f"{prefix}: certificate file not written: {exc}", file=sys.stderr)
+        return None
+
+
+def certificate_written(path, size: int) -> str:
+    """Return the line saying that the certificate file ``path`` (``size`` bytes) was written and how to re-check it.
+
+    >>> certificate_written("c.json", 16)
+    'certificate file written: c.json (16 bytes); re-check with: python -m numerics.check_certificate c.json'
+    """
+    return (f"certificate file written: {path} ({size} bytes); re-check with: "
+            f"python -m numerics.check_certificate {path}")

@@ -27,7 +27,8 @@ import numpy as np
 
 from bounds._cli import guarded
 from numerics.hessian import KinkError
-from numerics._cli import finish_parser, parse_and_apply_threads, report_error
+from numerics._cli import (certificate_written, finish_parser, parse_and_apply_threads, report_error,
+                           write_certificate_file)
 from numerics.certificates import (METHODS, StabilityCertificate,
                                   exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
 
@@ -151,15 +152,13 @@ def main(argv=None) -> int:
     rep["grad_norm_upper"] = g_up if g_up != float("inf") else None  # None: beyond float64's range
     rep["critical_point"] = g2 == 0
     if args.certificate_out:
-        from numerics.certificate_file import CertificateError, stability_document, write_certificate
+        from numerics.certificate_file import stability_document
 
-        try:
-            doc = stability_document(net, data, eta, _half_mse_view(cert), loss=args.loss, progress=progress)
-            rep["certificate_file"] = args.certificate_out
-            rep["certificate_file_bytes"] = write_certificate(doc, args.certificate_out)
-        except (CertificateError, OSError) as exc:
-            print(f"error: certificate file not written: {exc}", file=sys.stderr)
+        size = write_certificate_file(lambda: stability_document(net, data, eta, _half_mse_view(cert), loss=args.loss,
+                                                                 progress=progress), args.certificate_out)
+        if size is None:
             return 2
+        rep["certificate_file"], rep["certificate_file_bytes"] = args.certificate_out, size
     if args.json:
         print(json.dumps(rep, indent=2))
     else:
@@ -195,8 +194,7 @@ def main(argv=None) -> int:
         if "auto" in cert.extra:
             print(f"  auto chose {cert.extra['auto']['method'] or 'no method'}: {cert.extra['auto']['why']}")
         if args.certificate_out:
-            print(f"  certificate file written: {args.certificate_out} ({rep['certificate_file_bytes']} bytes); "
-                  f"re-check with: python -m numerics.check_certificate {args.certificate_out}")
+            print(f"  {certificate_written(args.certificate_out, rep['certificate_file_bytes'])}")
     return {True: 0, False: 1, None: 3}[cert.stable]
 
 

@@ -17,7 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from bounds._cli import guarded
-from numerics._cli import apply_threads_option, finish_parser, report_error
+from numerics._cli import (apply_threads_option, certificate_written, finish_parser, report_error,
+                           write_certificate_file)
 
 __all__ = ["main"]
 
@@ -146,16 +147,12 @@ def _run(argv=None) -> int:
         return report_error(exc)
     rep = flat_report(r)
     if args.certificate_out:
-        from numerics.certificate_file import CertificateError, write_certificate
         from numerics.flat_points import certificate_document
 
-        try:
-            doc = certificate_document(r, data, progress=progress)
-            rep["certificate_file"] = args.certificate_out
-            rep["certificate_file_bytes"] = write_certificate(doc, args.certificate_out)
-        except (CertificateError, OSError) as exc:
-            print(f"error: certificate file not written: {exc}", file=sys.stderr)
+        size = write_certificate_file(lambda: certificate_document(r, data, progress=progress), args.certificate_out)
+        if size is None:
             return 2
+        rep["certificate_file"], rep["certificate_file_bytes"] = args.certificate_out, size
     if args.out:
         from numerics.io import save_data, save_network
 
@@ -166,8 +163,7 @@ def _run(argv=None) -> int:
         (out / "flat.json").write_text(json.dumps(rep, indent=2))
     print(json.dumps(rep, indent=2) if args.json else _human(rep))
     if args.certificate_out and not args.json:
-        print(f"  certificate file written: {args.certificate_out} ({rep['certificate_file_bytes']} bytes); "
-              f"re-check with: python -m numerics.check_certificate {args.certificate_out}")
+        print(f"  {certificate_written(args.certificate_out, rep['certificate_file_bytes'])}")
     return {True: 0, False: 1, None: 3}[r.stable]
 
 
