@@ -283,8 +283,51 @@ def kind_of(arr: np.ndarray) -> str:
                      "is not of a supported number kind")
 
 
+class _KindCopies:
+    """What a ReluNetwork and a Dataset share: the input dimension and the copies in another number kind.
+
+    Each defines ``_entries()``, the arguments of its ``of_kind`` before the kind (W, b, v, beta or X, y).
+    """
+
+    @property
+    def d(self) -> int:
+        """Input dimension: the number of columns of W (a network) or of X (a data set)."""
+        return self._entries()[0].shape[1]
+
+    def as_kind(self, kind: str, dps: int | None = None):
+        """Return a copy in number kind ``kind`` (mpmath entries rounded at ``dps`` digits if given).
+
+        The same object when it already has that kind and the kind has a fixed precision; a new copy
+        for mpmath (whose entries are rounded at the precision in force, or at ``dps`` digits).
+
+        >>> ReluNetwork.from_float([[0.1]], [0], [1], 0).as_kind("exact").W[0, 0] == Fraction(0.1)
+        True
+        >>> Dataset.from_float([[0.5]], [1]).as_kind("mpmath", dps=30).y[0]
+        mpf('1.0')
+        """
+        precise = number_kind(kind).variable_precision  # ValueError for an unknown kind
+        if kind == self.kind and not precise:
+            return self
+        if precise and dps is not None:
+            with mpmath.workdps(dps):
+                return type(self).of_kind(*self._entries(), kind)
+        return type(self).of_kind(*self._entries(), kind)
+
+    def as_exact(self):
+        """Return the exact-rational copy (floats convert exactly to dyadic rationals)."""
+        return self.as_kind("exact")
+
+    def as_float(self):
+        """Return the float64 copy (rationals rounded to nearest)."""
+        return self.as_kind("float")
+
+    def as_mpmath(self, dps: int | None = None):
+        """Return the mpmath copy, entries rounded once at ``dps`` digits (default: current precision)."""
+        return self.as_kind("mpmath", dps)
+
+
 @dataclass(frozen=True, eq=False)
-class ReluNetwork:
+class ReluNetwork(_KindCopies):
     """Two-layer ReLU network f(x) = sum_k v_k relu(w_k.x - b_k) + beta of one number kind.
 
     Build with :meth:`exact`, :meth:`from_float`, :meth:`from_vector` or :meth:`from_torch`.
@@ -395,41 +438,13 @@ class ReluNetwork:
         return self.W.shape[0]
 
     @property
-    def d(self) -> int:
-        """Input dimension."""
-        return self.W.shape[1]
-
-    @property
     def num_params(self) -> int:
         """P = K(d+2)+1."""
         return self.K * (self.d + 2) + 1
 
-    # ------------------------------------------------------------------ conversions
-    def as_kind(self, kind: str, dps: int | None = None) -> "ReluNetwork":
-        """Return a copy in number kind ``kind`` (mpmath entries rounded at ``dps`` digits if given).
-
-        >>> ReluNetwork.from_float([[0.1]], [0], [1], 0).as_kind("exact").W[0, 0] == Fraction(0.1)
-        True
-        """
-        precise = number_kind(kind).variable_precision  # ValueError for an unknown kind
-        if kind == self.kind and not precise:
-            return self
-        if precise and dps is not None:
-            with mpmath.workdps(dps):
-                return ReluNetwork.of_kind(self.W, self.b, self.v, self.beta, kind)
-        return ReluNetwork.of_kind(self.W, self.b, self.v, self.beta, kind)
-
-    def as_exact(self) -> "ReluNetwork":
-        """Return the exact-rational copy (floats convert exactly to dyadic rationals)."""
-        return self.as_kind("exact")
-
-    def as_float(self) -> "ReluNetwork":
-        """Return the float64 copy (rationals rounded to nearest)."""
-        return self.as_kind("float")
-
-    def as_mpmath(self, dps: int | None = None) -> "ReluNetwork":
-        """Return the mpmath copy, entries rounded once at ``dps`` digits (default: current precision)."""
-        return self.as_kind("mpmath", dps)
+    # ------------------------------------------------------------------ conversions, d: see _KindCopies
+    def _entries(self) -> tuple:
+        return self.W, self.b, self.v, self.beta
 
     def to_vector(self) -> np.ndarray:
         """Return theta = [v | W row-major | b | beta] as a 1-D array of this kind.
@@ -471,7 +486,7 @@ class ReluNetwork:
 
 
 @dataclass(frozen=True, eq=False)
-class Dataset:
+class Dataset(_KindCopies):
     """Data {(x_i, y_i)}: X of shape (n, d), y of shape (n,), of one number kind.
 
     >>> Dataset.exact([[0, 1], ["1/2", 0]], [1, 0]).n
@@ -516,32 +531,8 @@ class Dataset:
         """Number of samples."""
         return self.X.shape[0]
 
-    @property
-    def d(self) -> int:
-        """Input dimension."""
-        return self.X.shape[1]
-
-    def as_kind(self, kind: str, dps: int | None = None) -> "Dataset":
-        """Return a copy in number kind ``kind``."""
-        precise = number_kind(kind).variable_precision  # ValueError for an unknown kind
-        if kind == self.kind and not precise:
-            return self
-        if precise and dps is not None:
-            with mpmath.workdps(dps):
-                return Dataset.of_kind(self.X, self.y, kind)
-        return Dataset.of_kind(self.X, self.y, kind)
-
-    def as_exact(self) -> "Dataset":
-        """Return the exact-rational copy (floats convert exactly)."""
-        return self.as_kind("exact")
-
-    def as_float(self) -> "Dataset":
-        """Return the float64 copy."""
-        return self.as_kind("float")
-
-    def as_mpmath(self, dps: int | None = None) -> "Dataset":
-        """Return the mpmath copy, rounded at ``dps`` digits (default: current precision)."""
-        return self.as_kind("mpmath", dps)
+    def _entries(self) -> tuple:  # the arguments of of_kind; conversions, d: see _KindCopies
+        return self.X, self.y
 
     def __repr__(self) -> str:
         return f"Dataset(n={self.n}, d={self.d}, kind={self.kind!r})"
