@@ -100,27 +100,37 @@ def test_divergent_run_is_marked_not_hidden():
     assert r["diverged"] is True and r["steps_done"] < 200
 
 
-def test_warm_started_sharpness_matches_lanczos_and_dense_along_gd():
-    """SharpnessTracker('warm') returns Rayleigh quotients: never above the dense lambda_max, and equal to
-    it (to tolerance) when the top eigenvector moves little between GD iterates."""
+def _tracked_along_gd(tracker, seed):
+    """[(tracker's estimate, dense lambda_max)] after each 5 of 20 GD steps (lr 0.05) on a seeded task
+    with d = 2, n = 20, K = 8."""
     import torch
     from numerics.experiments.data import make_task
-    from numerics.experiments.tracking import SharpnessTracker, relu_network
+    from numerics.experiments.tracking import relu_network
     from numerics.experiments.trainer import gd_step, init_params
     from numerics.hessian import hessian
     from numerics.network import Dataset
 
-    t = make_task(2, 20, 1.0, seed=3)
+    t = make_task(2, 20, 1.0, seed=seed)
     X, y = torch.from_numpy(t.X), torch.from_numpy(t.y)
-    p = init_params(2, 8, 3)
+    p = init_params(2, 8, seed)
     data = Dataset.from_float(t.X, t.y)
-    warm = SharpnessTracker("warm", cold_every=100, tol=1e-10, maxiter=5000)
+    pairs = []
     for _ in range(4):
         for _ in range(5):
             gd_step(p, X, y, 0.05)
         net = relu_network(*p.numpy())
         dense = float(np.linalg.eigvalsh(hessian(net, data).astype(float))[-1])
-        got = warm.estimate(net, data)
+        pairs.append((tracker.estimate(net, data), dense))
+    return pairs
+
+
+def test_warm_started_sharpness_matches_lanczos_and_dense_along_gd():
+    """SharpnessTracker('warm') returns Rayleigh quotients: never above the dense lambda_max, and equal to
+    it (to tolerance) when the top eigenvector moves little between GD iterates."""
+    from numerics.experiments.tracking import SharpnessTracker
+
+    warm = SharpnessTracker("warm", cold_every=100, tol=1e-10, maxiter=5000)
+    for got, dense in _tracked_along_gd(warm, seed=3):
         assert got <= dense * (1 + 1e-9) and math.isclose(got, dense, rel_tol=1e-4)
     assert warm.methods[0] == "lanczos" and "power (warm start)" in warm.methods
     with pytest.raises(ValueError):
@@ -130,24 +140,12 @@ def test_warm_started_sharpness_matches_lanczos_and_dense_along_gd():
 def test_warm_lanczos_sharpness_matches_dense_along_gd():
     """SharpnessTracker('warm-lanczos'): warm calls are eigsh from the previous eigenvector; every value
     is below the dense lambda_max (Rayleigh quotient) and equal to it to tolerance along GD."""
-    import torch
-    from numerics.experiments.data import make_task
     from numerics.experiments.tracking import SharpnessTracker, relu_network
-    from numerics.experiments.trainer import gd_step, init_params
-    from numerics.hessian import KinkError, hessian
+    from numerics.hessian import KinkError
     from numerics.network import Dataset
 
-    t = make_task(2, 20, 1.0, seed=4)
-    X, y = torch.from_numpy(t.X), torch.from_numpy(t.y)
-    p = init_params(2, 8, 4)
-    data = Dataset.from_float(t.X, t.y)
     tr = SharpnessTracker("warm-lanczos", cold_every=100, tol=1e-10, maxiter=5000)
-    for _ in range(4):
-        for _ in range(5):
-            gd_step(p, X, y, 0.05)
-        net = relu_network(*p.numpy())
-        dense = float(np.linalg.eigvalsh(hessian(net, data).astype(float))[-1])
-        got = tr.estimate(net, data)
+    for got, dense in _tracked_along_gd(tr, seed=4):
         assert got <= dense * (1 + 1e-9) and math.isclose(got, dense, rel_tol=1e-6)
     assert tr.methods[0] == "lanczos" and tr.methods[1:] == ["lanczos (warm start)"] * 3
     assert len(tr.hvps) == 4 and all(0 < h < tr.hvps[0] for h in tr.hvps[1:])  # warm calls are cheaper
