@@ -1,4 +1,4 @@
-"""Shared test strategies: random small exact networks and data sets (hypothesis strategies)."""
+"""Shared test strategies: random small exact networks and data sets (hypothesis strategies), seeded torch models."""
 
 from __future__ import annotations
 
@@ -32,3 +32,12 @@ def net_and_data(draw, max_K=3, max_d=3, max_n=5):
 def fvec(a) -> np.ndarray:
     """Float64 copy of an object array."""
     return np.vectorize(float, otypes=[np.float64])(np.asarray(a, dtype=object))
+
+
+def seeded_torch_model(d: int, K: int, seed: int):
+    """nn.Sequential(Linear(d, K), ReLU(), Linear(K, 1)) with torch's default (float32) initialisation after
+    torch.manual_seed(seed)."""
+    import torch
+
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(torch.nn.Linear(d, K), torch.nn.ReLU(), torch.nn.Linear(K, 1))

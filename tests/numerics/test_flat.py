@@ -14,6 +14,7 @@ from numerics.hessian import KinkError, gradient, hessian, loss
 from numerics.certificate_file import encode_number
 from numerics.io import save_data, save_network
 from numerics.network import Dataset, ReluNetwork
+from tests.numerics._random import seeded_torch_model
 
 
 def _case(seed, K=4, n=7, d=2, scale=1.0):
@@ -128,8 +129,7 @@ def _torch_export(tmp_path, lr=0.05, steps=300):
     from numerics.experiments.data import make_task
 
     t = make_task(2, 16, 1.0, seed=0)
-    torch.manual_seed(0)
-    m = torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1)).double()
+    m = seeded_torch_model(2, 32, seed=0).double()
     X, y = torch.from_numpy(t.X), torch.from_numpy(t.y)
     opt = torch.optim.SGD(m.parameters(), lr=lr)
     for _ in range(steps):

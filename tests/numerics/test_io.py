@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from numerics.hessian import forward
 from numerics.io import InputError, load_data, load_network, save_data, save_network
 from numerics.network import Dataset, ReluNetwork
-from tests.numerics._random import net_and_data
+from tests.numerics._random import net_and_data, seeded_torch_model
 
 
 @settings(max_examples=20)
@@ -58,8 +58,7 @@ def test_mpmath_saved_exactly(tmp_path):
 @pytest.mark.torch
 def test_torch_state_dict_bias_sign(tmp_path):
     import torch
-    torch.manual_seed(0)
-    m = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 1)).double()
+    m = seeded_torch_model(3, 5, seed=0).double()
     torch.save(m.state_dict(), tmp_path / "m.pt")
     net = load_network(tmp_path / "m.pt")
     assert np.array_equal(net.b, -m[0].bias.detach().numpy())
@@ -93,12 +92,26 @@ BAD_NETWORKS = [
 ]
 
 
-@pytest.mark.parametrize("text,msg", BAD_NETWORKS)
-def test_malformed_network_json_raises_input_error(tmp_path, text, msg):
+# data files: non-finite values, bounded exponents and digits, unknown keys, deep nesting
+BAD_DATA = [
+    ('{"X": [[NaN]], "y": [0]}', "not finite"),
+    ('{"X": [[Infinity]], "y": [0]}', "not finite"),
+    ('{"X": [["1e100000"]], "y": [0]}', "exponent"),
+    ('{"X": [[1e100000]], "y": [0]}', "outside float64's range"),
+    ('{"X": [[' + "7" * 5000 + ']], "y": [0]}', "digits"),
+    ('{"X": [[1]], "y": [0], "z": 1}', "unknown key"),
+    ('{"X": ' + "[" * 1000 + "]" * 1000 + ', "y": [0]}', "nested too deeply"),
+    ('{"X": [[1]], "y": [[[[0]]]]}', "not a number"),
+]
+
+
+@pytest.mark.parametrize("load, text, msg", [(load_network, *case) for case in BAD_NETWORKS]
+                         + [(load_data, *case) for case in BAD_DATA])
+def test_malformed_json_raises_one_line_input_error(tmp_path, load, text, msg):
     p = tmp_path / "bad.json"
     p.write_text(text)
     with pytest.raises(InputError, match=msg) as info:
-        load_network(p)
+        load(p)
     assert "\n" not in str(info.value)
 
 
@@ -186,8 +199,7 @@ def test_bad_data_files_refused(tmp_path):
 @pytest.mark.torch
 def test_torch_data_and_checkpoint_variants(tmp_path):
     torch = pytest.importorskip("torch")
-    torch.manual_seed(1)
-    m = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    m = seeded_torch_model(3, 4, seed=1)
     ref = ReluNetwork.from_torch(m).to_vector()
     sd = m.state_dict()
     variants = {
