@@ -1,4 +1,5 @@
-"""Shared test strategies: random small exact networks and data sets (hypothesis strategies), seeded torch models."""
+"""Shared test strategies: random small exact networks and data sets (hypothesis strategies), seeded torch
+models and training tasks."""
 
 from __future__ import annotations
 
@@ -41,3 +42,16 @@ def seeded_torch_model(d: int, K: int, seed: int):
 
     torch.manual_seed(seed)
     return torch.nn.Sequential(torch.nn.Linear(d, K), torch.nn.ReLU(), torch.nn.Linear(K, 1))
+
+
+def trainer_task(d: int, n: int, K: int, seed: int):
+    """(init_params(d, K, seed), X, y) for numerics.experiments.trainer: float64 tensors, X uniform in
+    [-1, 1]^d (n rows), y standard normal, both from numpy's default_rng(seed)."""
+    import torch
+
+    from numerics.experiments.trainer import init_params
+
+    rng = np.random.default_rng(seed)
+    X = torch.from_numpy(rng.uniform(-1, 1, (n, d)))
+    y = torch.from_numpy(rng.standard_normal(n))
+    return init_params(d, K, seed), X, y

@@ -12,15 +12,9 @@ from numerics.experiments.data import make_task, sample_unit_ball, target_functi
 from numerics.experiments.tracking import decode_params, encode_params, neuron_stats
 from numerics.experiments.trainer import (DTYPE, Params, Workspace, gd_step, init_params,
                                           loss_and_gradient, params_to_vector)
+from tests.numerics._random import trainer_task
 
 pytestmark = pytest.mark.torch
-
-
-def _setup(d, n, K, seed):
-    rng = np.random.default_rng(seed)
-    X = torch.from_numpy(rng.uniform(-1, 1, (n, d)))
-    y = torch.from_numpy(rng.standard_normal(n))
-    return init_params(d, K, seed), X, y
 
 
 def _autograd(p, X, y, activation):
@@ -36,7 +30,7 @@ def _autograd(p, X, y, activation):
 @pytest.mark.parametrize("activation", ["relu", "gelu"])
 @pytest.mark.parametrize("d,n,K,seed", [(1, 5, 3, 0), (3, 17, 8, 1), (10, 40, 31, 2)])
 def test_gradient_matches_autograd(activation, d, n, K, seed):
-    p, X, y = _setup(d, n, K, seed)
+    p, X, y = trainer_task(d, n, K, seed)
     L, g = loss_and_gradient(p, X, y, activation)
     L_ref, g_ref = _autograd(p, X, y, activation)
     assert math.isclose(float(L), L_ref, rel_tol=1e-12)
@@ -49,7 +43,7 @@ def test_gradient_matches_autograd(activation, d, n, K, seed):
 @example(d=1, K=1, seed=0)
 def test_gradient_matches_central_finite_differences(d, K, seed):
     """Independent reference: (L(theta + h e_j) - L(theta - h e_j)) / 2h, float64, for every coordinate."""
-    p, X, y = _setup(d, 7, K, seed)
+    p, X, y = trainer_task(d, 7, K, seed)
     _, g = loss_and_gradient(p, X, y)
     flat = [g.W.reshape(-1), g.b, g.v, g.beta.reshape(1)]
     h = 1e-6
@@ -69,7 +63,7 @@ def test_gradient_matches_central_finite_differences(d, K, seed):
 
 def test_gradient_check_rejects_a_wrong_gradient():
     """The autograd comparison can fail: a sign error in the bias gradient (b enters as -b) is caught."""
-    p, X, y = _setup(3, 17, 8, 1)
+    p, X, y = trainer_task(3, 17, 8, 1)
     _, g = loss_and_gradient(p, X, y)
     _, g_ref = _autograd(p, X, y, "relu")
     assert not torch.allclose(-g.b, g_ref[1], rtol=1e-10, atol=1e-13)
@@ -83,7 +77,7 @@ def test_gd_step_matches_torch_sgd_with_clipping_and_weight_decay(wd, scale):
     the first torch.optim step in a process costs seconds of one-off imports.  scale=300 makes the
     clipping bite.
     """
-    p, X, y = _setup(4, 23, 9, 3)
+    p, X, y = trainer_task(4, 23, 9, 3)
     y = y * scale
     eta = 0.3
     leaves = [t.clone().requires_grad_(True) for t in p.tensors()]
@@ -103,7 +97,7 @@ def test_gd_step_matches_torch_sgd_with_clipping_and_weight_decay(wd, scale):
 
 
 def test_neuron_stats_match_a_direct_count():
-    p, X, _ = _setup(3, 50, 12, 4)
+    p, X, _ = trainer_task(3, 50, 12, 4)
     frac, norm = neuron_stats(p, X)
     Xn, W, b, v = X.numpy(), p.W.numpy(), p.b.numpy(), p.v.numpy()
     for k in range(12):

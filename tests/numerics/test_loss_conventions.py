@@ -14,20 +14,14 @@ from numerics.certify import main as certify_main  # noqa: E402
 from numerics.lambda_estimate import lambda_max_estimate  # noqa: E402
 from numerics.experiments.configs import grid  # noqa: E402
 from numerics.experiments.sweep import config_key  # noqa: E402
-from numerics.experiments.trainer import DTYPE, Params, gd_step, init_params  # noqa: E402
+from numerics.experiments.trainer import DTYPE, Params, gd_step  # noqa: E402
 from numerics.io import save_data, save_network  # noqa: E402
 from numerics.loss import half_mse_hyperparameters  # noqa: E402
 from numerics.network import Dataset, ReluNetwork  # noqa: E402
 from numerics.variation import theorem_3_2_check, theorem_3_2_upper  # noqa: E402
+from tests.numerics._random import trainer_task  # noqa: E402
 
 pytestmark = pytest.mark.torch
-
-
-def _task(d, n, K, seed):
-    rng = np.random.default_rng(seed)
-    X = torch.from_numpy(rng.uniform(-1, 1, (n, d)))
-    y = torch.from_numpy(rng.standard_normal(n))
-    return init_params(d, K, seed), X, y
 
 
 def _torch_model(p: Params):
@@ -44,7 +38,7 @@ def _torch_model(p: Params):
 @pytest.mark.parametrize("lr,wd,clip", [(0.05, 0.0, None), (0.1, 0.01, 0.3), (0.2, 0.1, 50.0)])
 def test_mse_trainer_matches_plain_torch_loop(lr, wd, clip):
     """gd_step(loss="mse") == nn.MSELoss + clip_grad_norm_ + SGD(weight_decay), step for step, to 1e-12."""
-    p, X, y = _task(3, 20, 8, seed=1)
+    p, X, y = trainer_task(3, 20, 8, seed=1)
     model = _torch_model(p)
     opt = torch.optim.SGD(model.parameters(), lr=lr, weight_decay=wd)
     crit = torch.nn.MSELoss()
@@ -74,7 +68,7 @@ def test_mse_trainer_equals_half_mse_with_converted_hyperparameters(clip, tol):
     Exact up to rounding without clipping; with clipping only up to clip_grad_norm_'s 1e-6 added to the
     norm (clip / (g + 1e-6) vs (clip/2) / (g/2 + 1e-6)), a relative difference of order 1e-6 / g.
     """
-    p1, X, y = _task(2, 16, 6, seed=3)
+    p1, X, y = trainer_task(2, 16, 6, seed=3)
     p2 = p1.clone()
     lr, wd = 0.1, 0.02
     lr2, wd2, clip2 = half_mse_hyperparameters(lr, wd, clip, loss="mse")
@@ -87,7 +81,7 @@ def test_mse_trainer_equals_half_mse_with_converted_hyperparameters(clip, tol):
 
 
 def test_unknown_loss_is_refused():
-    p, X, y = _task(1, 4, 2, seed=0)
+    p, X, y = trainer_task(1, 4, 2, seed=0)
     with pytest.raises(ValueError, match="loss must be one of"):
         gd_step(p, X, y, 0.1, loss="l1")
     with pytest.raises(ValueError, match="loss must be one of"):
