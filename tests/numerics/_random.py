@@ -1,8 +1,9 @@
 """Shared test strategies: random small exact networks and data sets (hypothesis strategies), seeded torch
-models and training tasks."""
+models and training tasks, and a switch forcing numerics.hessian's fast exact path."""
 
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
 
 import numpy as np
@@ -30,6 +31,13 @@ def net_and_data(draw, max_K=3, max_d=3, max_n=5):
     return ReluNetwork.exact(W, b, v, beta), Dataset.exact(X, y)
 
 
+def kink_free_net_and_data(**sizes):
+    """:func:`net_and_data` draws in which no data point lies on a neuron's kink (so the Hessian exists)."""
+    from numerics.hessian import find_kinks
+
+    return net_and_data(**sizes).filter(lambda nd: not find_kinks(nd[0], nd[1].X))
+
+
 def fvec(a) -> np.ndarray:
     """Float64 copy of an object array."""
     return np.vectorize(float, otypes=[np.float64])(np.asarray(a, dtype=object))
@@ -55,3 +63,17 @@ def trainer_task(d: int, n: int, K: int, seed: int):
     X = torch.from_numpy(rng.uniform(-1, 1, (n, d)))
     y = torch.from_numpy(rng.standard_normal(n))
     return init_params(d, K, seed), X, y
+
+
+@contextlib.contextmanager
+def fast_exact_path():
+    """Within the block, numerics.hessian takes its fast exact path (float pattern, exact rechecks, flint
+    products) at every size (its size threshold _FAST_EXACT is 0); the threshold is restored after."""
+    import numerics.hessian as nh
+
+    old = nh._FAST_EXACT
+    nh._FAST_EXACT = 0
+    try:
+        yield
+    finally:
+        nh._FAST_EXACT = old

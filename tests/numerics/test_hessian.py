@@ -7,13 +7,13 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import assume, example, given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from numerics.hessian import (KinkError, activation_pattern, find_kinks, forward, gauss_newton,
                               gradient, hessian, hvp, hvp_operator, jacobian, jacobian_gram, loss,
                               residual_hessian, residuals)
 from numerics.network import Dataset, ReluNetwork
-from tests.numerics._random import fvec, net_and_data
+from tests.numerics._random import fast_exact_path, fvec, kink_free_net_and_data, net_and_data
 
 
 def _loop_forward(net, x):
@@ -43,10 +43,9 @@ def test_forward_and_loss_match_loops(nd):
 
 
 @settings(max_examples=20)
-@given(net_and_data())
+@given(kink_free_net_and_data())
 def test_exact_hessian_symmetric_and_hvp_matches_dense(nd):
     net, data = nd
-    assume(not find_kinks(net, data.X))
     H = hessian(net, data)
     assert (H == H.T).all()
     assert (H == gauss_newton(net, data) + residual_hessian(net, data)).all()
@@ -67,10 +66,9 @@ def test_gradient_equals_jt_r_and_gram(nd):
 
 
 @settings(max_examples=20)
-@given(net_and_data())
+@given(kink_free_net_and_data())
 def test_exact_float_mpmath_agree(nd):
     net, data = nd
-    assume(not find_kinks(net, data.X))
     H = fvec(hessian(net, data))
     Hf = hessian(net.as_float(), data.as_float())
     assert np.allclose(Hf, H, rtol=1e-12, atol=1e-12)
@@ -215,14 +213,10 @@ def test_fast_exact_path_equals_object_path(nd):
     smooth = not slow[1]
     if smooth:
         slow += (gradient(net, data), nh.residual_vectors(net, data))
-    old = nh._FAST_EXACT
-    nh._FAST_EXACT = 0
-    try:
+    with fast_exact_path():
         fast = (forward(net, data.X), find_kinks(net, data.X), activation_pattern(net, data.X))
         if smooth:
             fast += (gradient(net, data), nh.residual_vectors(net, data))
-    finally:
-        nh._FAST_EXACT = old
     assert fast[0].tolist() == slow[0].tolist() and fast[1] == slow[1]
     assert (fast[2] == slow[2]).all()
     if smooth:
@@ -230,51 +224,35 @@ def test_fast_exact_path_equals_object_path(nd):
 
 
 def test_fast_exact_path_finds_kinks_hidden_by_rounding():
-    import numerics.hessian as nh
     # z = 1/3 + 1/6 - 1/2 = 0 exactly, while the float64 evaluation gives a tiny nonzero or zero
     net = ReluNetwork.exact([[Fraction(1, 3), Fraction(1, 6)], [1, 1]], [Fraction(1, 2), 5], [1, 1], 0)
     X = np.array([[Fraction(1), Fraction(1)], [Fraction(1, 10), Fraction(1, 5)]], dtype=object)
-    old = nh._FAST_EXACT
-    nh._FAST_EXACT = 0
-    try:
+    with fast_exact_path():
         assert find_kinks(net, X) == [(0, 0)]
         with pytest.raises(KinkError, match="i=0"):
             hessian(net, Dataset.exact(X, [0, 0]))
-    finally:
-        nh._FAST_EXACT = old
 
 
 @settings(max_examples=20)
-@given(net_and_data(), st.lists(st.integers(-5, 5), min_size=40, max_size=40))
+@given(kink_free_net_and_data(), st.lists(st.integers(-5, 5), min_size=40, max_size=40))
 def test_quadratic_form_fast_and_plain_equal_dense(nd, coeffs):
-    import numerics.hessian as nh
     from numerics.hessian import quadratic_form
     net, data = nd
-    assume(not find_kinks(net, data.X))
     u = np.array([Fraction(c, 3) for c in coeffs[:net.num_params]], dtype=object)
     ref = u @ hessian(net, data) @ u
     assert quadratic_form(net, data, u) == ref
-    old = nh._FAST_EXACT
-    nh._FAST_EXACT = 0
-    try:
+    with fast_exact_path():
         assert quadratic_form(net, data, u) == ref
-    finally:
-        nh._FAST_EXACT = old
 
 
 @settings(max_examples=20)
 @given(net_and_data(), st.lists(st.integers(-5, 5), min_size=5, max_size=5))
 def test_gram_quadratic_form_fast_and_plain(nd, coeffs):
-    import numerics.hessian as nh
     from numerics.hessian import gram_quadratic_form
     net, data = nd
     s = np.array([Fraction(c, 2) for c in coeffs[:data.n]], dtype=object)
     J = jacobian(net, data.X)
     ref = s @ (J @ J.T) @ s
     assert gram_quadratic_form(net, data.X, s) == ref
-    old = nh._FAST_EXACT
-    nh._FAST_EXACT = 0
-    try:
+    with fast_exact_path():
         assert gram_quadratic_form(net, data.X, s) == ref
-    finally:
-        nh._FAST_EXACT = old
