@@ -139,21 +139,15 @@ def _run(cmd: str, cwd: Path, timeout: float = 600):
     return subprocess.run(["bash", "-c", cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def _runnable(slow: bool):
-    return [(c, code) for c, code in COMMANDS
-            if not any(s in c for s in NOT_RUN) and any(s in c for s in SLOW) == slow]
+def _runnable():
+    """Every README command that is run, with its expected exit code; the SLOW ones marked slow."""
+    return [pytest.param(c, code, marks=[pytest.mark.slow] if any(s in c for s in SLOW) else [],
+                         id=f"{c[:70]}-{code}")
+            for c, code in COMMANDS if not any(s in c for s in NOT_RUN)]
 
 
-@pytest.mark.parametrize("cmd, code", _runnable(slow=False), ids=lambda x: str(x)[:70])
-def test_fast_readme_command_runs_verbatim(cmd, code, fresh):
-    r = _run(cmd, fresh)
-    assert r.returncode == code, f"{cmd}: exit {r.returncode}, expected {code}\n{r.stderr[-2000:]}"
-    assert "Traceback" not in r.stderr and "Warning" not in r.stderr, r.stderr[-2000:]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("cmd, code", _runnable(slow=True), ids=lambda x: str(x)[:70])
-def test_slow_readme_command_runs_verbatim(cmd, code, fresh):
+@pytest.mark.parametrize("cmd, code", _runnable())
+def test_readme_command_runs_verbatim(cmd, code, fresh):
     r = _run(cmd, fresh)
     assert r.returncode == code, f"{cmd}: exit {r.returncode}, expected {code}\n{r.stderr[-2000:]}"
     assert "Traceback" not in r.stderr and "Warning" not in r.stderr, r.stderr[-2000:]
