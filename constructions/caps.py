@@ -16,10 +16,10 @@ import flint
 import numpy as np
 import sympy as sp
 
+from numerics.network import to_fraction
 from numerics.outcome import Outcome, Quantity
 
 from ._integrals import arb_eval, integral_expr
-from ._rational import to_fraction
 from .sphere import integer_form
 
 __all__ = [

@@ -29,7 +29,6 @@ from functools import cached_property
 from math import floor, log, sqrt
 from typing import Callable
 
-
 from . import atoms as _atoms
 from . import caps as _caps
 from . import fano as _fano
@@ -37,9 +36,10 @@ from . import univariate as _uni
 from . import varshamov_gilbert as _vg
 
 from bounds._cli import InputError
+from numerics.network import to_fraction
 from numerics.outcome import Outcome
 
-from ._rational import fmt, to_fraction
+from ._rational import fmt
 
 __all__ = ["Context", "CHECKS", "run", "run_checks", "load_direction_file", "coupled_n", "coupled_eps", "InputError",
            "N_MAX_DEFAULT", "K_MAX_CERTIFY"]

@@ -16,9 +16,10 @@ from fractions import Fraction
 
 from bounds._cli import guarded, int_at_least
 from numerics._cli import apply_threads_option, certificate_written, finish_parser, write_certificate_file
+from numerics.network import to_fraction
 from numerics.outcome import Outcome
 
-from ._rational import fmt, to_fraction
+from ._rational import fmt
 from .checks import K_MAX_CERTIFY, Context, InputError, _progress, coupled_eps, coupled_n, load_direction_file, run
 
 __all__ = ["main", "ridge_report"]

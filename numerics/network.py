@@ -34,29 +34,41 @@ KINDS = ("float", "exact", "mpmath")
 MAX_EXPONENT = 10_000  # decimal exponents beyond this are refused (10^(10^9) would exhaust memory)
 
 
-def _exact_decimal(text: str) -> Fraction:
-    """The exact rational a decimal literal or "p/q" string spells; ValueError if malformed or its
-    exponent exceeds MAX_EXPONENT."""
-    t = text.strip()
-    mant, e, exp = t.lower().partition("e")
+def _check_exponent(text: str) -> None:
+    """ValueError when the decimal exponent of ``text`` is beyond +-MAX_EXPONENT (a well-formed number
+    whose exact value would exhaust memory); a malformed exponent is left for Fraction to report."""
+    mant, e, exp = text.strip().lower().partition("e")
     if e:
         try:
             ok = abs(int(exp)) <= MAX_EXPONENT
         except ValueError:
-            ok = True  # malformed: Fraction reports it below
+            ok = True
         if not ok:
             raise ValueError(f"exponent of {text!r} is beyond +-{MAX_EXPONENT}")
-    return Fraction(t)
+
+
+def _exact_decimal(text: str) -> Fraction:
+    """The exact rational a decimal literal or "p/q" string spells; ValueError if malformed or its
+    exponent exceeds MAX_EXPONENT."""
+    _check_exponent(text)
+    return Fraction(text.strip())
 
 
 def to_fraction(x: Any) -> Fraction:
     """Return ``x`` as an exact :class:`Fraction` (a float or mpf becomes its exact dyadic value).
 
-    Accepts int, str ("3/7", "0.1", "-2"), Fraction, float / numpy float, mpmath mpf and
-    python-flint fmpq.  Non-finite values and bools are refused with ``ValueError``.
+    Accepts int, str ("3/7", "0.1", "-2", "1e-5": decimals are read exactly), Fraction, float / numpy
+    float, mpmath mpf, python-flint fmpq and sympy Rational.  Refused with a one-line ``ValueError``:
+    bools, non-finite values, anything not rational (a sympy Float or sqrt(2), None, a list) and
+    strings that are not a number or whose decimal exponent is beyond +-MAX_EXPONENT (10000; the exact
+    value of "1e999999999" would exhaust memory).  This is the one conversion of user-given numbers
+    to exact rationals for numerics and constructions.
 
     >>> to_fraction("3/7"), to_fraction(0.5), to_fraction(0.1) == Fraction(1, 10)
     (Fraction(3, 7), Fraction(1, 2), False)
+    >>> to_fraction("1e99999")
+    Traceback (most recent call last):
+    ValueError: exponent of '1e99999' is beyond +-10000
     """
     if isinstance(x, Fraction):
         return x
@@ -65,8 +77,9 @@ def to_fraction(x: Any) -> Fraction:
     if isinstance(x, numbers.Integral):
         return Fraction(int(x))
     if isinstance(x, str):
+        _check_exponent(x)  # says why a well-formed but too large number is refused
         try:
-            return _exact_decimal(x)
+            return Fraction(x.strip())
         except (ValueError, ZeroDivisionError) as exc:
             raise ValueError(f"not an exact number string: {x!r}") from exc
     if isinstance(x, (float, np.floating)):
@@ -81,8 +94,8 @@ def to_fraction(x: Any) -> Fraction:
         sign, man, exp, _ = x._mpf_
         value = Fraction(int(man)) * (Fraction(2) ** int(exp))
         return -value if sign else value
-    # python-flint fmpq / fmpz and anything else rational-like
-    if hasattr(x, "p") and hasattr(x, "q"):  # python-flint fmpq
+    # python-flint fmpq / fmpz, sympy Rational and anything else rational-like
+    if hasattr(x, "p") and hasattr(x, "q"):  # python-flint fmpq, sympy Rational
         return Fraction(int(x.p), int(x.q))
     if hasattr(x, "numerator") and hasattr(x, "denominator"):
         return Fraction(int(x.numerator), int(x.denominator))

@@ -1,14 +1,18 @@
 """python -m constructions.verify: exit codes (0 pass, 1 a check failed, 2 bad input), JSON keys, rejects."""
 
+import importlib
 import json
 import subprocess
 import sys
 from fractions import Fraction
 
 import pytest
+import sympy as sp
 
-from constructions.checks import CHECKS, Context, check_eps, run
+from constructions.caps import validate_eps, verify_packing
+from constructions.checks import CHECKS, Context, InputError, check_eps, load_direction_file, run
 from constructions.verify import main
+from numerics.network import to_fraction
 from numerics.outcome import Outcome
 
 KEYS = {"d", "eps", "num_caps", "cap_mass", "atom_l2_sq", "vg_cost", "packing_size", "min_hamming",
@@ -89,6 +93,62 @@ def test_malformed_direction_files_exit_2(tmp_path, content, capsys):
     assert main(["--directions", f]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
     assert main(["--directions", str(tmp_path / "missing.json")]) == 2
+
+
+# values the shared conversion numerics.network.to_fraction refuses: an exponent beyond +-10000, strings
+# that are not numbers, a zero denominator, booleans, non-finite floats, None, lists, irrational sympy
+REFUSED = ["1e99999", "1e-99999", "abc", "1/0", "nan", True, None, float("nan"), float("inf"), [1]]
+
+
+def _refusal(value) -> str:
+    with pytest.raises(ValueError) as info:
+        to_fraction(value)
+    return str(info.value)
+
+
+def test_construction_inputs_are_read_by_the_one_shared_conversion():
+    import constructions.caps
+    import constructions.checks
+    import constructions.verify
+
+    for module in (constructions.caps, constructions.checks, constructions.verify):
+        assert module.to_fraction is to_fraction
+    assert not hasattr(importlib.import_module("constructions._rational"), "to_fraction")
+    assert _refusal("1e99999") == "exponent of '1e99999' is beyond +-10000"
+    for value in (sp.sqrt(2), sp.Float(0.5)):
+        assert "exact rational" in _refusal(value)
+    with pytest.raises(ValueError, match="exponent"):
+        validate_eps("1e-99999")
+    with pytest.raises(ValueError, match="boolean"):
+        verify_packing([[1, 0], [True, 0]], "1/4")
+    assert validate_eps(sp.Rational(1, 8)) == Fraction(1, 8) and validate_eps("0.125") == Fraction(1, 8)
+
+
+@pytest.mark.parametrize("flag", ["--eps", "--eta", "--sigma"])
+@pytest.mark.parametrize("value", [v for v in REFUSED if isinstance(v, str)])
+def test_refused_flag_values_exit_2_with_the_conversion_message(flag, value, capsys):
+    assert main([flag, value]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"constructions.verify: error: argument {flag}: {_refusal(value)}"]
+
+
+@pytest.mark.parametrize("value", REFUSED)
+@pytest.mark.parametrize("where", ["eps", "direction"])
+def test_direction_file_refuses_what_the_conversion_refuses(tmp_path, value, where, capsys):
+    doc = {"d": 2, "eps": value, "directions": [[1, 0]]} if where == "eps" else \
+        {"d": 2, "eps": "1/8", "directions": [[1, 0], [0, value]]}
+    f = _write(tmp_path, doc)
+    with pytest.raises(InputError) as info:
+        load_direction_file(f)
+    assert str(info.value) == f"{f}: {_refusal(value)}"
+    assert main(["--directions", f]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"constructions.verify: error: {info.value}"]
+
+
+def test_json_number_with_a_huge_exponent_is_refused_before_it_is_built(tmp_path):
+    f = _write(tmp_path, '{"d": 2, "eps": 1e99999, "directions": [[1, 0]]}')
+    with pytest.raises(InputError, match=r"exponent of '1e99999' is beyond \+-10000"):
+        load_direction_file(f)
 
 
 def test_conflicting_d_exits_2(tmp_path):
