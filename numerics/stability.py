@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from fractions import Fraction
 
 from bounds._cli import guarded, int_at_least
 from numerics.hessian import KinkError
 from numerics.linear_stability import DEFAULT_SIZES, stability_experiment
+from numerics.network import to_fraction
 from numerics.polish import polish_minimum
 from numerics.stability_cases import construction_case, gd_endpoint_case, interpolating_case
 from numerics._cli import finish_parser, parse_and_apply_threads
@@ -40,9 +40,9 @@ _positive_int = int_at_least(1)
 
 def _positive_fraction(s):
     try:
-        v = Fraction(s.strip())
-    except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"not a number: {s!r}") from None
+        v = to_fraction(s)  # exact; a decimal exponent beyond +-10000 is refused, not expanded
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc) if "exponent" in str(exc) else f"not a number: {s!r}") from None
     if v <= 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {s}")
     return v

@@ -236,6 +236,15 @@ def test_cli_bad_input_exits_2_with_one_line(argv, capsys):
     assert err and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("flag", ["--eta", "--eta-factor", "--sizes"])
+def test_cli_refuses_a_huge_decimal_exponent_without_expanding_it(flag, capsys):
+    """10^(10^8) as an exact rational would take minutes and gigabytes; it is refused at once, in one line."""
+    argv = ["--construction", flag, "1e100000000"] + (["--eta", "1"] if flag == "--sizes" else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].endswith(f"argument {flag}: exponent of '1e100000000' is beyond +-10000")
+
+
 # --- GD end points polished at high precision; files ----------------------------------------------
 
 
