@@ -1,7 +1,7 @@
 """Benchmark the experiments' trainer, printing ratios measured side by side in one run.
 
 1. GD steps per second at the shattering experiment's size (d=10, n=512, width 2048, float64):
-   numerics.experiments.trainer.gd_step (analytic gradient, two matrix products, reused buffers)
+   numerics.experiments.trainer.train_step (analytic gradient, two matrix products, reused buffers)
    against a plain nn.Sequential + autograd + clip_grad_norm_ + torch.optim.SGD loop.  Goal >= 1.5x.
 2. Sharpness-tracking overhead at one lambda_max estimate (numerics.estimate, Lanczos on the analytic
    HVP; an ESTIMATE) per 100 steps: (time of 100 steps + 1 estimate) / (time of 100 steps) - 1.  Goal <= 25%.
@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from numerics.experiments.data import make_task
-from numerics.experiments.trainer import Workspace, gd_step, init_params
+from numerics.experiments.trainer import Workspace, train_step, init_params
 
 
 def _autograd_loop(d, K, X, y, eta):
@@ -61,7 +61,7 @@ def main(argv=None) -> int:
     X, y = torch.from_numpy(task.X), torch.from_numpy(task.y)
     p = init_params(d, K, 0)
     work = Workspace(n, K, d)
-    ours = lambda: gd_step(p, X, y, eta, 0.0, 50.0, "relu", work)  # noqa: E731
+    ours = lambda: train_step(p, X, y, eta, 0.0, 50.0, "relu", work)  # noqa: E731
     theirs = _autograd_loop(d, K, X, y, eta)
     for _ in range(3):  # warm-up: the first optimizer step pays seconds of one-off imports
         ours()

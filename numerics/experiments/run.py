@@ -10,7 +10,7 @@ import torch
 
 from .data import make_task
 from .tracking import SharpnessTracker, core_metrics, encode_params, mse_vs_target, neuron_stats
-from .trainer import Workspace, forward, gd_step, init_params
+from .trainer import Workspace, predict, train_step, init_params
 
 __all__ = ["RUN_DEFAULTS", "run_one"]
 
@@ -35,7 +35,7 @@ RUN_DEFAULTS = {
 def run_one(config: dict) -> dict:
     """Return the result dict of one run (JSON-able): final metrics, history, optional neuron stats.
 
-    The GD step is ``trainer.gd_step`` (analytic gradient, clipping, weight decay).  A run that
+    The GD step is ``trainer.train_step`` (analytic gradient, clipping, weight decay).  A run that
     produces a non-finite loss stops and is marked ``diverged``.
 
     >>> r = run_one({"d": 1, "n": 8, "width": 4, "epochs": 20, "track_every": 10, "store_params": False})
@@ -99,7 +99,7 @@ def run_one(config: dict) -> dict:
             track_sharpness(step)
         if step == epochs:
             break
-        loss, gnorm = gd_step(p, X, y, eta, wd, clip, act, work, conv.name)
+        loss, gnorm = train_step(p, X, y, eta, wd, clip, act, work, conv.name)
         if not math.isfinite(loss) or not all(bool(torch.isfinite(t).all()) for t in p.tensors()):
             result["diverged"] = True
             break
@@ -107,7 +107,7 @@ def run_one(config: dict) -> dict:
             track(step, loss, gnorm)
     result["train_seconds"] = time.perf_counter() - t0
 
-    final_loss = 0.5 * conv.hessian_scale * float(((forward(p, X, act) - y) ** 2).mean())
+    final_loss = 0.5 * conv.hessian_scale * float(((predict(p, X, act) - y) ** 2).mean())
     track(step, final_loss, gnorm)
     frac, norm = neuron_stats(p, X)
     result.update({

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import torch
 
-from .trainer import Params, forward
+from .trainer import Params, predict
 
 __all__ = ["neuron_stats", "activation_distribution", "mse_vs_target", "encode_params", "decode_params", "core_metrics",
            "relu_network", "SharpnessTracker"]
@@ -70,10 +70,10 @@ def mse_vs_target(p: Params, X: torch.Tensor, f0: torch.Tensor, activation: str 
 
     >>> from numerics.experiments.trainer import init_params, DTYPE
     >>> p = init_params(1, 2, 0); X = torch.zeros(3, 1, dtype=DTYPE)
-    >>> mse_vs_target(p, X, forward(p, X)) == 0.0
+    >>> mse_vs_target(p, X, predict(p, X)) == 0.0
     True
     """
-    e = forward(p, X, activation) - f0
+    e = predict(p, X, activation) - f0
     return float(torch.dot(e, e)) / X.shape[0]
 
 

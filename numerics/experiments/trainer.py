@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-__all__ = ["Params", "Workspace", "init_params", "forward", "loss_and_gradient", "gd_step", "params_to_vector"]
+__all__ = ["Params", "Workspace", "init_params", "predict", "loss_and_gradient", "train_step", "params_to_vector"]
 
 DTYPE = torch.float64
 CLIP_EPS = 1e-6  # torch.nn.utils.clip_grad_norm_ adds this to the norm
@@ -86,12 +86,12 @@ def _act(Z: torch.Tensor, activation: str):
     raise ValueError(f"unknown activation {activation!r}")
 
 
-def forward(p: Params, X: torch.Tensor, activation: str = "relu") -> torch.Tensor:
+def predict(p: Params, X: torch.Tensor, activation: str = "relu") -> torch.Tensor:
     """Return f(X) = act(X W^T - b) v + beta, shape (n,).
 
     >>> p = Params(torch.eye(2, dtype=DTYPE), torch.zeros(2, dtype=DTYPE),
     ...            torch.tensor([1.0, -1.0], dtype=DTYPE), torch.tensor(0.5, dtype=DTYPE))
-    >>> forward(p, torch.tensor([[1.0, 2.0]], dtype=DTYPE)).tolist()
+    >>> predict(p, torch.tensor([[1.0, 2.0]], dtype=DTYPE)).tolist()
     [-0.5]
     """
     Z = torch.addmm(-p.b, X, p.W.T)
@@ -151,7 +151,7 @@ def loss_and_gradient(p: Params, X: torch.Tensor, y: torch.Tensor, activation: s
     return value, Params(G[1:].T.contiguous(), G[0].clone(), g_v, rs.sum())
 
 
-def gd_step(p: Params, X, y, eta: float, weight_decay: float = 0.0, clip: float | None = 50.0,
+def train_step(p: Params, X, y, eta: float, weight_decay: float = 0.0, clip: float | None = 50.0,
             activation: str = "relu", work: Workspace | None = None, loss: str = "half-mse"):
     """Apply one full-batch GD step in place; return (loss before the step, gradient norm before clipping).
 
@@ -161,7 +161,7 @@ def gd_step(p: Params, X, y, eta: float, weight_decay: float = 0.0, clip: float 
     in that convention (numerics.loss).
 
     >>> p = init_params(2, 3, seed=1); X = torch.rand(4, 2, dtype=DTYPE); y = torch.ones(4, dtype=DTYPE)
-    >>> L0, _ = gd_step(p, X, y, eta=0.1); L1, _ = gd_step(p, X, y, eta=0.1)
+    >>> L0, _ = train_step(p, X, y, eta=0.1); L1, _ = train_step(p, X, y, eta=0.1)
     >>> bool(L1 < L0)
     True
     """

@@ -106,7 +106,7 @@ def _tracked_along_gd(tracker, seed):
     import torch
     from numerics.experiments.data import make_task
     from numerics.experiments.tracking import relu_network
-    from numerics.experiments.trainer import gd_step, init_params
+    from numerics.experiments.trainer import train_step, init_params
     from numerics.hessian import hessian
     from numerics.network import Dataset
 
@@ -117,7 +117,7 @@ def _tracked_along_gd(tracker, seed):
     pairs = []
     for _ in range(4):
         for _ in range(5):
-            gd_step(p, X, y, 0.05)
+            train_step(p, X, y, 0.05)
         net = relu_network(*p.numpy())
         dense = float(np.linalg.eigvalsh(hessian(net, data).astype(float))[-1])
         pairs.append((tracker.estimate(net, data), dense))

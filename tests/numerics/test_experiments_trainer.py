@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from numerics.experiments.data import make_task, sample_unit_ball, target_function
 from numerics.experiments.tracking import decode_params, encode_params, neuron_stats
-from numerics.experiments.trainer import (DTYPE, Params, Workspace, gd_step, init_params,
+from numerics.experiments.trainer import (DTYPE, Params, Workspace, train_step, init_params,
                                           loss_and_gradient, params_to_vector)
 from tests.numerics._random import trainer_task
 
@@ -88,7 +88,7 @@ def test_gd_step_matches_torch_sgd_with_clipping_and_weight_decay(wd, scale):
     with torch.no_grad():
         for t in leaves:
             t.sub_(eta * (t.grad + wd * t))
-    L, gnorm = gd_step(p, X, y, eta, wd, 50.0, "relu", Workspace(23, 9, 4))
+    L, gnorm = train_step(p, X, y, eta, wd, 50.0, "relu", Workspace(23, 9, 4))
     assert math.isclose(gnorm, total, rel_tol=1e-12)
     if scale > 1:
         assert gnorm > 50  # the clipping branch was exercised

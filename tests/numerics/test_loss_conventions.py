@@ -14,7 +14,7 @@ from numerics.certify import main as certify_main  # noqa: E402
 from numerics.lambda_estimate import lambda_max_estimate  # noqa: E402
 from numerics.experiments.configs import grid  # noqa: E402
 from numerics.experiments.sweep import config_key  # noqa: E402
-from numerics.experiments.trainer import DTYPE, Params, gd_step  # noqa: E402
+from numerics.experiments.trainer import DTYPE, Params, train_step  # noqa: E402
 from numerics.io import save_data, save_network  # noqa: E402
 from numerics.loss import half_mse_hyperparameters  # noqa: E402
 from numerics.network import Dataset, ReluNetwork  # noqa: E402
@@ -37,7 +37,7 @@ def _torch_model(p: Params):
 
 @pytest.mark.parametrize("lr,wd,clip", [(0.05, 0.0, None), (0.1, 0.01, 0.3), (0.2, 0.1, 50.0)])
 def test_mse_trainer_matches_plain_torch_loop(lr, wd, clip):
-    """gd_step(loss="mse") == nn.MSELoss + clip_grad_norm_ + SGD(weight_decay), step for step, to 1e-12."""
+    """train_step(loss="mse") == nn.MSELoss + clip_grad_norm_ + SGD(weight_decay), step for step, to 1e-12."""
     p, X, y = trainer_task(3, 20, 8, seed=1)
     model = _torch_model(p)
     opt = torch.optim.SGD(model.parameters(), lr=lr, weight_decay=wd)
@@ -51,7 +51,7 @@ def test_mse_trainer_matches_plain_torch_loop(lr, wd, clip):
             total = torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
             clipped += float(total) > clip
         opt.step()
-        loss, _ = gd_step(p, X, y, lr, wd, clip, loss="mse")
+        loss, _ = train_step(p, X, y, lr, wd, clip, loss="mse")
         assert abs(loss - float(ref_loss.detach())) <= 1e-12 * max(1.0, abs(loss))
         with torch.no_grad():
             diffs = [(p.W - model[0].weight).abs().max(), (p.b + model[0].bias).abs().max(),
@@ -73,8 +73,8 @@ def test_mse_trainer_equals_half_mse_with_converted_hyperparameters(clip, tol):
     lr, wd = 0.1, 0.02
     lr2, wd2, clip2 = half_mse_hyperparameters(lr, wd, clip, loss="mse")
     for _ in range(30):
-        l1, g1 = gd_step(p1, X, y, lr, wd, clip, loss="mse")
-        l2, g2 = gd_step(p2, X, y, lr2, wd2, clip2, loss="half-mse")
+        l1, g1 = train_step(p1, X, y, lr, wd, clip, loss="mse")
+        l2, g2 = train_step(p2, X, y, lr2, wd2, clip2, loss="half-mse")
         assert abs(l1 - 2 * l2) <= tol and abs(g1 - 2 * g2) <= 10 * tol
     for a, b in zip(p1.tensors(), p2.tensors()):
         assert float((a - b).abs().max()) <= tol
@@ -83,7 +83,7 @@ def test_mse_trainer_equals_half_mse_with_converted_hyperparameters(clip, tol):
 def test_unknown_loss_is_refused():
     p, X, y = trainer_task(1, 4, 2, seed=0)
     with pytest.raises(ValueError, match="loss must be one of"):
-        gd_step(p, X, y, 0.1, loss="l1")
+        train_step(p, X, y, 0.1, loss="l1")
     with pytest.raises(ValueError, match="loss must be one of"):
         certify_stability(ReluNetwork.exact([[1]], [5], [1], 0), Dataset.exact([[1]], [0]), 1, loss="MSE")
 
