@@ -16,6 +16,7 @@ import flint
 import numpy as np
 import sympy as sp
 
+from numerics._progress import counter
 from numerics.network import to_fraction
 from numerics.outcome import Outcome, Quantity
 
@@ -141,7 +142,6 @@ def verify_packing(directions, eps, d: int | None = None, progress=None) -> Pack
     if n >= 2:
         r, s = thr.numerator, thr.denominator
         best = None
-        from numerics._progress import counter
 
         bar = counter(progress, f"exact pairwise check of {n} caps, rows", n)
         for i in range(n):

@@ -29,16 +29,19 @@ from functools import cached_property
 from math import floor, log, sqrt
 from typing import Callable
 
+import mpmath
+
+from bounds._cli import InputError
+from numerics._progress import Reporter
+from numerics.network import Dataset, to_fraction
+from numerics.outcome import Outcome
+from numerics.variation import population_weight
+
 from . import atoms as _atoms
 from . import caps as _caps
 from . import fano as _fano
 from . import univariate as _uni
 from . import varshamov_gilbert as _vg
-
-from bounds._cli import InputError
-from numerics.network import to_fraction
-from numerics.outcome import Outcome
-
 from ._rational import fmt
 
 __all__ = ["Context", "CHECKS", "run", "run_checks", "load_direction_file", "coupled_n", "coupled_eps", "InputError",
@@ -118,8 +121,6 @@ class Context:
 
     @cached_property
     def packing_report(self):
-        from numerics._progress import Reporter
-
         return _caps.verify_packing(self.packing[0], self.eps, self.d, progress=Reporter("[constructions.verify]"))
 
     @property
@@ -156,7 +157,6 @@ class Context:
 
     @cached_property
     def data(self):
-        from numerics.network import Dataset
         from numerics.sampling import sample_ball_exact
 
         _progress(f"sampling n={self.n} exact points in the ball (seed {self.seed})")
@@ -178,8 +178,6 @@ class Context:
 
 
 def _caps_packing(d, eps, seed):
-    from numerics._progress import Reporter
-
     from .packing import cap_packing
 
     return cap_packing(d, eps, seed, progress=Reporter("[constructions.verify]"))
@@ -308,8 +306,6 @@ def check_costs(ctx: Context) -> list[Outcome]:
                     f"|f_xi|_Vg <= N eps^(2d+2) = {_short(total)} < 1"))
     pc = _atoms.population_cost(d, e)
     pv, pr = _atoms.certified_value(pc)
-    import mpmath
-    from numerics.variation import population_weight
 
     with mpmath.workdps(30):
         t = 1 - mpmath.mpf(e.numerator) ** 2 / mpmath.mpf(e.denominator) ** 2
@@ -450,7 +446,6 @@ def check_gd_dynamics(ctx: Context) -> Outcome:
     """
     if not ctx.eps_ok or (ctx.d >= 2 and not ctx.packing_report.passed) or not ctx.empty:
         return _skip("gd_dynamics", "no App. I minimum to perturb")
-    from numerics.network import Dataset
     from numerics.linear_stability import stability_check
 
     from .stable_minima import atom_network

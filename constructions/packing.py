@@ -19,6 +19,8 @@ from math import pi
 
 import numpy as np
 
+from numerics._progress import counter
+
 from .caps import area_upper_bound, cap_threshold, validate_eps, verify_packing
 from .sphere import sphere_point_near
 
@@ -54,8 +56,6 @@ def _unit(rng, m, d):
 
 
 def _contact_greedy(C, thr, progress=None):
-    from numerics._progress import counter
-
     maxdot = np.full(len(C), -2.0)
     alive = np.ones(len(C), dtype=bool)
     chosen, i = [], 0
@@ -114,8 +114,6 @@ def _repair(P, thr, iters=1000, lr=0.002):
 
 
 def _exact(P, e, d, progress=None):
-    from numerics._progress import counter
-
     with counter(progress, "rational points on the sphere", len(P)) as bar:
         pts = []
         for p in P:

@@ -23,10 +23,13 @@ c1 (1 - s^2)^{(d-1)/2}, and phi^2 is a quadratic polynomial on each half of the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
+
+from numerics.network import ReluNetwork
 
 from . import atoms as _atoms
 from ._integrals import arb_eval, integral_expr
@@ -135,8 +138,6 @@ def upper_bound(expr, prec: int = 256) -> float:
     >>> upper_bound(sp.sqrt(2)) >= 2 ** 0.5
     True
     """
-    import math
-
     x = arb_eval(expr, prec)
     return math.nextafter(float(x.upper()), math.inf)
 
@@ -231,8 +232,6 @@ def family_network(fam: RidgeFamily, signs):
     >>> net = family_network(ridge_family(1, "1/2", 2, 1), [1, -1]); net.K
     6
     """
-    from numerics.network import ReluNetwork
-
     if len(signs) != fam.num_bumps:
         raise ValueError(f"need {fam.num_bumps} signs, got {len(signs)}")
     W, b, v = [], [], []

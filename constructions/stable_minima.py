@@ -24,6 +24,9 @@ import flint
 import numpy as np
 import sympy as sp
 
+from numerics.certificates import certify_stability
+from numerics.hessian import activation_pattern, find_kinks, hessian, residuals
+from numerics.network import ReluNetwork
 from numerics.outcome import Outcome, Quantity
 
 from ._integrals import arb_eval
@@ -79,8 +82,6 @@ def atom_network(directions, eps):
     >>> atom_network([[1, 0]], "1/2").K
     1
     """
-    from numerics.network import ReluNetwork
-
     e = validate_eps(eps)
     K = len(directions)
     d = len(directions[0]) if K else 1
@@ -94,8 +95,6 @@ def parked_network(directions, eps):
     >>> parked_network([[1, 0]], "1/2").b[0]
     Fraction(2, 1)
     """
-    from numerics.network import ReluNetwork
-
     e = validate_eps(eps)
     K = len(directions)
     d = len(directions[0]) if K else 1
@@ -156,8 +155,6 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
     >>> c.passed, c.lambda_max, c.kinks
     (True, '1', 0)
     """
-    from numerics.hessian import find_kinks, residuals
-
     eta = Fraction(eta)
     kinks = find_kinks(net, data.X)
     r = residuals(net, data)
@@ -166,7 +163,6 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
         i, k = kinks[0]
         return MinimumCertificate(False, True, None, None, len(kinks), interp, "find_kinks",
                                   f"sample {i} lies on the kink of neuron {k}: loss not twice differentiable")
-    from numerics.certificates import certify_stability
 
     methods, details, extra = [], [], {}
     c = certify_stability(net, data, eta)
@@ -177,8 +173,6 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
     details.append(c.detail)
     extra.update(lambda_max_lower=str(lo), lambda_max_upper=str(hi))
     if exact_lambda == "structure":
-        from numerics.hessian import activation_pattern
-
         silent = not bool(np.asarray(activation_pattern(net, data.X)).any())
         extra["hessian_is_e_beta_e_beta_T"] = silent and interp
         methods.append("exact: no active neuron and zero residuals => Hessian = e_beta e_beta^T"
@@ -187,7 +181,6 @@ def certify_minimum(net, data, eta, exact_lambda: str | None = "structure") -> M
             lam = "1"
     elif exact_lambda is not None:
         # exact dense Hessian (numerics.hessian); equal to e_beta e_beta^T => spectrum exactly {0, 1}
-        from numerics.hessian import hessian
 
         H = hessian(net, data)
         P = H.shape[0]

@@ -18,8 +18,12 @@ from fractions import Fraction
 from functools import cached_property
 from math import floor, log, sqrt
 
+import mpmath
 import numpy as np
 import sympy as sp
+
+from numerics.outcome import Outcome
+from numerics.variation import vg_norm
 
 from . import atoms as _atoms
 from . import caps as _caps
@@ -29,8 +33,6 @@ from . import ridge_fano as _rf
 from . import varshamov_gilbert as _vg
 from ._integrals import arb_eval
 from ._rational import fmt
-from numerics.outcome import Outcome
-
 from .checks import _code_result, _res, _skip, run_checks
 
 __all__ = ["RidgeContext", "RIDGE_CHECKS", "default_context", "run_family"]
@@ -204,10 +206,7 @@ def check_membership(ctx: RidgeContext) -> list[Outcome]:
 
 def check_cost_formula(ctx: RidgeContext) -> Outcome:
     """The ridge cost sum_i |c_i| G(t_i) (merged kinks) against numerics.variation on networks f_xi."""
-    import mpmath
-
     from numerics.sampling import sample_ball
-    from numerics.variation import vg_norm
 
     fam = ctx.fam
     rng = np.random.default_rng(ctx.seed)
@@ -236,8 +235,6 @@ def check_cost_formula(ctx: RidgeContext) -> Outcome:
 
 def check_l2(ctx: RidgeContext) -> Outcome:
     """Closed-form tent norms ||phi_j||^2_L2(P_X) against mpmath quadrature of the marginal density."""
-    import mpmath
-
     fam, d = ctx.fam, ctx.d
     l2 = ctx.vals["l2_sq"]
     worst = 0.0

@@ -26,6 +26,9 @@ from fractions import Fraction
 import flint
 import numpy as np
 
+from numerics._progress import call_interruptibly
+from numerics.hessian import jacobian, residual_hessian
+
 
 def _lcm_den(values) -> int:
     d = 1
@@ -43,8 +46,6 @@ def exact_hessian_scaled(net, data):
 
     (1/n) J^T J is formed as an integer product in flint (fast), the residual part blockwise.
     """
-    from numerics.hessian import jacobian, residual_hessian
-
     J = jacobian(net, data.X)
     B = residual_hessian(net, data)  # raises KinkError at a kink
     dJ = _lcm_den(J.ravel())
@@ -74,8 +75,6 @@ def _charpoly_coeffs(Hs) -> list:
 def charpoly(Hs) -> "flint.fmpq_poly":
     """det(xI - Hs) as an fmpq_poly (flint's exact integer charpoly)."""
     if Hs.nrows() >= INTERRUPTIBLE_SIZE:
-        from numerics._progress import call_interruptibly
-
         return flint.fmpq_poly(call_interruptibly(_charpoly_coeffs, Hs))
     return flint.fmpq_poly(Hs.charpoly())
 

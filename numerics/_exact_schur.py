@@ -23,6 +23,8 @@ from fractions import Fraction
 import flint
 import numpy as np
 
+from numerics.hessian import KinkError
+
 
 def _q(x) -> "flint.fmpq":
     x = Fraction(x)
@@ -121,8 +123,6 @@ class ExactSchur:
     """t-independent exact data of the reduction (computed once per network and data set)."""
 
     def __init__(self, net, data):
-        from numerics.hessian import KinkError
-
         n, K, d = data.n, net.K, net.d
         self.n, self.K = n, K
         Xi = flint.fmpq_mat([[_q(x) for x in row] + [flint.fmpq(-1)] for row in data.X])

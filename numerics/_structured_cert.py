@@ -22,6 +22,8 @@ from fractions import Fraction
 import numpy as np
 
 from numerics._rigorous import TINY, U, Ball, _up, gamma, psd_by_shifted_cholesky, sqrt_up
+from numerics.exact_sqrt import sqrt_bounds
+from numerics.hessian import KinkError
 from numerics.network import number_kind
 
 
@@ -43,8 +45,6 @@ def _ones_col(n):
 
 def exact_pattern(net, data, Z: Ball) -> np.ndarray:
     """Boolean (n, K) 1[z_ik > 0] decided exactly; raises KinkError on an exact zero."""
-    from numerics.hessian import KinkError
-
     pos = Z.lower() > 0
     neg = Z.upper() < 0
     unsure = np.argwhere(~(pos | neg))
@@ -469,7 +469,6 @@ def exact_schur_certificate(net, data, c: Fraction):
     Implemented with python-flint matrices in numerics._exact_schur (ExactSchur).
     """
     from numerics._exact_schur import ExactSchur, exact_schur_decision
-    from numerics.exact_sqrt import sqrt_bounds
 
     sch = ExactSchur(net, data)
     r = exact_schur_decision(net, data, c, sch)

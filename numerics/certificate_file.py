@@ -32,6 +32,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from numerics.certificates import certify_stability
+from numerics.hessian import KinkError, activation_pattern, find_kinks, hessian, hvp, residual_vectors, residuals
 from numerics.loss import DEFAULT_LOSS, convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, to_fraction
 
@@ -115,8 +117,6 @@ def _sqrt_below(q: Fraction) -> Fraction:
 def _rayleigh_candidates(ne, nd, progress):
     """Float vectors likely to have a large Rayleigh quotient (top eigenvector estimates)."""
     if ne.num_params <= DENSE_EIGVEC_P:
-        from numerics.hessian import hessian
-
         H = hessian(ne.as_float(), nd.as_float())
         w, V = np.linalg.eigh(0.5 * (H + H.T))
         return [V[:, -1]]
@@ -130,8 +130,6 @@ def _rayleigh_candidates(ne, nd, progress):
 def _rayleigh_lower(ne, nd, z, parts_box):
     """A rational lower bound of z^T H z / z^T z at the float vector z (exact or rigorously rounded)."""
     if nd.n * ne.K <= EXACT_RAYLEIGH_NK:
-        from numerics.hessian import hvp
-
         u = np.array([Fraction(float(x)) for x in z], dtype=object)
         return _float_below((u @ hvp(ne, nd, u)) / (u @ u))
     from numerics._structured_cert import StructuredParts, rayleigh_lower
@@ -272,14 +270,10 @@ def stability_document(net: ReluNetwork, data: Dataset, eta, cert=None, loss: st
     >>> doc["claim"]["stable"], doc["claim"]["lambda_max_upper"], doc["witness"]["upper"]["type"]
     (True, '0x1.0000000000000p+0', 'inactive')
     """
-    from numerics.hessian import KinkError, activation_pattern, find_kinks, residual_vectors, residuals
-
     say = progress or (lambda msg: None)
     ne, nd = net.as_exact(), data.as_exact()
     c = half_mse_threshold(eta, loss)
     if cert is None:
-        from numerics.certificates import certify_stability
-
         cert = certify_stability(ne, nd, 2 / c, progress=progress)
     say("certificate file: exact pattern, residuals and residual blocks")
     kinks = find_kinks(ne, nd.X)

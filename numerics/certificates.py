@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import mpmath
 import numpy as np
 
-from numerics.hessian import KinkError
+from numerics.hessian import KinkError, hvp
+from numerics.loss import convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
 from numerics.outcome import Outcome, Quantity
 
@@ -110,10 +111,6 @@ def _sci(q) -> str:
 
 def _half_mse_view(cert: StabilityCertificate) -> StabilityCertificate:
     """The same certificate with its lambda's, estimate and threshold in units of H (the half-mse Hessian)."""
-    from dataclasses import replace
-
-    from numerics.loss import convention
-
     s = convention(cert.loss).hessian_scale
     if s == 1:
         return cert
@@ -254,8 +251,6 @@ def _structured(net: ReluNetwork, data: Dataset, c: Fraction, progress,
 def _exact_rayleigh(net, data, vec) -> Fraction | None:
     """Exact Rayleigh quotient u^T H u / u^T u at the float vector vec read exactly as rationals;
     None for the zero vector."""
-    from numerics.hessian import hvp
-
     u = np.array([Fraction(float(x)) for x in vec], dtype=object)
     uu = u @ u
     return None if uu == 0 else (u @ hvp(net, data, u)) / uu
@@ -267,7 +262,6 @@ def _float_lanczos(net, data):
     a data point that rounding put on a kink (the exact point is not on it: kinks are decided exactly
     before this), or a non-finite / failed iteration.  The vector only feeds exact lower bounds."""
     from numerics.lambda_estimate import lambda_max_estimate
-    from numerics.hessian import KinkError
 
     try:
         with np.errstate(over="raise", invalid="raise"):  # an overflow must not reach ARPACK as NaN
@@ -440,8 +434,6 @@ def certify_stability(net: ReluNetwork, data: Dataset, eta, method: str = "auto"
     >>> certify_stability(net, data, "2.0000000001").stable
     False
     """
-    from numerics.loss import convention, half_mse_threshold
-
     t0 = time.perf_counter()
     if not isinstance(net, ReluNetwork):
         raise ValueError(f"net must be a numerics.ReluNetwork, got a {type(net).__name__}; for a torch model "

@@ -31,6 +31,8 @@ from numerics._cli import (certificate_written, finish_parser, parse_and_apply_t
                            write_certificate_file)
 from numerics.certificates import (METHODS, StabilityCertificate,
                                   exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
+from numerics.loss import convention
+from numerics._progress import Reporter
 
 __all__ = ["main"]
 
@@ -70,7 +72,6 @@ def _report(cert: StabilityCertificate, net, data) -> dict:
     # weighted-variation quantities, computed once (numerics._weights_fast): |f|_Vg as a rigorous ball
     # enclosure [vg_norm_lower, vg_norm_upper]; the margins are float64 ESTIMATES
     from numerics._weights_fast import certify_extras
-    from numerics.loss import convention
 
     lam = cert.estimate if cert.estimate is not None else _f(cert.lambda_max_upper)
     lam = None if lam is None else lam / convention(cert.loss).hessian_scale  # Thm 3.2 reads H's
@@ -124,8 +125,6 @@ def main(argv=None) -> int:
     args, rc = parse_and_apply_threads(ap, argv)
     if rc is not None:
         return rc
-
-    from numerics._progress import Reporter
 
     progress = Reporter("[certify]", enabled=not args.quiet)
 

@@ -17,6 +17,8 @@ import os
 
 import numpy as np
 
+from numerics.hessian import KinkError, find_kinks
+
 __all__ = ["ENV_VAR", "resolve_device", "torch_hvp_operator"]
 
 ENV_VAR = "NSC_DEVICE"
@@ -58,8 +60,6 @@ def torch_hvp_operator(net, data, device: str = "cpu"):
     array([ 4.,  6., -3.,  2.])
     """
     import torch
-
-    from numerics.hessian import KinkError, find_kinks
 
     nf, df = net.as_float(), data.as_float()
     kinks = find_kinks(nf, df.X)

@@ -5,11 +5,16 @@ python -m numerics.estimate --network NET --data DATA [--method lanczos|power] [
 
 from __future__ import annotations
 
+import json
+import sys
+
 import numpy as np
 
 from bounds._cli import guarded
 from numerics._cli import finish_parser, parse_and_apply_threads
+from numerics.hessian import KinkError, find_kinks
 from numerics.lambda_estimate import lambda_max_estimate_detail
+from numerics.loss import convention
 
 __all__ = ["main"]
 
@@ -21,10 +26,7 @@ def main(argv=None) -> int:
     python -m numerics.estimate --network NET --data DATA [--method lanczos|power] [--eta ETA] [--json]
     """
     import argparse
-    import json
-    import sys
 
-    from numerics.hessian import KinkError
     from numerics.io import InputError, load_data, load_network, reading_options
 
     ap = argparse.ArgumentParser(prog="python -m numerics.estimate",
@@ -46,7 +48,6 @@ def main(argv=None) -> int:
     args, rc = parse_and_apply_threads(ap, argv)
     if rc is not None:
         return rc
-    from numerics.loss import convention
 
     scale = convention(args.loss).hessian_scale
     try:
@@ -75,7 +76,6 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 3
     except KinkError as exc:  # raised on the float64 copy: say whether the exact point is on a kink too
-        from numerics.hessian import find_kinks
 
         exact = find_kinks(net.as_exact(), data.as_exact().X)
         print("error: not twice differentiable: " + (f"{exc}" if exact else "the float64 copy of the point "

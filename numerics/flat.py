@@ -19,6 +19,8 @@ from pathlib import Path
 from bounds._cli import guarded
 from numerics._cli import (apply_threads_option, certificate_written, finish_parser, report_error,
                            write_certificate_file)
+from numerics.hessian import KinkError
+from numerics.certificates import exact_eta
 
 __all__ = ["main"]
 
@@ -120,7 +122,6 @@ def _run(argv=None) -> int:
     """Parse argv, run numerics.flat_points.flat_point, print the report; return the exit code (module doc)."""
     args = _parser().parse_args(argv)
     from numerics.flat_points import flat_point, flat_report
-    from numerics.hessian import KinkError
     from numerics.io import InputError
 
     def progress(msg):
@@ -135,7 +136,6 @@ def _run(argv=None) -> int:
         if args.steps < 0 or not args.gtol > 0:
             raise ValueError("--steps must be >= 0 and --gtol > 0")
         net, data, f0, Xt, f0t, eta, loss = _inputs(args)
-        from numerics.certificates import exact_eta
 
         eta = exact_eta(eta)
         r = flat_point(net, data, eta, loss=loss, polish_steps=args.steps, gtol=args.gtol, f0=f0, X_test=Xt,

@@ -39,8 +39,13 @@ from math import lcm
 
 import numpy as np
 
+from numerics.certificates import StabilityCertificate, _half_mse_view
+from numerics.exact_sqrt import sqrt_bounds
+from numerics.hessian import KinkError
+from numerics.loss import convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, to_fraction
 from numerics.outcome import Outcome, Quantity
+from numerics.variation import theorem_3_2_upper, vg_norm
 
 __all__ = ["PolishInfo", "FlatResult", "polish", "exact_loss_and_gradient", "lambda_max_enclosure",
            "flat_point", "certify_flatness", "certificate_document", "load_stored_run", "flat_report"]
@@ -90,7 +95,6 @@ def polish(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", gtol: f
     import torch
 
     from numerics.experiments.trainer import DTYPE, Params, Workspace, loss_and_gradient
-    from numerics.loss import convention
 
     conv = convention(loss)
     eta = float(eta)
@@ -336,8 +340,6 @@ def _round_up(q: Fraction) -> Fraction:
 
 def _radius(de: Dataset) -> Fraction:
     """Smallest R we use for Thm 3.2: 1 if every ||x_i|| <= 1 (exactly), else a rational upper bound of max ||x_i||."""
-    from numerics.exact_sqrt import sqrt_bounds
-
     m = max(sum((to_fraction(x) ** 2 for x in row), Fraction(0)) for row in de.X)
     return Fraction(1) if m <= 1 else _round_up(sqrt_bounds(m)[1])
 
@@ -372,9 +374,6 @@ def certify_flatness(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse
     >>> certify_flatness(ReluNetwork.exact([[1]], [5], [1], 0), Dataset.exact([[1]], [0]), 1)["verdict"]
     'flat'
     """
-    from numerics.hessian import KinkError
-    from numerics.loss import convention, half_mse_threshold
-
     conv = convention(loss)
     s = conv.hessian_scale
     c = half_mse_threshold(to_fraction(eta), conv.name)
@@ -414,10 +413,6 @@ def flat_point(net: ReluNetwork, data: Dataset, eta, loss: str = "half-mse", pol
     >>> r.loss, r.two_over_eta, r.stable
     ('mse', Fraction(8, 1), True)
     """
-    from numerics.loss import convention, half_mse_threshold
-    from numerics.exact_sqrt import sqrt_bounds
-    from numerics.variation import theorem_3_2_upper, vg_norm
-
     say = progress or (lambda msg: None)
     conv = convention(loss)
     s = conv.hessian_scale
@@ -508,8 +503,6 @@ def certificate_document(r: FlatResult, data: Dataset, progress=None) -> dict:
     ('mse', True, '0x1.0000000000000p+2')
     """
     from numerics.certificate_file import stability_document
-    from numerics.certificates import StabilityCertificate, _half_mse_view
-    from numerics.loss import convention
 
     # r's lambda's are in units of the Hessian of r.loss's L; the document is written in units of H
     # (the half-mse Hessian), as numerics.certify does for --certificate-out.

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from bounds._cli import InputError  # a file that does not hold a valid network or data set
-from numerics.network import MAX_EXPONENT, Dataset, ReluNetwork, _exact_decimal
+from numerics.network import MAX_EXPONENT, Dataset, ReluNetwork, _exact_decimal, to_fraction
 
 __all__ = ["InputError", "load_network", "save_network", "load_data", "save_data", "add_reading_options",
            "reading_options"]
@@ -530,7 +530,6 @@ def _json_value(x) -> Any:
     if isinstance(x, (np.floating,)):
         return float(x)
     # mpmath: write the exact binary value as a rational string, no rounding
-    from numerics.network import to_fraction
 
     return str(to_fraction(x))
 

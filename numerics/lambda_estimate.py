@@ -20,6 +20,7 @@ import numpy as np
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from numerics.curvature import HessianOperator
+from numerics.loss import convention
 from numerics.network import Dataset, ReluNetwork
 from numerics.outcome import Quantity
 
@@ -179,8 +180,6 @@ def lambda_max_estimate(net: ReluNetwork, data: Dataset, method: str = "lanczos"
     >>> round(lambda_max_estimate(net, Dataset.from_float([[1.0], [0.5]], [0.0, 0.0])), 12)
     1.0
     """
-    from numerics.loss import convention
-
     e = lambda_max_estimate_detail(net, data, method=method, **kwargs)
     value = convention(loss).hessian_scale * e.value
     return (value, e.vector) if return_vector else value

@@ -26,11 +26,12 @@ import mpmath
 import numpy as np
 
 from numerics.certificates import certify_stability, exact_eta
+from numerics.gd import mp_precision, run_gd, to_kind, vector_norm
 from numerics.hessian import KinkError
 from numerics.hessian import gradient as _gradient
 from numerics.hessian import hessian as _hessian
 from numerics.hessian import preactivations as _preactivations
-from numerics.gd import mp_precision, run_gd, to_kind, vector_norm
+from numerics.loss import convention
 from numerics.network import Dataset, ReluNetwork, number_kind
 from numerics.network import scalar as scalar_of_kind
 from numerics.outcome import Outcome, Quantity
@@ -402,7 +403,6 @@ def stability_experiment(
     """
     if (eta is None) == (eta_factor is None):
         raise ValueError("give exactly one of eta and eta_factor")
-    from numerics.loss import convention
 
     conv = convention(loss)
     scale = conv.hessian_scale

@@ -38,10 +38,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+from mpmath import libmp
 
+from numerics.certificates import certify_stability, _positive_fraction, _tensor_item
+from numerics.hessian import gradient
 from numerics.loss import _nonnegative, convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, to_fraction
 from numerics.outcome import Outcome, Quantity
+from numerics.variation import vg_norm
 
 __all__ = ["ModelCertificate", "ModelEstimate", "certify_model", "estimate_model",
            "weighted_variation_model", "network_from_model", "dataset_from_arrays",
@@ -161,8 +165,6 @@ def dataset_from_arrays(X, y, d: int | None = None) -> Dataset:
 
 
 def _exact_lr(lr, what: str = "lr") -> Fraction:
-    from numerics.certificates import _positive_fraction, _tensor_item
-
     lr = _tensor_item(lr, what)
     if isinstance(lr, (tuple, list, np.ndarray)) and not np.ndim(lr) == 0:
         raise ValueError(f"{what} must be a number, got a {type(lr).__name__}")
@@ -202,8 +204,6 @@ def _sqrt_up(q: Fraction) -> float:
     >>> _sqrt_up(Fraction(2)) ** 2 >= 2, _sqrt_up(Fraction(10) ** 700), _sqrt_up(Fraction(1, 10 ** 700)) > 0
     (True, inf, True)
     """
-    from mpmath import libmp
-
     if q <= 0:
         return 0.0
     # sqrt rounded upward at 80 bits, then to float64 upward (mpmath's directed rounding)
@@ -230,8 +230,6 @@ def gradient_norm_upper(net: ReluNetwork, data: Dataset, loss: str = "half-mse",
     >>> gradient_norm_upper(net, data)[1]        # grad = (2, 2, -1, 1)
     Fraction(10, 1)
     """
-    from numerics.hessian import gradient
-
     s = convention(loss).hessian_scale
     wd = to_fraction(weight_decay)
     ne, de = net.as_exact(), data.as_exact()
@@ -395,7 +393,6 @@ class ModelEstimate:
 # ------------------------------------------------------------------------------ entry points
 def _inputs(model, X, y, loss, weight_decay):
     conv = convention(loss)
-    from numerics.certificates import _tensor_item
 
     wd = _nonnegative(_tensor_item(weight_decay, "weight_decay"), "weight_decay", "a number >= 0")
     net = network_from_model(model)
@@ -434,8 +431,6 @@ def certify_model(model, X, y, lr, loss: str = "mse", weight_decay=0.0, method: 
     (False, True, 0.2)
     """
     import time
-
-    from numerics.certificates import certify_stability
 
     t0 = time.perf_counter()
     conv, wd, net, data = _inputs(model, X, y, loss, weight_decay)
@@ -523,8 +518,6 @@ def weighted_variation_model(model, X, R=1, exact: bool = False):
     >>> r.certified, r.exact.sympy()
     (True, sqrt(2)/2)
     """
-    from numerics.variation import vg_norm
-
     net = network_from_model(model)
     Xa = _float64_array(X, "X")
     if Xa.ndim != 2 or Xa.shape[1] != net.d:

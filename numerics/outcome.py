@@ -36,6 +36,8 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+import mpmath
+
 __all__ = ["Quantity", "Outcome", "CERTIFIED", "ESTIMATE", "UNDECIDED"]
 
 CERTIFIED = "certified"  # decided or enclosed by exact or rigorous arithmetic
@@ -52,7 +54,6 @@ def _short(q: Fraction) -> str:
     s = str(q)
     if len(s) <= 40:
         return s
-    import mpmath
 
     with mpmath.workdps(20):
         return mpmath.nstr(mpmath.mpf(q.numerator) / q.denominator, 17)

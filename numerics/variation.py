@@ -36,6 +36,8 @@ import numpy as np
 
 import numerics.hessian as _hessian
 from numerics.exact_sqrt import SqrtSum, _cmp_csqrt, sqrt_bounds
+from numerics.hessian import hessian, jacobian_gram, quadratic_form
+from numerics.loss import convention
 from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
 from numerics.outcome import Outcome, Quantity
 
@@ -583,8 +585,6 @@ def term_a_check(net: ReluNetwork, data: Dataset, R=1, rigorous: bool | None = N
     >>> c = term_a_check(net, data); c.holds, c.certified
     (True, True)
     """
-    from numerics.hessian import jacobian_gram
-
     if rigorous is None:
         rigorous = number_kind(net.kind).is_exact
     _hessian._require_smooth(net, data.X)
@@ -656,9 +656,7 @@ def theorem_3_2_check(net: ReluNetwork, data: Dataset, lambda_max=None, R=1,
     >>> c = theorem_3_2_check(net, Dataset.exact([[1], [0]], [0, 0])); c.holds
     True
     """
-    from numerics.hessian import hessian, quadratic_form
     from numerics.hessian import loss as half_mse_loss
-    from numerics.loss import convention
 
     scale = convention(loss).hessian_scale
     if lambda_max is not None and scale != 1:
@@ -747,8 +745,6 @@ def theorem_3_2_upper(lambda_max_upper, half_mse_loss, R=1, loss: str = "half-ms
     >>> theorem_3_2_upper(6, 0, loss="mse") == 1
     True
     """
-    from numerics.loss import convention
-
     lam = to_fraction(lambda_max_upper) / convention(loss).hessian_scale
     Lq, Rq = to_fraction(half_mse_loss), to_fraction(R)
     if Lq < 0 or Rq < 0:

@@ -5,6 +5,7 @@ python -m numerics.weights --network NET --data DATA [--R 1] [--float] [--json]
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from fractions import Fraction
@@ -12,9 +13,10 @@ from fractions import Fraction
 import mpmath
 
 from bounds._cli import guarded
+from numerics._cli import finish_parser, parse_and_apply_threads
+from numerics.hessian import KinkError
 from numerics.network import to_fraction
 from numerics.variation import _to_float, term_a_check, theorem_3_2_check, vg_norm
-from numerics._cli import finish_parser, parse_and_apply_threads
 
 __all__ = ["main"]
 
@@ -58,10 +60,7 @@ def main(argv=None) -> int:
     Exit 0 if every certified verdict holds (or is undecided), 1 if one is certified violated.
     """
     import argparse
-    import json
-    import sys
 
-    from numerics.hessian import KinkError
     from numerics.io import InputError, load_data, load_network, reading_options
 
     ap = argparse.ArgumentParser(prog="python -m numerics.weights",

@@ -11,6 +11,8 @@ learning-rate sweep eta * epochs = 10,000.  ``--epochs`` overrides (the committe
 
 from __future__ import annotations
 
+from numerics.loss import convention
+
 __all__ = ["EXPERIMENTS", "RATE_CONFIGS", "grid", "EPOCHS"]
 
 # The two training configurations of the rates / shattering experiments.
@@ -126,7 +128,6 @@ def grid(name: str, quick: bool = False, epochs: int | None = None, loss: str = 
         raise ValueError(f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}")
     if epochs is not None and epochs < 1:
         raise ValueError("epochs must be >= 1")
-    from numerics.loss import convention
 
     conv = convention(loss).name
     e = epochs if epochs is not None else (_QUICK_EPOCHS if quick else EPOCHS.get(name, 10_000))

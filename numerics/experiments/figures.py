@@ -5,6 +5,8 @@ python -m numerics.experiments.figures FOLDER [FOLDER ...]
 
 from __future__ import annotations
 
+import sys
+
 from .plots import replot
 
 __all__ = ["main"]
@@ -15,8 +17,6 @@ EXIT_CODES = {0: "every folder's figures redrawn", 2: "bad input: a folder witho
 
 def _main(argv=None) -> int:
     """CLI: ``python -m numerics.experiments.figures FOLDER [FOLDER ...]`` redraws figures from summaries."""
-    import sys
-
     from bounds._cli import add_common, parser
 
     ap = parser("python -m numerics.experiments.figures",

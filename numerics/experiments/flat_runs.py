@@ -20,6 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from numerics.hessian import KinkError
+from numerics.network import Dataset, ReluNetwork
+
 __all__ = ["run_flat", "flat_grid", "flat_summary", "write_certified_points", "certify_files", "FLAT_POLISH_STEPS"]
 
 FLAT_POLISH_STEPS = 5000
@@ -57,8 +60,6 @@ def run_flat(config: dict) -> dict:
     (['end_point', 'flat', 'flat_params'], 'half-mse')
     """
     from numerics.flat_points import flat_point, flat_report
-    from numerics.hessian import KinkError
-    from numerics.network import Dataset, ReluNetwork
 
     from .run import run_one
     from .summary import _final_network
@@ -93,8 +94,6 @@ def run_flat(config: dict) -> dict:
 
 
 def _decode(blob):
-    from numerics.network import ReluNetwork
-
     K, d = blob["K"], blob["d"]
     th = np.frombuffer(base64.b64decode(blob["theta_b64"]), dtype="<f8").astype(np.float64)
     return ReluNetwork.from_float(th[K:K + K * d].reshape(K, d), th[K + K * d:K * (d + 2)], th[:K], float(th[-1]))
@@ -239,7 +238,6 @@ def write_certified_points(runs, out: Path, per_d: int = 3) -> list:
     ``--json`` output) and flat.json (the numerics.flat report).  The smallest n are preferred.
     """
     from numerics.io import save_data, save_network
-    from numerics.network import Dataset
 
     from .data import make_task
     from .run import RUN_DEFAULTS

@@ -5,6 +5,7 @@ CLI redrawing them from a results folder: ``python -m numerics.experiments.figur
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -249,8 +250,6 @@ def replot(folder) -> list:
     holder, dimension, lr, underparam, flat).  The shattering figure needs every run's training history, which
     only the run store holds: ValueError (re-run ``numerics.reproduce shattering --no-run`` with the store).
     """
-    import json
-
     from .rates import theory_exponents
     from .summary import _VS, ACTIVITY, METRICS, RATES_LIKE
 

@@ -8,6 +8,8 @@ import time
 import numpy as np
 import torch
 
+from numerics.loss import convention
+
 from .data import make_task
 from .tracking import SharpnessTracker, core_metrics, encode_params, mse_vs_target, neuron_stats
 from .trainer import Workspace, predict, train_step, init_params
@@ -56,7 +58,6 @@ def run_one(config: dict) -> dict:
     Xt, f0t = torch.from_numpy(task.X_test).to(dev), torch.from_numpy(task.f0_test).to(dev)
     p = init_params(d, K, int(cfg["seed"]), device=dev)
     act, eta, wd = cfg["activation"], float(cfg["eta"]), float(cfg["weight_decay"])
-    from numerics.loss import convention
 
     conv = convention(cfg["loss"])
     clip = None if cfg["clip"] is None else float(cfg["clip"])

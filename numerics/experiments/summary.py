@@ -11,9 +11,14 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+
+from numerics._progress import Reporter
+from numerics.loss import convention
+from numerics.network import Dataset, ReluNetwork
 
 from . import plots
 from .rates import bootstrap_slope, theory_exponents
@@ -100,10 +105,8 @@ def _certified_for_run(key, cfg, res, store):
         return cached
     if "params" not in res or cfg.get("activation", "relu") != "relu":
         return {}
-    from fractions import Fraction
 
     from numerics.flat_points import certify_flatness
-    from numerics.network import Dataset, ReluNetwork
 
     c, task, (W, b, v, beta) = _final_network(cfg, res)
     value = certify_flatness(ReluNetwork.from_float(W, b, v, beta), Dataset.from_float(task.X, task.y),
@@ -196,8 +199,6 @@ def _relative_to_zero_function(rows, group, d):
 
 
 def _run_rows(runs, store, core: str, progress: bool = True, certified: bool = False):
-    from numerics._progress import Reporter
-
     rows = []
     todo = len(runs)
     bar = Reporter(enabled=progress and core != "none").bar("core metrics of final networks", todo)
@@ -285,7 +286,6 @@ def summarize(name, configs, store, out, command: str = "", quick: bool = False,
     rows = _run_rows(runs, store, core=core if name not in ("gelu", "flat") else "none", progress=progress,
                      certified=certified and name not in ("gelu", "flat"))
     _write_csv(rows, out / "runs.csv")
-    from numerics.loss import convention
 
     losses = sorted({c.get("loss", "half-mse") for c in configs})
     conv_text = "; ".join(f"{x}: {convention(x).formula}" for x in losses)

@@ -23,6 +23,10 @@ import math
 import numpy as np
 import torch
 
+from numerics.loss import convention
+from numerics.network import Dataset, ReluNetwork
+from numerics.variation import theorem_3_2_margin, vg_norm
+
 from .trainer import Params, predict
 
 __all__ = ["neuron_stats", "activation_distribution", "mse_vs_target", "encode_params", "decode_params", "core_metrics",
@@ -100,8 +104,6 @@ def decode_params(blob: dict):
 
 def relu_network(W, b, v, beta):
     """Return the numerics core's float ``ReluNetwork`` for (W, b, v, beta) (same sign convention)."""
-    from numerics.network import ReluNetwork
-
     return ReluNetwork.from_float(W, b, v, beta)
 
 
@@ -208,9 +210,6 @@ def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bo
     converted back to the half-mse Hessian), loss (the convention), and ``error`` when the core refused
     (e.g. a data point exactly on a kink).
     """
-    from numerics.loss import convention
-    from numerics.network import Dataset
-
     scale = convention(loss).hessian_scale
     out = {"two_over_eta": 2.0 / eta, "loss": convention(loss).name}
     net = relu_network(W, b, v, beta)
@@ -226,8 +225,6 @@ def core_metrics(W, b, v, beta, X, y, eta: float, sharpness: bool = True, vg: bo
                 lam = float(lambda_max_estimate(net, data))
             out["lambda_max_estimate"] = scale * lam
         if vg:
-            from numerics.variation import theorem_3_2_margin, vg_norm
-
             out["vg_norm"] = float(vg_norm(net, data.X).value)
             if lam is not None:
                 out["thm32_margin"] = _as_float(theorem_3_2_margin(net, data, lam))

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from numerics.loss import convention
+
 __all__ = ["Params", "Workspace", "init_params", "predict", "loss_and_gradient", "train_step", "params_to_vector"]
 
 DTYPE = torch.float64
@@ -126,8 +128,6 @@ def loss_and_gradient(p: Params, X: torch.Tensor, y: torch.Tensor, activation: s
     >>> bool(L >= 0), tuple(g.W.shape)
     (True, (3, 2))
     """
-    from numerics.loss import convention
-
     scale = convention(loss).hessian_scale
     n, d = X.shape
     K = p.W.shape[0]

@@ -30,6 +30,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from numerics.loss import convention, half_mse_hyperparameters
+
 __all__ = ["collapse_threshold", "forces_constant_fit", "lipschitz_bound", "reflection_correlation"]
 
 
@@ -43,8 +45,6 @@ def collapse_threshold(d: int, loss: str = "half-mse") -> Fraction:
     >>> collapse_threshold(1), collapse_threshold(1, "mse")
     (Fraction(1, 3), Fraction(2, 3))
     """
-    from numerics.loss import convention
-
     if int(d) != d or d < 1:
         raise ValueError(f"d must be a positive integer, got {d!r}")
     return Fraction(convention(loss).hessian_scale, int(d) + 2)
@@ -56,8 +56,6 @@ def forces_constant_fit(d: int, weight_decay: float, loss: str = "half-mse") -> 
     >>> forces_constant_fit(4, 1 / 6), forces_constant_fit(4, 0.4, loss="mse")
     (False, True)
     """
-    from numerics.loss import half_mse_hyperparameters
-
     wd_half = half_mse_hyperparameters(Fraction(1), Fraction(weight_decay), loss=loss)[1]
     return wd_half >= collapse_threshold(d)
 
