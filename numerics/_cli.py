@@ -1,8 +1,8 @@
 """Shared plumbing of the numerics command-line tools: the common options and the --threads setting.
 
 Every numerics CLI that reads a network and data files ends its parser with :func:`finish_parser`
-(reading options of numerics.io, --threads of numerics.threads, then --version/--debug and the exit-code
-epilog of bounds._cli) and applies --threads with :func:`apply_threads_option`.  A CLI with
+(the reading options of numerics.io files, --threads for numerics.threads, then --version/--debug and the
+exit-code epilog of bounds._cli) and applies --threads with :func:`apply_threads_option`.  A CLI with
 --certificate-out writes the file with :func:`write_certificate_file` and says so with
 :func:`certificate_written`.
 """
@@ -11,11 +11,38 @@ from __future__ import annotations
 
 import sys
 
-from bounds._cli import add_common
+from bounds._cli import add_common, int_at_least
+from numerics.io import DECIMALS
+from numerics.threads import ENV_VAR
 
-__all__ = ["finish_parser", "apply_threads_option", "parse_and_apply_threads", "report_error",
+__all__ = ["finish_parser", "add_reading_options", "reading_options", "add_threads_argument", "apply_threads_option", "parse_and_apply_threads", "report_error",
            "write_certificate_file", "certificate_written"]
 
+
+def add_reading_options(ap) -> None:
+    """Add --decimals {float,exact} and --lenient (the JSON reading rules of numerics.io) to a CLI parser.
+
+    >>> import argparse
+    >>> ap = argparse.ArgumentParser(); add_reading_options(ap)
+    >>> reading_options(ap.parse_args(["--decimals", "exact"]))
+    {'decimals': 'exact', 'lenient': False}
+    """
+    ap.add_argument("--decimals", choices=DECIMALS, default="float",
+                    help="JSON decimal literals such as 0.1 denote their float64 value (float, default) or the "
+                         "exact decimal fraction 1/10 (exact); integers and \"p/q\" strings are always exact")
+    ap.add_argument("--lenient", action="store_true", help="ignore unknown keys in JSON inputs (default: refuse)")
+
+
+def reading_options(args) -> dict:
+    """The keyword arguments of numerics.io.load_network / load_data chosen by add_reading_options' flags."""
+    return {"decimals": args.decimals, "lenient": args.lenient}
+
+
+def add_threads_argument(parser) -> None:
+    """Add the common ``--threads N`` option to an argparse parser (applied by numerics.threads)."""
+    message = "expected a positive integer, got {text!r}"
+    parser.add_argument("--threads", type=int_at_least(1, message, message), default=None, metavar="N",
+                        help=f"BLAS/torch threads (default: ${ENV_VAR}, else the idle cores, at least 1)")
 
 def finish_parser(ap, codes: dict, reading: bool = True) -> None:
     """Add the reading options (when ``reading``), --threads, --version/--debug and the exit codes to ``ap``.
@@ -26,11 +53,7 @@ def finish_parser(ap, codes: dict, reading: bool = True) -> None:
     >>> ap.parse_args(["--threads", "1"]).threads
     1
     """
-    from numerics.threads import add_threads_argument
-
     if reading:
-        from numerics.io import add_reading_options
-
         add_reading_options(ap)
     add_threads_argument(ap)
     add_common(ap, codes)

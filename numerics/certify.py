@@ -27,7 +27,7 @@ import numpy as np
 
 from bounds._cli import guarded
 from numerics.hessian import KinkError
-from numerics._cli import (certificate_written, finish_parser, parse_and_apply_threads, report_error,
+from numerics._cli import (certificate_written, finish_parser, parse_and_apply_threads, reading_options, report_error,
                            write_certificate_file)
 from numerics.certificates import (METHODS, StabilityCertificate,
                                   exact_eta, _float_or_none, _half_mse_view, _sci, certify_stability)
@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     ap.add_argument("--certificate-out", metavar="FILE", default=None,
                     help="also write the claim with a witness to FILE, re-checkable by "
                          "python -m numerics.check_certificate FILE")
-    from numerics.io import InputError, load_data, load_network, reading_options
+    from numerics.io import InputError, load_data, load_network
 
     finish_parser(ap, {0: "certified stable", 1: "certified NOT stable",
                     2: "bad input, or a data point on a kink (no Hessian)", 3: "undecided"})

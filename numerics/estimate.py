@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from bounds._cli import guarded
-from numerics._cli import finish_parser, parse_and_apply_threads
+from numerics._cli import finish_parser, parse_and_apply_threads, reading_options
 from numerics.hessian import KinkError, find_kinks
 from numerics.lambda_estimate import lambda_max_estimate_detail
 from numerics.loss import convention
@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     """
     import argparse
 
-    from numerics.io import InputError, load_data, load_network, reading_options
+    from numerics.io import InputError, load_data, load_network
 
     ap = argparse.ArgumentParser(prog="python -m numerics.estimate",
                                  description="lambda_max(grad^2 L) ESTIMATE (a lower bound, never a certificate)")

@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from bounds._cli import guarded
-from numerics._cli import (apply_threads_option, certificate_written, finish_parser, report_error,
+from numerics._cli import (apply_threads_option, certificate_written, finish_parser, reading_options, report_error,
                            write_certificate_file)
 from numerics.hessian import KinkError
 from numerics.certificates import exact_eta
@@ -60,7 +60,7 @@ def _parser():
 def _inputs(args):
     import numpy as np
 
-    from numerics.io import load_data, load_network, reading_options
+    from numerics.io import load_data, load_network
 
     if args.store or args.run:
         if not (args.store and args.run) or args.network or args.data:

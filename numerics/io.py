@@ -52,8 +52,7 @@ import numpy as np
 from bounds._cli import InputError  # a file that does not hold a valid network or data set
 from numerics.network import MAX_EXPONENT, Dataset, ReluNetwork, _exact_decimal, to_fraction
 
-__all__ = ["InputError", "load_network", "save_network", "load_data", "save_data", "add_reading_options",
-           "reading_options"]
+__all__ = ["InputError", "load_network", "save_network", "load_data", "save_data"]
 
 
 def _suffix(path: Path) -> str:
@@ -501,25 +500,6 @@ def load_data(path, kind: str | None = None, *, decimals: str = "float", lenient
                          "(read it exactly instead)") from None
     except ValueError as exc:
         raise InputError(f"{path}: {exc}") from None
-
-
-def add_reading_options(ap) -> None:
-    """Add --decimals {float,exact} and --lenient (the JSON reading rules of this module) to a CLI parser.
-
-    >>> import argparse
-    >>> ap = argparse.ArgumentParser(); add_reading_options(ap)
-    >>> reading_options(ap.parse_args(["--decimals", "exact"]))
-    {'decimals': 'exact', 'lenient': False}
-    """
-    ap.add_argument("--decimals", choices=DECIMALS, default="float",
-                    help="JSON decimal literals such as 0.1 denote their float64 value (float, default) or the "
-                         "exact decimal fraction 1/10 (exact); integers and \"p/q\" strings are always exact")
-    ap.add_argument("--lenient", action="store_true", help="ignore unknown keys in JSON inputs (default: refuse)")
-
-
-def reading_options(args) -> dict:
-    """The keyword arguments of :func:`load_network` / :func:`load_data` chosen by add_reading_options' flags."""
-    return {"decimals": args.decimals, "lenient": args.lenient}
 
 
 def _json_value(x) -> Any:

@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-run", action="store_true", help="summarise the runs already stored; run nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    from numerics.threads import add_threads_argument
+    from numerics._cli import add_threads_argument
 
     add_threads_argument(p)
     p.add_argument("--device", default=None,

@@ -21,7 +21,7 @@ from numerics.linear_stability import DEFAULT_SIZES, stability_experiment
 from numerics.network import to_fraction
 from numerics.polish import polish_minimum
 from numerics.stability_cases import construction_case, gd_endpoint_case, interpolating_case
-from numerics._cli import finish_parser, parse_and_apply_threads
+from numerics._cli import finish_parser, parse_and_apply_threads, reading_options
 
 __all__ = ["main"]
 
@@ -164,7 +164,7 @@ def _run(p: argparse.ArgumentParser, argv) -> int:
             label = (f"float64 GD end point (seed {seed}, {info['gd_steps']} steps) polished by "
                      f"Levenberg-Marquardt at {args.dps} digits: ||grad L|| = {info['gradient_norm']:.2g}")
         else:
-            from numerics.io import InputError, load_data, load_network, reading_options
+            from numerics.io import InputError, load_data, load_network
             try:
                 net = load_network(args.network, **reading_options(args))
                 data = load_data(args.data, **reading_options(args))

@@ -27,7 +27,7 @@ import os
 import sys
 
 __all__ = ["ENV_VAR", "default_threads", "resolve_threads", "apply_threads", "limit_threads",
-           "thread_info", "add_threads_argument", "usable_cores", "load_average"]
+           "thread_info", "usable_cores", "load_average"]
 
 ENV_VAR = "NSC_THREADS"
 _ENV_PASSTHROUGH = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -162,13 +162,3 @@ def describe() -> str:
     torch = "" if i["torch_threads"] is None else f", torch {i['torch_threads']}"
     return (f"threads {i['threads']} ({i['source']}); BLAS {', '.join(i['blas']) or 'none'}{torch}; "
             f"{i['cores']} cores, load average {la}")
-
-
-def add_threads_argument(parser) -> None:
-    """Add the common ``--threads N`` option to an argparse parser (validated by :func:`resolve_threads`)."""
-
-    from bounds._cli import int_at_least
-
-    message = "expected a positive integer, got {text!r}"
-    parser.add_argument("--threads", type=int_at_least(1, message, message), default=None, metavar="N",
-                        help=f"BLAS/torch threads (default: ${ENV_VAR}, else the idle cores, at least 1)")

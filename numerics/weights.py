@@ -13,7 +13,7 @@ from fractions import Fraction
 import mpmath
 
 from bounds._cli import guarded
-from numerics._cli import finish_parser, parse_and_apply_threads
+from numerics._cli import finish_parser, parse_and_apply_threads, reading_options
 from numerics.hessian import KinkError
 from numerics.network import to_fraction
 from numerics.variation import _to_float, term_a_check, theorem_3_2_check, vg_norm
@@ -61,7 +61,7 @@ def main(argv=None) -> int:
     """
     import argparse
 
-    from numerics.io import InputError, load_data, load_network, reading_options
+    from numerics.io import InputError, load_data, load_network
 
     ap = argparse.ArgumentParser(prog="python -m numerics.weights",
                                  description="weighted variation |f|_Vg (empirical weight, reconstructed) "
