@@ -117,8 +117,6 @@ def _report(ctx, results: list[Outcome], secs: float, as_json: bool, header: dic
     out = dict(header)
     for key in _SUMMARY_KEYS:
         out[key] = ctx.values.get(key)
-    if ctx.d == 1 and "family" not in header:
-        out["num_caps"] = ctx.N if ctx.eps_ok else None
     out["extra"] = {k: v for k, v in ctx.values.items() if k not in out}
     out["extra"].update(extra or {})
     out["checks"] = [r.as_check() for r in results]
@@ -165,6 +163,8 @@ def main(argv=None) -> int:
             return 2
         ctx.values["certificate_file"] = a.certificate_out
         _progress(certificate_written(a.certificate_out, size))
+    if ctx.d == 1:  # the bump construction has K bumps, reported as its "caps"
+        ctx.values["num_caps"] = ctx.N if ctx.eps_ok else None
     header = {"d": ctx.d, "eps": fmt(ctx.eps), "n": ctx.n, "eta": fmt(ctx.eta), "sigma": fmt(ctx.sigma),
               "seed": ctx.seed}
     print(_report(ctx, results, secs, a.json, header,
