@@ -29,7 +29,7 @@ import numpy as np
 from numerics.hessian import KinkError, hvp
 from numerics.loss import convention, half_mse_threshold
 from numerics.network import Dataset, ReluNetwork, number_kind, to_fraction
-from numerics.outcome import Outcome, Quantity
+from numerics.outcome import Outcome, Quantity, sci
 
 __all__ = ["StabilityCertificate", "certify_stability", "exact_eta"]
 
@@ -78,11 +78,8 @@ class StabilityCertificate:
         where = f"loss convention {self.loss}"
         qs = [Quantity("2/eta", lower=self.two_over_eta, upper=self.two_over_eta, certified=True, method="exact",
                        detail=where)]
-        enclosed = self.lambda_max_lower is not None or self.lambda_max_upper is not None
-        shown = self.estimate if self.estimate is not None and math.isfinite(self.estimate) else None
-        if enclosed or shown is not None:
-            qs.insert(0, Quantity("lambda_max", value=shown, lower=self.lambda_max_lower,
-                                  upper=self.lambda_max_upper, certified=enclosed, method=self.method, detail=where))
+        lam = Quantity.of("lambda_max", self.lambda_max_lower, self.lambda_max_upper, self.estimate, self.method, where)
+        qs = ([lam] if lam else []) + qs
         return Outcome("lambda_max <= 2/eta", self.stable, self.certified,
                        self.method, self.detail, tuple(qs))
 
@@ -103,10 +100,7 @@ def _sci(q) -> str:
     if q is None:
         return "n/a"
     x = _float_or_none(q)
-    if x is not None:
-        return f"{x:.17g}"
-    with mpmath.workdps(20):
-        return mpmath.nstr(mpmath.mpf(q.numerator) / q.denominator, 17)
+    return f"{x:.17g}" if x is not None else sci(q)
 
 
 def _half_mse_view(cert: StabilityCertificate) -> StabilityCertificate:

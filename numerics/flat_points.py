@@ -307,21 +307,15 @@ class FlatResult:
         (certified enclosure or estimate).
         """
         where = f"loss convention {self.loss}"
-        enclosed = self.lambda_lower is not None or self.lambda_upper is not None
-        shown = None if math.isnan(self.lambda_estimate) else float(self.lambda_estimate)
         qs = [Quantity("loss", lower=self.loss_exact, upper=self.loss_exact, certified=True, method="exact",
                        detail=where),
               Quantity("||grad||", upper=self.grad_norm_upper, certified=True, method="exact gradient, rounded up",
                        detail=where)]
-        if enclosed or shown is not None:
-            qs.insert(0, Quantity("lambda_max", value=shown, lower=self.lambda_lower, upper=self.lambda_upper,
-                                  certified=enclosed, method="Rayleigh quotient / structured Schur", detail=where))
-        vg_enclosed = self.vg_certified and (self.vg_lower is not None or self.vg_upper is not None)
-        if vg_enclosed or not math.isnan(self.vg_norm):
-            qs.append(Quantity("|f|_Vg", value=None if math.isnan(self.vg_norm) else float(self.vg_norm),
-                               lower=self.vg_lower if vg_enclosed else None,
-                               upper=self.vg_upper if vg_enclosed else None, certified=vg_enclosed,
-                               method="empirical weight"))
+        lam = Quantity.of("lambda_max", self.lambda_lower, self.lambda_upper, self.lambda_estimate,
+                          "Rayleigh quotient / structured Schur", where)
+        vg = Quantity.of("|f|_Vg", self.vg_lower if self.vg_certified else None,
+                         self.vg_upper if self.vg_certified else None, self.vg_norm, "empirical weight")
+        qs = ([lam] if lam else []) + qs + ([vg] if vg else [])
         return Outcome("lambda_max <= 2/eta (flat at eta)", self.stable, self.certified,
                        "flat_point", self.detail, tuple(qs))
 

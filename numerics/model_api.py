@@ -291,12 +291,9 @@ class ModelCertificate:
         ``loss``, with weight decay); "||grad||" is a certified upper bound.
         """
         where = f"loss convention {self.loss}" + (f", weight_decay {self.weight_decay:g}" if self.weight_decay else "")
-        enclosed = _end(self.lambda_max_lower) is not None or _end(self.lambda_max_upper) is not None
-        qs = []
-        if enclosed or self.lambda_max_estimate is not None:
-            qs.append(Quantity("lambda_max", value=self.lambda_max_estimate,
-                               lower=_end(self.lambda_max_lower), upper=_end(self.lambda_max_upper),
-                               certified=enclosed, method=self.method, detail=where))
+        lam = Quantity.of("lambda_max", _end(self.lambda_max_lower), _end(self.lambda_max_upper),
+                          self.lambda_max_estimate, self.method, where)
+        qs = [lam] if lam else []
         if math.isfinite(self.grad_norm_upper):
             qs.append(Quantity("||grad||", upper=Fraction(self.grad_norm_upper), certified=True,
                                method="exact gradient, rounded up", detail=where))

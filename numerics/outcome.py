@@ -38,7 +38,7 @@ from fractions import Fraction
 
 import mpmath
 
-__all__ = ["Quantity", "Outcome", "CERTIFIED", "ESTIMATE", "UNDECIDED"]
+__all__ = ["Quantity", "Outcome", "CERTIFIED", "ESTIMATE", "UNDECIDED", "sci"]
 
 CERTIFIED = "certified"  # decided or enclosed by exact or rigorous arithmetic
 ESTIMATE = "estimate"  # floating point, iterative solvers, Monte Carlo: no guarantee
@@ -49,14 +49,20 @@ def _is_flag(x) -> bool:
     return x is True or x is False
 
 
+def sci(q: Fraction) -> str:
+    """``q`` in scientific notation with 17 significant digits, at any magnitude (never through float).
+
+    >>> sci(Fraction(1, 3)), sci(Fraction(10) ** 400)
+    ('0.33333333333333333', '1.0e+400')
+    """
+    with mpmath.workdps(20):
+        return mpmath.nstr(mpmath.mpf(q.numerator) / q.denominator, 17)
+
+
 def _short(q: Fraction) -> str:
     """A rational in "p/q" form when short, else a 17-digit decimal (for messages only)."""
     s = str(q)
-    if len(s) <= 40:
-        return s
-
-    with mpmath.workdps(20):
-        return mpmath.nstr(mpmath.mpf(q.numerator) / q.denominator, 17)
+    return s if len(s) <= 40 else sci(q)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,21 @@ class Quantity:
     certified: bool = False
     method: str = ""
     detail: str = ""
+
+    @classmethod
+    def of(cls, name: str, lower=None, upper=None, value=None, method: str = "", detail: str = ""):
+        """The quantity a result reports from its fields: certified when it has a bound (``lower`` /
+        ``upper``), else an estimate when it has a non-NaN ``value``, else None (nothing to report).
+
+        >>> Quantity.of("x", value=float("nan")) is None, Quantity.of("x", upper=Fraction(2), value=1.5).status
+        (True, 'certified')
+        """
+        if value is not None and math.isnan(value):
+            value = None
+        bounded = lower is not None or upper is not None
+        if not bounded and value is None:
+            return None
+        return cls(name, None if value is None else float(value), lower, upper, bounded, method, detail)
 
     def __post_init__(self):
         if not _is_flag(self.certified):

@@ -497,11 +497,9 @@ class InequalityCheck:
         (rhs - lhs) carries those bounds when they exist (they may exist and still leave the verdict
         undecided), else the float64 margin as an estimate.
         """
-        enclosed = self.margin_lower is not None or self.margin_upper is not None
-        shown = None if math.isnan(self.margin) else float(self.margin)
-        margins = () if not enclosed and shown is None else (
-            Quantity(f"{self.name} margin", value=shown, lower=self.margin_lower, upper=self.margin_upper,
-                     certified=enclosed, method=self.method, detail=f"rhs - lhs, lhs ~ {self.lhs:.6g}, rhs ~ {self.rhs:.6g}"),)
+        margin = Quantity.of(f"{self.name} margin", self.margin_lower, self.margin_upper, self.margin, self.method,
+                             f"rhs - lhs, lhs ~ {self.lhs:.6g}, rhs ~ {self.rhs:.6g}")
+        margins = (margin,) if margin else ()
         return Outcome(f"{self.name}: lhs <= rhs", self.holds, self.certified and self.holds is not None,
                        self.method, f"margin {self.margin:.6g}", margins)
 
